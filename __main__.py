@@ -1,0 +1,5 @@
+"""Kitchen Kontrol environment: `pulumi preview|up -s STACK`, or offline: `python -m ops plan STACK`."""
+
+from stacks.program import run
+
+run()

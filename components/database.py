@@ -1,0 +1,195 @@
+"""PostgresDatabase: RDS PostgreSQL with the secure defaults of terraform-aws-rds, reachable from Render."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
+from urllib.parse import quote
+
+import pulumi
+import pulumi_random as random
+from pulumi_aws import ec2, rds, vpc
+
+from components import TOKEN_PREFIX
+from components.network import DatabaseNetwork, DatabaseNetworkArgs
+
+POSTGRES_PORT = 5432
+# RDS rejects "/", "@", '"' and spaces in master passwords; every other character here is
+# percent-encoded in the connection URL (tests/test_database_url_live.py proves it on a real server).
+PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?"
+PASSWORD_LENGTH = 32
+MIN_BACKUP_RETENTION_DAYS = 7
+LOG_EXPORTS = ("postgresql", "upgrade")
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+_DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostgresDatabaseArgs:
+    identifier: str
+    db_name: str
+    username: str
+    allowed_cidrs: Sequence[str]
+    engine_version: str = "16"
+    instance_class: str = "db.t4g.micro"
+    allocated_storage: int = 20
+    max_allocated_storage: int = 50
+    backup_retention_days: int = MIN_BACKUP_RETENTION_DAYS
+    deletion_protection: bool = True
+    vpc_id: Optional[str] = None
+    vpc_cidr: str = "10.42.0.0/16"
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not _IDENTIFIER.match(self.identifier) or self.identifier.endswith("-") or "--" in self.identifier:
+            problems.append("identifier: expected lowercase letters, digits and single hyphens")
+        if not _DB_NAME.match(self.db_name) or not _DB_NAME.match(self.username):
+            problems.append("db_name/username: expected a lowercase PostgreSQL identifier")
+        if self.backup_retention_days < MIN_BACKUP_RETENTION_DAYS:
+            problems.append(f"backup_retention_days: expected at least {MIN_BACKUP_RETENTION_DAYS}")
+        if self.max_allocated_storage < self.allocated_storage:
+            problems.append("max_allocated_storage: expected at least allocated_storage")
+        if not self.allowed_cidrs:
+            problems.append("allowed_cidrs: expected at least one CIDR")
+        for cidr in self.allowed_cidrs:
+            if ipaddress.ip_network(cidr).prefixlen == 0:
+                problems.append("allowed_cidrs: the whole internet may not reach PostgreSQL")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def parameter_group_family(self) -> str:
+        return f"postgres{self.engine_version.split('.')[0]}"
+
+
+def postgres_url(username: str, password: str, host: str, port: int, db_name: str) -> str:
+    """A libpq URL that refuses to talk to the server without TLS."""
+    credentials = f"{quote(username, safe='')}:{quote(password, safe='')}"
+    return f"postgresql://{credentials}@{host}:{int(port)}/{quote(db_name, safe='')}?sslmode=require"
+
+
+class PostgresDatabase(pulumi.ComponentResource):
+    address: pulumi.Output[str]
+    port: pulumi.Output[int]
+    endpoint: pulumi.Output[str]
+    identifier: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    connection_url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: PostgresDatabaseArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(f"{TOKEN_PREFIX}PostgresDatabase", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(args.tags)
+
+        if args.vpc_id:
+            vpc_id: pulumi.Input[str] = args.vpc_id
+            subnet_ids = ec2.get_subnets_output(
+                filters=[ec2.GetSubnetsFilterArgs(name="vpc-id", values=[args.vpc_id])],
+                opts=pulumi.InvokeOutputOptions(parent=self),
+            ).ids
+        else:
+            network = DatabaseNetwork(
+                f"{name}-network", DatabaseNetworkArgs(cidr_block=args.vpc_cidr, tags=tags), opts=child
+            )
+            vpc_id, subnet_ids = network.vpc_id, network.subnet_ids
+
+        # No inline rules: ingress is one rule resource per CIDR, and no egress at all (RDS needs none).
+        security_group = ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=vpc_id,
+            description=f"PostgreSQL {args.identifier}: 5432 from the allowed CIDRs only",
+            tags=tags,
+            opts=child,
+        )
+        for index, cidr in enumerate(args.allowed_cidrs):
+            network_range = ipaddress.ip_network(cidr)
+            family = {"cidr_ipv4": str(network_range)} if network_range.version == 4 else {"cidr_ipv6": str(network_range)}
+            vpc.SecurityGroupIngressRule(
+                f"{name}-ingress-{index}",
+                security_group_id=security_group.id,
+                ip_protocol="tcp",
+                from_port=POSTGRES_PORT,
+                to_port=POSTGRES_PORT,
+                description="PostgreSQL from an allowed client range",
+                tags=tags,
+                opts=child,
+                **family,
+            )
+
+        subnet_group = rds.SubnetGroup(f"{name}-subnets", subnet_ids=subnet_ids, tags=tags, opts=child)
+        parameter_group = rds.ParameterGroup(
+            f"{name}-params",
+            family=args.parameter_group_family,
+            description=f"{args.identifier}: TLS-only connections",
+            parameters=[
+                rds.ParameterGroupParameterArgs(name="rds.force_ssl", value="1", apply_method="pending-reboot"),
+                rds.ParameterGroupParameterArgs(name="log_connections", value="1", apply_method="pending-reboot"),
+            ],
+            tags=tags,
+            opts=child,
+        )
+        password = random.RandomPassword(
+            f"{name}-master-password",
+            length=PASSWORD_LENGTH,
+            special=True,
+            override_special=PASSWORD_SPECIALS,
+            min_special=2,
+            min_numeric=2,
+            opts=child,
+        )
+        instance = rds.Instance(
+            f"{name}-instance",
+            identifier=args.identifier,
+            engine="postgres",
+            engine_version=args.engine_version,
+            instance_class=args.instance_class,
+            allocated_storage=args.allocated_storage,
+            max_allocated_storage=args.max_allocated_storage,
+            storage_type="gp3",
+            storage_encrypted=True,
+            db_name=args.db_name,
+            username=args.username,
+            password=password.result,
+            port=POSTGRES_PORT,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[security_group.id],
+            publicly_accessible=True,  # Render cannot peer into AWS; the security group is the fence
+            parameter_group_name=parameter_group.name,
+            ca_cert_identifier="rds-ca-rsa2048-g1",
+            backup_retention_period=args.backup_retention_days,
+            backup_window="03:00-04:00",
+            maintenance_window="sun:04:30-sun:05:30",
+            copy_tags_to_snapshot=True,
+            skip_final_snapshot=False,
+            final_snapshot_identifier=f"{args.identifier}-final",
+            deletion_protection=args.deletion_protection,
+            auto_minor_version_upgrade=True,
+            enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
+            apply_immediately=False,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=True, additional_secret_outputs=["password"]),
+        )
+
+        self.address = instance.address
+        self.port = instance.port
+        self.endpoint = instance.endpoint
+        self.identifier = instance.identifier
+        self.security_group_id = security_group.id
+        self.connection_url = pulumi.Output.secret(
+            pulumi.Output.all(instance.address, instance.port, password.result).apply(
+                lambda values: postgres_url(args.username, values[2], values[0], values[1], args.db_name)
+            )
+        )
+        self.register_outputs(
+            {
+                "address": self.address,
+                "port": self.port,
+                "endpoint": self.endpoint,
+                "identifier": self.identifier,
+                "security_group_id": self.security_group_id,
+                "connection_url": self.connection_url,
+            }
+        )

@@ -1,0 +1,154 @@
+"""RenderWebService: the Node web service on Render, with its env vars managed beside it.
+
+Env vars set on the WebService itself force a replacement of the service (pulumi-render#55);
+one `EnvVar` resource per variable updates in place, so changing one never touches the others.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Optional
+
+import pulumi
+from pulumi_render import owners, services
+
+from components import TOKEN_PREFIX
+
+DERIVED_URL_VARS = ("API_URL", "REACT_APP_API_URL")
+_ENV_KEY = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenderWebServiceArgs:
+    service_name: str
+    repo: str
+    branch: str
+    build_command: str
+    start_command: str
+    health_check_path: str
+    region: str = "oregon"
+    plan: str = "starter"
+    instances: int = 1
+    owner_id: Optional[str] = None
+    custom_domain: Optional[str] = None
+    auto_deploy: bool = True
+    env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        keys = [*self.env, *self.secret_env]
+        bad = sorted(k for k in keys if not _ENV_KEY.match(k))
+        if bad:
+            raise ValueError(f"env: expected UPPER_SNAKE_CASE names, got {', '.join(bad)}")
+        clashes = sorted(set(self.env) & set(self.secret_env) | set(keys) & set(DERIVED_URL_VARS))
+        if clashes:
+            raise ValueError(f"env: {', '.join(clashes)} set twice (API_URL and REACT_APP_API_URL are derived)")
+        if not self.health_check_path.startswith("/"):
+            raise ValueError("health_check_path: expected a path starting with /")
+
+
+class RenderWebService(pulumi.ComponentResource):
+    service_id: pulumi.Output[str]
+    url: pulumi.Output[str]
+    health_url: pulumi.Output[str]
+    dashboard_url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: RenderWebServiceArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(f"{TOKEN_PREFIX}RenderWebService", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        owner_id = args.owner_id or owners.list_owners_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).items.apply(_only_owner)
+        service = services.WebService(
+            f"{name}-service",
+            name=args.service_name,
+            owner_id=owner_id,
+            repo=args.repo,
+            branch=args.branch,
+            auto_deploy=services.ServiceCreateAutoDeploy.YES if args.auto_deploy else services.ServiceCreateAutoDeploy.NO,
+            service_details=services.WebServiceDetailsCreateArgs(
+                runtime=services.WebServiceDetailsCreateRuntime.NODE,
+                plan=args.plan,
+                region=args.region,
+                num_instances=args.instances,
+                health_check_path=args.health_check_path,
+                env_specific_details=services.EnvSpecificDetailsCreateArgs(
+                    build_command=args.build_command, start_command=args.start_command
+                ),
+            ),
+            opts=pulumi.ResourceOptions(parent=self, protect=True),
+        )
+
+        if args.custom_domain:
+            services.CustomDomain(f"{name}-domain", service_id=service.id, name=args.custom_domain, opts=child)
+            public_url: pulumi.Output[str] = pulumi.Output.from_input(f"https://{args.custom_domain}")
+        else:
+            # Derived from the service's own output: the env vars depend on the service, never the reverse.
+            public_url = service.service_details.apply(_service_url)
+
+        env_vars = []
+        plain = {**args.env, **dict.fromkeys(DERIVED_URL_VARS, public_url)}
+        for key, value in sorted(plain.items()):
+            env_vars.append(self._env_var(name, service, key, value, secret=False))
+        for key, value in sorted(args.secret_env.items()):
+            env_vars.append(self._env_var(name, service, key, value, secret=True))
+
+        # Creating the service starts a build before the env vars exist; deploy again once they do.
+        services.Deploy(
+            f"{name}-deploy-with-env",
+            service_id=service.id,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=env_vars),
+        )
+
+        self.service_id = service.id
+        self.url = public_url
+        self.health_url = public_url.apply(lambda url: f"{url.rstrip('/')}{args.health_check_path}")
+        self.dashboard_url = service.dashboard_url
+        self.register_outputs(
+            {
+                "service_id": self.service_id,
+                "url": self.url,
+                "health_url": self.health_url,
+                "dashboard_url": self.dashboard_url,
+            }
+        )
+
+    def _env_var(self, name: str, service: services.WebService, key: str, value, *, secret: bool) -> services.EnvVar:
+        # The Render SDK does not mark env var values secret; do it here.
+        return services.EnvVar(
+            f"{name}-env-{key.lower().replace('_', '-')}",
+            service_id=service.id,
+            env_var_key=key,
+            value=pulumi.Output.secret(value) if secret else value,
+            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["value"] if secret else []),
+        )
+
+
+def _service_url(details) -> pulumi.Input[str]:
+    if details is not None and details.url:
+        return details.url
+    if pulumi.runtime.is_dry_run():
+        return _unknown()  # a create's URL is only known after the apply, as in `pulumi preview`
+    raise pulumi.RunError("Render returned no URL for the web service")
+
+
+def _unknown() -> pulumi.Output[str]:
+    import asyncio
+
+    loop = asyncio.get_event_loop()
+    value, known, secret = loop.create_future(), loop.create_future(), loop.create_future()
+    value.set_result(None)
+    known.set_result(False)
+    secret.set_result(False)
+    return pulumi.Output(set(), value, known, secret)
+
+
+def _only_owner(items) -> str:
+    ids = [item.owner.id for item in items or [] if item.owner is not None]
+    if len(ids) != 1:
+        raise pulumi.RunError(
+            f"the Render API key sees {len(ids)} workspaces; set kitchen-kontrol:renderOwnerId to one of them"
+        )
+    return ids[0]

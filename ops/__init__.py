@@ -1,0 +1,1 @@
+"""Commands people run: `python -m ops plan|fingerprint|verify ...`."""

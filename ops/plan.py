@@ -1,0 +1,259 @@
+"""`ops plan [STACK]`: the program under the SDK's mock runtime, printed like `pulumi preview`.
+
+No CLI, no credentials, no network: the same `__main__.py` the engine runs, with the stack's
+config from its stack file, every registration recorded. Invoke answers are placeholders.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ops.errors import UsageError
+from ops.project import ROOT
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+SECRET, UNKNOWN = "[secret]", "[unknown]"
+
+
+class PlanRefused(Exception):
+    """The program refused the stack (stop before production, unreachable database): exit 1."""
+
+
+@dataclass
+class PlanResult:
+    stack: str
+    preview: bool
+    resources: list  # ops.mocks.Registration, in registration order
+    outputs: dict[str, Any]
+    invocations: list
+    warnings: list[str]
+    diagnostics: list = field(default_factory=list)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "plan",
+        help="offline preview of a stack under the SDK's mocks",
+        description="Run the Pulumi program offline (no CLI, credentials or network) and print what it declares.",
+    )
+    parser.add_argument("stack", nargs="?", default="staging", help="stack name (default: staging)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of the tree")
+    parser.add_argument("--as-update", action="store_true", help="plan the update phase instead of the preview")
+    parser.set_defaults(handler=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        result = run_plan(args.stack, preview=not args.as_update)
+    except PlanRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    print(json.dumps(to_json(result), indent=2, sort_keys=False) if args.json else render_text(result))
+    return EXIT_OK
+
+
+def run_plan(stack: str, *, preview: bool = True, root: Path = ROOT, mocks=None) -> PlanResult:
+    """Run `root/__main__.py` for `stack`; raises UsageError (bad config) or PlanRefused."""
+    import asyncio
+    import contextvars
+    import logging
+    import runpy
+
+    from pulumi.runtime import mocks as sdk_mocks
+    from pulumi.runtime import settings as sdk_settings
+    from pulumi.runtime.config import set_all_config
+    from pulumi.runtime.stack import run_in_stack
+
+    from ops.mocks import PlanMocks, RecordingMonitor
+    from ops.project import load_stack_config
+
+    config = load_stack_config(stack, root)
+    plan_mocks = mocks or PlanMocks(preview=preview)
+    monitor = RecordingMonitor(plan_mocks)
+    warnings: list[str] = []
+    logger = logging.getLogger(f"ops.plan.{stack}")
+    logger.propagate = False
+    logger.handlers = [_Collect(warnings)]
+    logger.setLevel(logging.WARNING)
+
+    def execute() -> None:
+        sdk_settings.configure(
+            sdk_mocks.MockSettings(
+                monitor=monitor,
+                monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),
+                engine=sdk_mocks.MockEngine(logger),
+                project=config.project,
+                stack=stack,
+                dry_run=preview,
+                organization="organization",
+                callbacks=None,
+            )
+        )
+        set_all_config(config.config, config.secret_keys)
+        program = str(root / "__main__.py")
+        asyncio.run(run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
+
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        # A fresh context per plan: the SDK keeps its root resource and config in context variables.
+        contextvars.Context().run(execute)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes one line, never a traceback
+        raise _classify(exc) from None
+
+    stack_urn = f"urn:pulumi:{stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{stack}"
+    return PlanResult(
+        stack=stack,
+        preview=preview,
+        resources=list(monitor.registrations),
+        outputs=monitor.outputs_by_urn.get(stack_urn, {}),
+        invocations=list(plan_mocks.invocations),
+        warnings=warnings,
+    )
+
+
+def _classify(exc: Exception) -> Exception:
+    from stacks.program import InvalidConfiguration, UpdateRefused
+
+    if isinstance(exc, UpdateRefused):
+        return PlanRefused(str(exc))
+    if isinstance(exc, InvalidConfiguration):
+        return UsageError(str(exc))
+    message = str(exc).splitlines()[0] if str(exc) else ""
+    return UsageError(f"the program failed: {exc.__class__.__name__}: {message}")
+
+
+class _Collect:
+    """A minimal logging handler: the SDK's warnings become plan lines."""
+
+    level = 0
+
+    def __init__(self, sink: list[str]):
+        self.sink = sink
+
+    def handle(self, record) -> None:
+        self.sink.append(record.getMessage())
+
+
+def mask(value: Any) -> Any:
+    """Secrets and unknowns as `pulumi preview` shows them; numbers from the wire as ints."""
+    from pulumi.output import Unknown
+    from pulumi.runtime.rpc import is_rpc_secret
+
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if is_rpc_secret(value):
+        return SECRET
+    if isinstance(value, dict):
+        return {k: mask(v) for k, v in value.items() if not k.startswith("__")}
+    if isinstance(value, (list, tuple)):
+        return [mask(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def summary(result: PlanResult) -> dict[str, Any]:
+    mandatory = sum(1 for d in result.diagnostics if d.enforcement_level == "mandatory")
+    advisory = sum(1 for d in result.diagnostics if d.enforcement_level == "advisory")
+    return {
+        "phase": "preview" if result.preview else "update",
+        "resources": len(result.resources) + 1,  # + the stack itself, as pulumi counts it
+        "create": len(result.resources) + 1,
+        "placeholders": len(result.invocations),
+        "mandatoryViolations": mandatory,
+        "advisoryViolations": advisory,
+    }
+
+
+def to_json(result: PlanResult) -> dict[str, Any]:
+    document = {
+        "stack": result.stack,
+        "resources": [
+            {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent or None, "inputs": mask(r.inputs)}
+            for r in result.resources
+        ],
+        "outputs": mask(result.outputs),
+        "placeholders": [{"invoke": i.token, "result": mask(i.result)} for i in result.invocations],
+        "warnings": result.warnings,
+        "summary": summary(result),
+    }
+    if result.diagnostics:
+        document["diagnostics"] = [d.to_json() for d in result.diagnostics]
+    return document
+
+
+def render_text(result: PlanResult) -> str:
+    lines = [
+        f"{'Previewing' if result.preview else 'Planning the update of'} stack {result.stack!r} offline "
+        "(SDK mocks: no CLI, no credentials, no network)",
+        "",
+        f"    {'Type':<52} {'Name':<48} Plan",
+        f" +  {'pulumi:pulumi:Stack':<52} {'kitchen-kontrol-' + result.stack:<48} create",
+    ]
+    children: dict[str, list] = {}
+    for resource in result.resources:
+        children.setdefault(resource.parent or _stack_urn_of(resource), []).append(resource)
+    for siblings in children.values():
+        siblings.sort(key=lambda r: (r.custom, r.name))  # registration order is not deterministic
+    diagnostics_by_urn: dict[str, list] = {}
+    for diagnostic in result.diagnostics:
+        diagnostics_by_urn.setdefault(diagnostic.urn or "", []).append(diagnostic)
+
+    def walk(parent_urn: str, prefix: str) -> None:
+        kids = children.get(parent_urn, [])
+        for index, resource in enumerate(kids):
+            last = index == len(kids) - 1
+            branch = "└─ " if last else "├─ "
+            label = f"{prefix}{branch}{resource.type}"
+            flags = " [protect]" if resource.protect else ""
+            lines.append(f" +  {label:<52} {resource.name:<48} create{flags}")
+            inner = prefix + ("   " if last else "│  ")
+            if resource.custom:
+                for key, value in sorted(mask(resource.inputs).items()):
+                    lines.append(f"    {inner}      {key}: {_inline(value)}")
+            for diagnostic in diagnostics_by_urn.get(resource.urn, []):
+                lines.append(f"    {inner}      {diagnostic.enforcement_level} [{diagnostic.policy_name}] {diagnostic.message}")
+            walk(resource.urn, inner)
+
+    roots = [urn for urn in children if not any(r.urn == urn for r in result.resources)]
+    for root_urn in roots:
+        walk(root_urn, "")
+
+    lines += ["", "Outputs:"]
+    for key, value in sorted(mask(result.outputs).items()):
+        lines.append(f"    {key}: {_inline(value)}")
+    if result.invocations:
+        lines += ["", "Placeholders (invokes answered by the offline plan, not by the cloud):"]
+        for invocation in result.invocations:
+            lines.append(f"    {invocation.token}: {_inline(mask(invocation.result))}")
+    stack_diagnostics = [d for d in result.diagnostics if not d.urn or d.urn not in {r.urn for r in result.resources}]
+    if stack_diagnostics:
+        lines += ["", "Policy violations (stack):"]
+        for d in stack_diagnostics:
+            lines.append(f"    {d.enforcement_level} [{d.policy_name}] {d.message}")
+    if result.warnings:
+        lines += ["", "Warnings:"]
+        lines += [f"    {warning}" for warning in result.warnings]
+    counts = summary(result)
+    lines += [
+        "",
+        f"Resources: + {counts['resources']} to create ({counts['phase']}); "
+        f"{counts['placeholders']} placeholder invoke result(s); "
+        f"policy violations: {counts['mandatoryViolations']} mandatory, {counts['advisoryViolations']} advisory",
+    ]
+    return "\n".join(lines)
+
+
+def _stack_urn_of(resource) -> str:
+    return resource.urn.split("$")[0].rsplit("::", 2)[0] + "::pulumi:pulumi:Stack"
+
+
+def _inline(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+

@@ -1,0 +1,86 @@
+"""The project on disk: Pulumi.yaml and the stack files, read the way the CLI hands them to a program."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ops.errors import UsageError
+
+ROOT = Path(__file__).resolve().parent.parent
+_STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+# Stack files hold no secret by design; an encrypted value cannot be read offline, so the plan
+# substitutes this marker and keeps the key secret.
+OFFLINE_SECRET = "offline-plan-undecryptable-secret"
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    project: str
+    stack: str
+    path: Path
+    config: dict[str, str]
+    secret_keys: list[str] = field(default_factory=list)
+
+
+def project_name(root: Path = ROOT) -> str:
+    import yaml
+
+    try:
+        data = yaml.safe_load((root / "Pulumi.yaml").read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise UsageError(f"cannot read {root / 'Pulumi.yaml'}: {exc.__class__.__name__}") from None
+    name = data.get("name") if isinstance(data, dict) else None
+    if not isinstance(name, str) or not name:
+        raise UsageError("Pulumi.yaml: expected a `name`")
+    return name
+
+
+def load_stack_config(stack: str, root: Path = ROOT) -> StackConfig:
+    """Config as `PULUMI_CONFIG` carries it: `ns:key` -> string, lists and objects as JSON."""
+    import yaml
+
+    if not _STACK_NAME.match(stack):
+        raise UsageError(f"stack name {stack!r}: expected letters, digits, '-', '_' or '.'")
+    project = project_name(root)
+    path = root / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        raise UsageError(f"unknown stack {stack!r}: no {path.name} (stacks here: {', '.join(known) or 'none'})")
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise UsageError(f"{path.name}: not valid YAML{where}") from None
+    raw = data.get("config") or {} if isinstance(data, dict) else None
+    if not isinstance(raw, dict):
+        raise UsageError(f"{path.name}: expected a `config:` mapping")
+
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in raw.items():
+        full_key = key if ":" in key else f"{project}:{key}"
+        if _is_secure(value):
+            config[full_key] = OFFLINE_SECRET
+            secret_keys.append(full_key)
+        else:
+            config[full_key] = _as_config_string(value)
+    return StackConfig(project=project, stack=stack, path=path, config=config, secret_keys=secret_keys)
+
+
+def _is_secure(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"secure"}
+
+
+def _as_config_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)) or value is None:
+        return json.dumps(value)
+    return json.dumps(value, default=str)

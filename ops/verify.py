@@ -1,0 +1,599 @@
+"""`ops verify`: post-deploy checks against a running Kitchen Kontrol environment.
+
+Checks health (`{"status":"ok"}`), p95 latency, the HTML shell at `/`, the
+absence of 5xx answers and, for HTTPS, the certificate. Standard library only,
+so it runs in any CI step without installing anything.
+
+Exit codes: 0 every check passed (warnings allowed), 1 a check failed,
+2 usage error or the environment never became reachable before the deadline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ops.errors import UsageError
+
+DEFAULT_HEALTH_PATH = "/api/health"
+DEFAULT_SAMPLES = 20
+DEFAULT_LATENCY_BUDGET_MS = 500.0
+DEFAULT_WAIT_SECONDS = 300.0
+DEFAULT_TIMEOUT_SECONDS = 10.0
+HOME_BUDGET_SECONDS = 2.0
+CERT_WARN_DAYS = 14
+MAX_BODY_BYTES = 1_000_000
+# Answers a platform proxy gives while a new deploy is still starting; anything
+# else (including a 500 from the app itself) means "up", so waiting is pointless.
+STARTING_STATUSES = frozenset({502, 503, 504})
+
+PASS, FAIL, WARN, SKIP = "pass", "fail", "warn", "skip"
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "verify",
+        help="post-deploy checks (health, latency, HTML, TLS) against a running environment",
+        description="Check a deployed environment: health JSON, p95 latency, the HTML "
+        "page at /, no 5xx answers and the TLS certificate. Exit 0 pass, 1 a check "
+        "failed, 2 usage error or unreachable.",
+    )
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument(
+        "--stack",
+        help="read appUrl/healthUrl from this stack's outputs (needs the pulumi CLI)",
+    )
+    target.add_argument(
+        "--url", help="base URL of the app, e.g. https://staging.example.com"
+    )
+    parser.add_argument(
+        "--health-path",
+        default=DEFAULT_HEALTH_PATH,
+        help=f"health endpoint path for --url (default {DEFAULT_HEALTH_PATH})",
+    )
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=DEFAULT_SAMPLES,
+        help=f"health requests used for the latency check (default {DEFAULT_SAMPLES})",
+    )
+    parser.add_argument(
+        "--latency-budget-ms",
+        type=float,
+        default=DEFAULT_LATENCY_BUDGET_MS,
+        help=f"p95 latency budget in ms (default {DEFAULT_LATENCY_BUDGET_MS:g})",
+    )
+    parser.add_argument(
+        "--wait-seconds",
+        type=float,
+        default=DEFAULT_WAIT_SECONDS,
+        help=f"how long to wait for health to answer (default {DEFAULT_WAIT_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--timeout-seconds",
+        type=float,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        help=f"per-request timeout (default {DEFAULT_TIMEOUT_SECONDS:g})",
+    )
+    parser.add_argument(
+        "--ca-file", help="PEM bundle to trust instead of the system trust store"
+    )
+    parser.add_argument(
+        "--report", metavar="FILE", help="also write a Markdown report to FILE"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print JSON instead of the table"
+    )
+    parser.set_defaults(handler=main)
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass
+class Check:
+    name: str
+    status: str
+    detail: str
+
+
+@dataclass
+class Target:
+    app_url: str  # credentials stripped
+    health_url: str  # credentials stripped
+    display_url: str  # what we print: userinfo replaced by ***
+    display_health_url: str
+    auth_header: str | None = None
+
+
+@dataclass
+class Outcome:
+    """One HTTP request: `status` is None when no HTTP answer arrived."""
+
+    status: int | None
+    elapsed: float
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    error: str | None = None
+    tls_error: bool = False
+
+
+@dataclass
+class Result:
+    url: str
+    health_url: str
+    started: str
+    result: str  # pass | fail | unreachable
+    checks: list[Check]
+    error: str | None = None
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+def _split_credentials(url: str, flag: str) -> tuple[str, str, str | None]:
+    """Return (url without userinfo, url with userinfo redacted, Basic auth header)."""
+    import base64
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"{flag}: expected an http:// or https:// URL with a host, got {_redact(url)!r}"
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise UsageError(f"{flag}: invalid port in {_redact(url)!r}") from None
+    if "@" not in parts.netloc:
+        return url, url, None
+    userinfo, hostport = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
+    clean = urlunsplit(parts._replace(netloc=hostport))
+    shown = urlunsplit(parts._replace(netloc=f"***@{hostport}"))
+    return clean, shown, f"Basic {token}"
+
+
+def _redact(text: str) -> str:
+    """Replace userinfo of any URL inside `text` (used for error messages too)."""
+    import re
+
+    return re.sub(r"(?i)\b(https?://)[^/@\s]+@", r"\1***@", text)
+
+
+def _join(base: str, path: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    if not path.startswith("/"):
+        path = "/" + path
+    path_part, _, query = path.partition("?")
+    return urlunsplit(urlsplit(base)._replace(path=path_part, query=query, fragment=""))
+
+
+def _target_from_urls(app_url: str, health_url: str, flag: str) -> Target:
+    app, app_shown, auth = _split_credentials(app_url, flag)
+    health, health_shown, health_auth = _split_credentials(health_url, flag)
+    return Target(app, health, app_shown, health_shown, auth or health_auth)
+
+
+def _stack_outputs(stack: str) -> dict:
+    import shutil
+    import subprocess
+
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        raise UsageError(
+            f"--stack {stack}: the pulumi CLI is not on PATH, so the stack outputs cannot be read; "
+            "install it or pass --url"
+        )
+    try:
+        proc = subprocess.run(
+            [pulumi, "stack", "output", "--json", "-s", stack],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise UsageError(
+            f"--stack {stack}: `pulumi stack output` did not answer within 120 s"
+        ) from None
+    if proc.returncode != 0:
+        lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
+        reason = _redact(lines[-1]) if lines else f"exit code {proc.returncode}"
+        raise UsageError(f"--stack {stack}: `pulumi stack output` failed: {reason}")
+    try:
+        outputs = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        raise UsageError(
+            f"--stack {stack}: `pulumi stack output --json` did not print JSON"
+        ) from None
+    if not isinstance(outputs, dict):
+        raise UsageError(f"--stack {stack}: stack outputs are not a JSON object")
+    return outputs
+
+
+def resolve_target(args: argparse.Namespace) -> Target:
+    if args.url:
+        return _target_from_urls(args.url, _join(args.url, args.health_path), "--url")
+    outputs = _stack_outputs(args.stack)
+    app_url = outputs.get("appUrl")
+    if not isinstance(app_url, str) or not app_url:
+        raise UsageError(
+            f"--stack {args.stack}: the stack has no string output 'appUrl'"
+        )
+    health_url = outputs.get("healthUrl") or _join(app_url, args.health_path)
+    for name, value in (("appUrl", app_url), ("healthUrl", health_url)):
+        if value == "[secret]" or not isinstance(value, str):
+            raise UsageError(
+                f"--stack {args.stack}: stack output '{name}' is not a plain URL string"
+            )
+    return _target_from_urls(app_url, health_url, f"--stack {args.stack} output")
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+def _ssl_context(ca_file: str | None):
+    import ssl
+
+    return ssl.create_default_context(cafile=ca_file)
+
+
+def _fetch(url: str, target: Target, ctx, timeout: float) -> Outcome:
+    import http.client
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    headers = {"User-Agent": "kitchen-kontrol-verify/1", "Accept": "*/*"}
+    if target.auth_header:
+        headers["Authorization"] = target.auth_header
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=ctx))
+    start = time.perf_counter()
+    try:
+        with opener.open(
+            urllib.request.Request(url, headers=headers), timeout=timeout
+        ) as resp:
+            body = resp.read(MAX_BODY_BYTES)
+            return Outcome(
+                resp.status,
+                time.perf_counter() - start,
+                dict(resp.headers.items()),
+                body,
+            )
+    except urllib.error.HTTPError as exc:  # 4xx/5xx still are answers
+        body = exc.read(MAX_BODY_BYTES) if exc.fp else b""
+        return Outcome(
+            exc.code, time.perf_counter() - start, dict(exc.headers.items()), body
+        )
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        is_tls = isinstance(reason, ssl.SSLError)
+        text = (
+            getattr(reason, "verify_message", None)
+            or getattr(reason, "strerror", None)
+            or str(reason)
+        )
+        return Outcome(
+            None,
+            time.perf_counter() - start,
+            error=_redact(str(text)),
+            tls_error=is_tls,
+        )
+    except (
+        OSError,
+        http.client.HTTPException,
+    ) as exc:  # timeouts, resets, bad status lines
+        return Outcome(
+            None,
+            time.perf_counter() - start,
+            error=_redact(str(exc) or type(exc).__name__),
+        )
+
+
+def wait_for_health(
+    target: Target, ctx, deadline_s: float, timeout: float
+) -> tuple[Outcome, int, float]:
+    """Poll health with backoff until it answers or the deadline passes.
+
+    Returns the last outcome, the number of attempts and the seconds waited.
+    Connection errors and 502/503/504 mean "not up yet"; any other answer,
+    including a TLS verification failure, ends the wait so the checks can judge it.
+    """
+    start = time.monotonic()
+    delay, attempts = 0.5, 0
+    while True:
+        attempts += 1
+        remaining = deadline_s - (time.monotonic() - start)
+        outcome = _fetch(
+            target.health_url, target, ctx, max(0.5, min(timeout, remaining))
+        )
+        starting = (
+            outcome.status is None and not outcome.tls_error
+        ) or outcome.status in STARTING_STATUSES
+        remaining = deadline_s - (time.monotonic() - start)
+        if not starting or remaining <= 0:
+            return outcome, attempts, time.monotonic() - start
+        time.sleep(min(delay, remaining))
+        delay = min(delay * 2, 15.0)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_tls(target: Target, ca_file: str | None, timeout: float) -> Check:
+    """Handshake with verification on; report days until the certificate expires."""
+    import socket
+    import ssl
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(target.app_url)
+    host, port = parts.hostname, parts.port or 443
+    ctx = _ssl_context(ca_file)
+    try:
+        with (
+            socket.create_connection((host, port), timeout=timeout) as raw,
+            ctx.wrap_socket(raw, server_hostname=host) as tls,
+        ):
+            cert = tls.getpeercert()
+    except ssl.SSLCertVerificationError as exc:
+        return Check("tls", FAIL, f"certificate not trusted: {exc.verify_message}")
+    except (OSError, ssl.SSLError) as exc:
+        return Check("tls", FAIL, f"TLS handshake failed: {_redact(str(exc))}")
+    expires = ssl.cert_time_to_seconds(cert["notAfter"])
+    days = int((expires - time.time()) // 86400)
+    when = time.strftime("%Y-%m-%d", time.gmtime(expires))
+    if days < CERT_WARN_DAYS:
+        return Check(
+            "tls",
+            WARN,
+            f"certificate valid but expires in {days} days ({when}); renew soon",
+        )
+    return Check("tls", PASS, f"certificate valid, expires in {days} days ({when})")
+
+
+def check_health(outcome: Outcome) -> Check:
+    if outcome.status is None:
+        return Check("health", FAIL, f"no answer: {outcome.error}")
+    ms = outcome.elapsed * 1000
+    if outcome.status != 200:
+        return Check("health", FAIL, f"HTTP {outcome.status}, expected 200")
+    try:
+        payload = json.loads(outcome.body)
+    except (ValueError, UnicodeDecodeError):
+        return Check("health", FAIL, "HTTP 200 but the body is not JSON")
+    if not isinstance(payload, dict) or payload.get("status") != "ok":
+        shown = payload.get("status") if isinstance(payload, dict) else payload
+        return Check(
+            "health",
+            FAIL,
+            f'HTTP 200 but "status" is {json.dumps(shown)[:80]}, expected "ok"',
+        )
+    return Check("health", PASS, f'HTTP 200 {{"status":"ok"}} in {ms:.0f} ms')
+
+
+def p95(values: list[float]) -> float:
+    """Nearest-rank 95th percentile: the smallest value >= 95 % of the samples."""
+    import math
+
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def check_latency(samples: list[Outcome], budget_ms: float) -> Check:
+    times = [o.elapsed * 1000 for o in samples if o.status is not None]
+    if not times:
+        return Check("latency", FAIL, f"none of {len(samples)} requests was answered")
+    value = p95(times)
+    detail = f"p95 {value:.0f} ms over {len(times)} requests (budget {budget_ms:g} ms, max {max(times):.0f} ms)"
+    return Check("latency", PASS if value <= budget_ms else FAIL, detail)
+
+
+def check_home(outcome: Outcome) -> Check:
+    if outcome.status is None:
+        return Check("home", FAIL, f"GET / got no answer: {outcome.error}")
+    problems = []
+    if outcome.status != 200:
+        problems.append(f"HTTP {outcome.status}, expected 200")
+    ctype = next(
+        (v for k, v in outcome.headers.items() if k.lower() == "content-type"), ""
+    )
+    if ctype.split(";")[0].strip().lower() != "text/html":
+        problems.append(f"content type {ctype or 'missing'!r}, expected text/html")
+    head = outcome.body[:512].decode("utf-8", "replace").lstrip("\ufeff \t\r\n").lower()
+    if not head.startswith("<!doctype html"):
+        problems.append("no <!doctype html> at the start of the body")
+    if outcome.elapsed > HOME_BUDGET_SECONDS:
+        problems.append(
+            f"took {outcome.elapsed:.1f} s, budget {HOME_BUDGET_SECONDS:g} s"
+        )
+    if problems:
+        return Check("home", FAIL, "; ".join(problems))
+    return Check(
+        "home",
+        PASS,
+        f"HTTP 200 text/html with doctype in {outcome.elapsed * 1000:.0f} ms",
+    )
+
+
+def check_no_5xx(outcomes: list[Outcome]) -> Check:
+    from collections import Counter
+
+    bad = Counter(
+        str(o.status) for o in outcomes if o.status is not None and o.status >= 500
+    )
+    errors = Counter(o.error for o in outcomes if o.status is None)
+    n_bad, n_err = sum(bad.values()), sum(errors.values())
+    if not n_bad and not n_err:
+        return Check("no-5xx", PASS, f"no 5xx in {len(outcomes)} requests")
+    parts = []
+    if n_bad:
+        parts.append(
+            f"{n_bad} answered 5xx ("
+            + ", ".join(f"{c}×{k}" for k, c in sorted(bad.items()))
+            + ")"
+        )
+    if n_err:
+        parts.append(f"{n_err} got no answer ({errors.most_common(1)[0][0]})")
+    return Check("no-5xx", FAIL, f"of {len(outcomes)} requests " + " and ".join(parts))
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _validate(args: argparse.Namespace) -> None:
+    if args.samples < 1:
+        raise UsageError(f"--samples must be at least 1, got {args.samples}")
+    if args.latency_budget_ms <= 0:
+        raise UsageError(
+            f"--latency-budget-ms must be positive, got {args.latency_budget_ms:g}"
+        )
+    if args.wait_seconds < 0:
+        raise UsageError(
+            f"--wait-seconds must be zero or more, got {args.wait_seconds:g}"
+        )
+    if args.timeout_seconds <= 0:
+        raise UsageError(
+            f"--timeout-seconds must be positive, got {args.timeout_seconds:g}"
+        )
+    if args.ca_file and not Path(args.ca_file).is_file():
+        raise UsageError(f"--ca-file {args.ca_file}: no such file")
+    if args.report and not Path(args.report).resolve().parent.is_dir():
+        raise UsageError(f"--report {args.report}: directory does not exist")
+
+
+def run_checks(target: Target, args: argparse.Namespace) -> Result:
+    import datetime
+    import ssl
+
+    started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    result = Result(target.display_url, target.display_health_url, started, PASS, [])
+    try:
+        ctx = _ssl_context(args.ca_file)
+    except ssl.SSLError as exc:
+        raise UsageError(
+            f"--ca-file {args.ca_file}: not a PEM certificate bundle ({exc.reason})"
+        ) from None
+
+    first, attempts, waited = wait_for_health(
+        target, ctx, args.wait_seconds, args.timeout_seconds
+    )
+    if (
+        first.status is None and not first.tls_error
+    ) or first.status in STARTING_STATUSES:
+        why = first.error if first.status is None else f"still HTTP {first.status}"
+        result.result = "unreachable"
+        result.error = (
+            f"{target.display_health_url} did not come up within {args.wait_seconds:g} s "
+            f"({attempts} attempts): {why}"
+        )
+        return result
+    checks = result.checks
+    checks.append(
+        Check(
+            "reachable",
+            PASS,
+            f"health answered after {waited:.1f} s ({attempts} attempts)",
+        )
+    )
+
+    if target.app_url.startswith("https:"):
+        checks.append(check_tls(target, args.ca_file, args.timeout_seconds))
+        if checks[-1].status == FAIL:
+            # Without a trusted certificate nothing else would be meaningful (or safe to send).
+            for name in ("health", "latency", "home", "no-5xx"):
+                checks.append(
+                    Check(name, SKIP, "not run: the TLS certificate is not trusted")
+                )
+            result.result = FAIL
+            return result
+
+    health = (
+        first
+        if first.status is not None
+        else _fetch(target.health_url, target, ctx, args.timeout_seconds)
+    )
+    samples = [
+        _fetch(target.health_url, target, ctx, args.timeout_seconds)
+        for _ in range(args.samples)
+    ]
+    home = _fetch(target.app_url, target, ctx, args.timeout_seconds)
+    checks.append(check_health(health))
+    checks.append(check_latency(samples, args.latency_budget_ms))
+    checks.append(check_home(home))
+    checks.append(check_no_5xx([health, *samples, home]))
+    result.result = FAIL if any(c.status == FAIL for c in checks) else PASS
+    return result
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _summary(result: Result) -> str:
+    if result.result == "unreachable":
+        return f"UNREACHABLE: {result.error}"
+    labels = {PASS: "passed", FAIL: "failed", WARN: "warnings", SKIP: "skipped"}
+    counts = {s: sum(c.status == s for c in result.checks) for s in labels}
+    tail = ", ".join(f"{n} {labels[s]}" for s, n in counts.items() if n)
+    return f"{result.result.upper()} ({tail})"
+
+
+def render_table(result: Result) -> str:
+    lines = [
+        f"verify {result.url}  (health {result.health_url})",
+        f"started {result.started}",
+        "",
+    ]
+    if result.checks:
+        width = max(len(c.name) for c in result.checks)
+        lines.append(f"{'CHECK'.ljust(width)}  RESULT  DETAIL")
+        lines += [
+            f"{c.name.ljust(width)}  {c.status.upper().ljust(6)}  {c.detail}"
+            for c in result.checks
+        ]
+        lines.append("")
+    lines.append(_summary(result))
+    return "\n".join(lines)
+
+
+def render_markdown(result: Result) -> str:
+    icon = {PASS: "✅ pass", FAIL: "❌ fail", WARN: "⚠️ warn", SKIP: "⏭️ skip"}
+    out = [
+        "# Staging verification",
+        "",
+        f"- **Date:** {result.started}",
+        f"- **URL:** {result.url}",
+        f"- **Health URL:** {result.health_url}",
+        f"- **Result:** {_summary(result)}",
+        "",
+    ]
+    if result.checks:
+        out += ["| Check | Result | Detail |", "|---|---|---|"]
+        out += [
+            f"| {c.name} | {icon[c.status]} | {c.detail.replace('|', '/')} |"
+            for c in result.checks
+        ]
+        out.append("")
+    return "\n".join(out)
+
+
+def main(args: argparse.Namespace) -> int:
+    _validate(args)
+    target = resolve_target(args)
+    result = run_checks(target, args)
+    if args.report:
+        Path(args.report).write_text(render_markdown(result), encoding="utf-8")
+    if args.json:
+        print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
+    else:
+        print(render_table(result))
+    if result.result == "unreachable":
+        print(f"error: {result.error}", file=sys.stderr)
+        return 2
+    return 1 if result.result == FAIL else 0

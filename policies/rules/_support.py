@@ -1,0 +1,373 @@
+"""Shared machinery for the rules: contexts, findings, prop walking, policy factories.
+
+Rule logic lives in pure ``check`` functions that take a plain context and return
+findings, so tests can call them with plain dicts (cdk-nag style).  The factories here
+turn a rule into a ``pulumi_policy`` object and own the two cross-cutting decisions:
+
+* unknown values: during an update every unknown a rule looks at is a violation (fail
+  closed); during a preview the rule raises ``UnknownValueError`` so the SDK reports its
+  advisory "can't run policy ... during preview" instead of silently passing;
+* secrets: rules never put a property value into a message, and an unexpected exception
+  is reported by type only, because its text could carry a (plaintext) secret.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ResourceValidationPolicy,
+    Severity,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import (
+    UNKNOWN_ARCHIVE_VALUE,
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_ASSET_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
+    UnknownValueError,
+)
+
+_UNKNOWN_SENTINELS = frozenset(
+    {
+        UNKNOWN_BOOLEAN_VALUE,
+        UNKNOWN_NUMBER_VALUE,
+        UNKNOWN_STRING_VALUE,
+        UNKNOWN_ARRAY_VALUE,
+        UNKNOWN_ASSET_VALUE,
+        UNKNOWN_ARCHIVE_VALUE,
+        UNKNOWN_OBJECT_VALUE,
+    }
+)
+# Engine encoding of a secret, as it may appear in hand-built (test) props; inside the
+# pack the SDK has already unwrapped secrets.
+_SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+DEFAULT_PRODUCTION_STACK_PATTERN = r"^(prod|production)([-_].*)?$"
+PRODUCTION_STACK_PATTERN_SCHEMA = {
+    "type": "string",
+    "default": DEFAULT_PRODUCTION_STACK_PATTERN,
+    "description": "Regular expression matching the names of production stacks.",
+}
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, str) and value in _UNKNOWN_SENTINELS
+
+
+def _unwrap_secret(value: Any) -> Any:
+    if isinstance(value, Mapping) and value.get(_SECRET_SIG_KEY) == _SECRET_SIG:
+        return value.get("value")
+    return value
+
+
+def join_path(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+class Unknown(Exception):
+    """Raised by ``get`` when a value a rule needs is unknown; carries the prop path."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+def get(props: Any, *keys: str | int, path: str = "") -> Any:
+    """Read ``props[k1][k2]...``; None when absent, ``Unknown`` when not yet known.
+
+    Works on plain dicts/lists and on the SDK's read-only proxies alike.
+    """
+    value = props
+    for key in keys:
+        path = join_path(path, key)
+        try:
+            if isinstance(key, int):
+                if not isinstance(value, Sequence) or isinstance(value, str) or key >= len(value):
+                    return None
+                value = value[key]
+            else:
+                if not isinstance(value, Mapping) or key not in value:
+                    return None
+                value = value[key]
+        except UnknownValueError:
+            raise Unknown(path) from None
+        if is_unknown(value):
+            raise Unknown(path)
+        value = _unwrap_secret(value)
+        if is_unknown(value):
+            raise Unknown(path)
+    return value
+
+
+def items(value: Any, path: str) -> Iterator[tuple[str | int, str, Any]]:
+    """Children of a mapping or sequence as (key, path, value); value is ``UNKNOWN`` if unknown."""
+    if isinstance(value, Mapping):
+        keys: Iterable[str | int] = list(value)
+    elif isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        keys = range(len(value))
+    else:
+        return
+    for key in keys:
+        child_path = join_path(path, key)
+        try:
+            child = value[key]
+        except UnknownValueError:
+            yield key, child_path, UNKNOWN
+            continue
+        child = _unwrap_secret(child)
+        yield key, child_path, UNKNOWN if is_unknown(child) else child
+
+
+class _UnknownMarker:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _UnknownMarker()
+"""What ``items``/``walk`` yield in place of a value that is not known yet."""
+
+
+def walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """Every leaf under ``value`` as (path, leaf), depth first; unknowns as ``UNKNOWN``."""
+    for _key, child_path, child in items(value, path):
+        if child is UNKNOWN:
+            yield child_path, UNKNOWN
+        elif isinstance(child, (Mapping, Sequence)) and not isinstance(child, (str, bytes)):
+            yield from walk(child, child_path)
+        else:
+            yield child_path, child
+
+
+def stack_matches(pattern: str, stack: str) -> bool:
+    return re.search(pattern, stack) is not None
+
+
+# ---------------------------------------------------------------------------------------
+# Findings and contexts
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation message, or (``unknown=True``) a prop path the rule could not check."""
+
+    message: str = ""
+    urn: str | None = None
+    unknown_path: str | None = None
+
+    @property
+    def unknown(self) -> bool:
+        return self.unknown_path is not None
+
+
+def violation(message: str, urn: str | None = None) -> Finding:
+    return Finding(message=message, urn=urn)
+
+
+def unknown(path: str, label: str = "", urn: str | None = None) -> Finding:
+    return Finding(message=label, urn=urn, unknown_path=path)
+
+
+@dataclass(frozen=True)
+class ResourceContext:
+    """What a resource rule sees: type, name, inputs, provider inputs, stack facts, config."""
+
+    resource_type: str
+    name: str
+    props: Mapping[str, Any]
+    urn: str = ""
+    provider_type: str | None = None
+    provider_name: str | None = None
+    provider_props: Mapping[str, Any] | None = None
+    stack: str = "staging"
+    dry_run: bool = False
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f'{self.resource_type} "{self.name}"'
+
+
+@dataclass(frozen=True)
+class StackResource:
+    resource_type: str
+    name: str
+    urn: str
+    props: Mapping[str, Any]
+    parent_urn: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f'{self.resource_type} "{self.name}"'
+
+
+@dataclass(frozen=True)
+class StackContext:
+    resources: Sequence[StackResource]
+    stack: str = "staging"
+    dry_run: bool = False
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    violations: list[Finding]
+    unknowns: list[Finding]
+
+
+def _runtime_stack() -> tuple[str, bool]:
+    import pulumi
+    import pulumi.runtime
+
+    return pulumi.get_stack(), pulumi.runtime.is_dry_run()
+
+
+# ---------------------------------------------------------------------------------------
+# Rules
+
+
+def _emit(report: Callable[..., None], message: str, urn: str | None) -> None:
+    # Resource policies ignore the urn argument; stack policies use it to point at a resource.
+    if urn:
+        report(message, urn)
+    else:
+        report(message)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    description: str
+    severity: Severity
+    remediation: str
+    check: Callable[[Any], Iterable[Finding]]
+    config_schema: Mapping[str, Mapping[str, Any]] | None = None
+    enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY
+
+    def evaluate(self, ctx: Any) -> Verdict:
+        """Run the pure check; an ``Unknown`` escaping it becomes an unknown finding."""
+        found: list[Finding] = []
+        try:
+            for finding in self.check(ctx):
+                found.append(finding)
+        except Unknown as exc:
+            found.append(unknown(exc.path))
+        except UnknownValueError as exc:  # an unguarded read through the SDK proxy
+            found.append(unknown(".".join(exc.props)))
+        return Verdict(
+            violations=[f for f in found if not f.unknown],
+            unknowns=[f for f in found if f.unknown],
+        )
+
+    def _schema(self) -> PolicyConfigSchema | None:
+        if not self.config_schema:
+            return None
+        return PolicyConfigSchema(properties={k: dict(v) for k, v in self.config_schema.items()})
+
+    def _report(self, ctx: Any, report: Callable[..., None], label: str) -> None:
+        try:
+            verdict = self.evaluate(ctx)
+        except Exception as exc:  # noqa: BLE001 - the text may hold a secret; report the type only
+            report(
+                f"{label}: rule '{self.name}' failed with {type(exc).__name__}; failing closed "
+                "(error text withheld because it may contain property values)"
+            )
+            return
+        for finding in verdict.violations:
+            _emit(report, finding.message, finding.urn)
+        if not verdict.unknowns:
+            return
+        if ctx.dry_run:
+            # Let the SDK turn this into its advisory "can't run policy ... during preview".
+            first = verdict.unknowns[0]
+            err = UnknownValueError(UNKNOWN_STRING_VALUE, [first.unknown_path or ""])
+            more = len(verdict.unknowns) - 1
+            where = f"{first.message}: " if first.message else ""
+            err.message = (
+                f"{where}{first.unknown_path} is not known until the update"
+                + (f" (and {more} more unknown value(s))" if more else "")
+                + "; the update will check it and fail closed if it is still unknown"
+            )
+            raise err
+        for finding in verdict.unknowns:
+            where = finding.message or label
+            message = (
+                f"{where}: {finding.unknown_path} is unknown during the update, so it "
+                "cannot be checked; failing closed"
+            )
+            _emit(report, message, finding.urn)
+
+
+@dataclass(frozen=True)
+class ResourceRule(_Rule):
+    """A rule run on every resource's inputs (Analyze)."""
+
+    def policy(self) -> ResourceValidationPolicy:
+        def validate(args: Any, report_violation: Callable[..., None]) -> None:
+            stack, dry_run = _runtime_stack()
+            provider = getattr(args, "provider", None)
+            ctx = ResourceContext(
+                resource_type=args.resource_type,
+                name=args.name,
+                urn=args.urn,
+                props=args.props,
+                provider_type=getattr(provider, "resource_type", None),
+                provider_name=getattr(provider, "name", None),
+                provider_props=getattr(provider, "props", None),
+                stack=stack,
+                dry_run=dry_run,
+                config=args.get_config() or {},
+            )
+            self._report(ctx, report_violation, ctx.label)
+
+        return ResourceValidationPolicy(
+            name=self.name,
+            description=self.description,
+            validate=validate,
+            enforcement_level=self.enforcement_level,
+            config_schema=self._schema(),
+            severity=self.severity,
+            remediation_steps=self.remediation,
+        )
+
+
+@dataclass(frozen=True)
+class StackRule(_Rule):
+    """A rule run once on the final state of every resource (AnalyzeStack)."""
+
+    def policy(self) -> StackValidationPolicy:
+        def validate(args: Any, report_violation: Callable[..., None]) -> None:
+            stack, dry_run = _runtime_stack()
+            resources = [
+                StackResource(
+                    resource_type=r.resource_type,
+                    name=r.name,
+                    urn=r.urn,
+                    props=r.props,
+                    parent_urn=r.parent.urn if r.parent is not None else None,
+                )
+                for r in args.resources
+            ]
+            ctx = StackContext(resources, stack=stack, dry_run=dry_run, config=args.get_config() or {})
+            self._report(ctx, report_violation, f'stack "{stack}"')
+
+        return StackValidationPolicy(
+            name=self.name,
+            description=self.description,
+            validate=validate,
+            enforcement_level=self.enforcement_level,
+            config_schema=self._schema(),
+            severity=self.severity,
+            remediation_steps=self.remediation,
+        )

@@ -1,0 +1,245 @@
+"""no-production-secrets: a non-production stack must not carry production values.
+
+Every string in a resource's inputs and in its provider's inputs is checked (nested
+objects and lists included, JSON-encoded strings decoded, URLs split into host and
+credentials) against fingerprints of production secrets, production hosts and domains,
+production AWS accounts, and NODE_ENV=production.  The pack holds only SHA-256
+fingerprints (``python -m ops fingerprint``), and messages name the resource and the
+property path, never the value: inside a policy, secrets arrive as plaintext.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from pulumi_policy import Severity
+
+from ._support import (
+    DEFAULT_PRODUCTION_STACK_PATTERN,
+    PRODUCTION_STACK_PATTERN_SCHEMA,
+    UNKNOWN,
+    Finding,
+    ResourceContext,
+    ResourceRule,
+    items,
+    join_path,
+    stack_matches,
+    unknown,
+    violation,
+)
+
+NAME = "no-production-secrets"
+
+_URL_RE = re.compile(r"[a-z][a-z0-9+.-]*://[^\s\"'<>`]+", re.IGNORECASE)
+# Host names outside URLs; not after "@" (an e-mail address is not a host) or a word char.
+_HOST_RE = re.compile(r"(?<![\w@.-])((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?![\w-])", re.IGNORECASE)
+_ARN_RE = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):", re.IGNORECASE)
+_NODE_ENV_RE = re.compile(r"\bNODE_ENV\s*[=:]\s*[\"']?production\b", re.IGNORECASE)
+_ENV_KEY_FIELDS = ("key", "envVarKey", "name")
+_MAX_JSON_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class _Settings:
+    fingerprints: frozenset[str]
+    hosts: frozenset[str]
+    domains: tuple[str, ...]
+    allowed_hosts: frozenset[str]
+    accounts: frozenset[str]
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> _Settings:
+        def strings(key: str) -> list[str]:
+            value = config.get(key) or []
+            return [str(v).strip().lower().rstrip(".") for v in value if str(v).strip()]
+
+        return cls(
+            fingerprints=frozenset(strings("productionSecretFingerprints")),
+            hosts=frozenset(strings("productionHosts")),
+            domains=tuple(strings("productionDomains")),
+            allowed_hosts=frozenset(strings("allowedHosts")),
+            accounts=frozenset(strings("productionAwsAccountIds")),
+        )
+
+
+def fingerprint(value: str) -> str:
+    """SHA-256 hex of the UTF-8 bytes; the same digest ``ops fingerprint`` prints."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def _secret_candidates(text: str) -> Iterator[tuple[str, str]]:
+    """(what, candidate) pairs to fingerprint: the value and the credential parts inside it."""
+    yield "value", text
+    yield "value", text.strip()
+    yield "URL-decoded value", unquote(text)
+    for token in text.split():
+        yield "part of the value", token.strip("\"'")
+        if "=" in token:
+            yield "part of the value", token.split("=", 1)[1].strip("\"'")
+    for match in _URL_RE.finditer(text):
+        try:
+            parts = urlsplit(match.group(0))
+            password, username = parts.password, parts.username
+        except ValueError:
+            continue
+        if password is not None:
+            yield "URL password", password
+            yield "URL password", unquote(password)
+            yield "URL userinfo", f"{username or ''}:{password}"
+        if username:
+            yield "URL user", unquote(username)
+        for _k, v in parse_qsl(parts.query):
+            yield "URL query value", v
+
+
+def _hosts(text: str) -> Iterator[str]:
+    rest = text
+    for match in _URL_RE.finditer(text):
+        try:
+            host = urlsplit(match.group(0)).hostname
+        except ValueError:
+            host = None
+        if host:
+            yield host
+        rest = rest.replace(match.group(0), " ")
+    for match in _HOST_RE.finditer(rest):
+        yield match.group(1)
+
+
+def _production_host(host: str, s: _Settings) -> str | None:
+    host = host.lower().rstrip(".")
+    if host in s.allowed_hosts:
+        return None
+    if host in s.hosts:
+        return f"production host {host}"
+    for domain in s.domains:
+        if host == domain or host.endswith("." + domain):
+            return f"production domain {domain}"
+    return None
+
+
+def _check_string(text: str, path: str, where: str, s: _Settings, depth: int) -> Iterator[Finding]:
+    if s.fingerprints:
+        seen: set[str] = set()
+        for what, candidate in _secret_candidates(text):
+            if not candidate or candidate in seen:
+                continue
+            seen.add(candidate)
+            if fingerprint(candidate) in s.fingerprints:
+                yield violation(f"{where}: {what} at {path} matches a production secret fingerprint")
+                break
+    flagged: set[str] = set()
+    for host in _hosts(text):
+        reason = _production_host(host, s)
+        if reason and reason not in flagged:
+            flagged.add(reason)
+            yield violation(f"{where}: {path} points at {reason}")
+    if s.accounts:
+        accounts = {m.group(1) for m in _ARN_RE.finditer(text)}
+        for account in sorted(accounts & s.accounts):
+            yield violation(f"{where}: {path} holds an ARN in production AWS account {account}")
+        if text.strip() in s.accounts:
+            yield violation(f"{where}: {path} is production AWS account {text.strip()}")
+    if _NODE_ENV_RE.search(text):
+        yield violation(f"{where}: {path} sets NODE_ENV=production")
+    stripped = text.lstrip()
+    if depth < _MAX_JSON_DEPTH and stripped[:1] in ("{", "["):
+        # Provider inputs such as assumeRole/allowedAccountIds arrive JSON-encoded.
+        try:
+            decoded = json.loads(text)
+        except ValueError:
+            return
+        yield from _scan(decoded, f"{path}<json>", where, s, depth + 1)
+
+
+def _is_production(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() == "production"
+
+
+def _env_entry(node: Mapping[str, Any], path: str, where: str) -> Iterator[Finding]:
+    """{key|envVarKey: NODE_ENV, value: production}: a Render env var or env-var list element."""
+    entries = {k: v for k, p, v in items(node, path) if k in (*_ENV_KEY_FIELDS, "value")}
+    value = entries.get("value")
+    for field in _ENV_KEY_FIELDS:
+        if field not in entries:
+            continue
+        key = entries[field]
+        if key is UNKNOWN and _is_production(value):
+            yield unknown(join_path(path, field), where)
+        elif key == "NODE_ENV":
+            if value is UNKNOWN:
+                yield unknown(join_path(path, "value"), where)
+            elif _is_production(value):
+                yield violation(f"{where}: {join_path(path, 'value')} sets NODE_ENV=production")
+        return
+
+
+def _scan(node: Any, path: str, where: str, s: _Settings, depth: int = 0) -> Iterator[Finding]:
+    if isinstance(node, Mapping):
+        yield from _env_entry(node, path, where)
+    for key, child_path, child in items(node, path):
+        if child is UNKNOWN:
+            yield unknown(child_path, where)
+        elif isinstance(child, str):
+            if key == "NODE_ENV" and _is_production(child):
+                yield violation(f"{where}: {child_path} sets NODE_ENV=production")
+            yield from _check_string(child, child_path, where, s, depth)
+        elif isinstance(child, (Mapping, Sequence)) and not isinstance(child, bytes):
+            yield from _scan(child, child_path, where, s, depth)
+
+
+def check(ctx: ResourceContext) -> Iterator[Finding]:
+    pattern = ctx.config.get("productionStackPattern", DEFAULT_PRODUCTION_STACK_PATTERN)
+    if stack_matches(pattern, ctx.stack):
+        return
+    s = _Settings.from_config(ctx.config)
+    yield from _scan(ctx.props, "", ctx.label, s)
+    if ctx.provider_props is not None:
+        where = f'{ctx.label} via provider {ctx.provider_type or ""} "{ctx.provider_name or ""}"'
+        yield from _scan(ctx.provider_props, "", where, s)
+
+
+_STRING_LIST = {"type": "array", "items": {"type": "string"}, "default": []}
+
+RULE = ResourceRule(
+    name=NAME,
+    description=(
+        "Non-production stacks must not use production secrets, hosts, AWS accounts or "
+        "NODE_ENV=production."
+    ),
+    severity=Severity.CRITICAL,
+    remediation=(
+        "Replace the flagged property with the staging value: a staging secret "
+        "(pulumi config set --secret), a staging host, a staging AWS account/role, or "
+        "NODE_ENV=staging. The message names the property path; the value is never shown."
+    ),
+    check=check,
+    config_schema={
+        "productionStackPattern": PRODUCTION_STACK_PATTERN_SCHEMA,
+        "productionSecretFingerprints": {
+            **_STRING_LIST,
+            "items": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+            "description": "SHA-256 hex digests of production secret values (python -m ops fingerprint).",
+        },
+        "productionHosts": {**_STRING_LIST, "description": "Exact production host names."},
+        "productionDomains": {
+            **_STRING_LIST,
+            "description": "Production domains; the domain and every subdomain count.",
+        },
+        "allowedHosts": {
+            **_STRING_LIST,
+            "description": "Exact host names exempt from productionDomains (e.g. a staging subdomain).",
+        },
+        "productionAwsAccountIds": {
+            **_STRING_LIST,
+            "items": {"type": "string", "pattern": "^[0-9]{12}$"},
+            "description": "12-digit AWS account ids of production.",
+        },
+    },
+)

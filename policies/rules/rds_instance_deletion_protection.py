@@ -1,0 +1,55 @@
+"""rds-instance-deletion-protection: RDS instances of lasting stacks cannot be deleted by accident."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import Severity
+
+from ._support import Finding, ResourceContext, ResourceRule, get, violation
+
+NAME = "rds-instance-deletion-protection"
+RDS_INSTANCE = "aws:rds/instance:Instance"
+DEFAULT_EPHEMERAL_PATTERN = r"^(dev|pr-\d+|test)([-_].*)?$"
+
+
+def is_ephemeral(stack: str, config: Mapping[str, Any]) -> bool:
+    if stack in (config.get("ephemeralStacks") or []):
+        return True
+    return re.search(config.get("ephemeralStackPattern", DEFAULT_EPHEMERAL_PATTERN), stack) is not None
+
+
+def check(ctx: ResourceContext) -> Iterator[Finding]:
+    if ctx.resource_type != RDS_INSTANCE or is_ephemeral(ctx.stack, ctx.config):
+        return
+    if get(ctx.props, "deletionProtection") is not True:
+        yield violation(
+            f'{ctx.label}: deletionProtection must be true on stack "{ctx.stack}" (not an ephemeral stack)'
+        )
+
+
+RULE = ResourceRule(
+    name=NAME,
+    description="RDS instances on non-ephemeral stacks must have deletion protection enabled.",
+    severity=Severity.HIGH,
+    remediation=(
+        "Set deletion_protection=True on the aws.rds.Instance. Only stacks matching "
+        "ephemeralStackPattern (or listed in ephemeralStacks) may run without it."
+    ),
+    check=check,
+    config_schema={
+        "ephemeralStackPattern": {
+            "type": "string",
+            "default": DEFAULT_EPHEMERAL_PATTERN,
+            "description": "Regular expression matching stacks whose databases are disposable.",
+        },
+        "ephemeralStacks": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "Further disposable stack names.",
+        },
+    },
+)

@@ -1,0 +1,59 @@
+"""rds-instance-ssl-parameter-group (stack): each RDS instance uses a parameter group that forces SSL.
+
+A stack policy because it relates two resources; props are outputs here, so the instance's
+``parameterGroupName`` is matched against each group's ``name`` output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pulumi_policy import Severity
+
+from ._support import Finding, StackContext, StackRule, Unknown, get, unknown, violation
+from .rds_parameter_group_force_ssl import PARAMETER_GROUP, forces_ssl
+
+NAME = "rds-instance-ssl-parameter-group"
+RDS_INSTANCE = "aws:rds/instance:Instance"
+
+
+def check(ctx: StackContext) -> Iterator[Finding]:
+    ssl_groups: set[str] = set()
+    other_groups: set[str] = set()
+    for r in ctx.resources:
+        if r.resource_type != PARAMETER_GROUP:
+            continue
+        try:
+            name = get(r.props, "name")
+            if isinstance(name, str):
+                (ssl_groups if forces_ssl(r.props) else other_groups).add(name)
+        except Unknown as exc:
+            yield unknown(exc.path, r.label, r.urn)
+    for r in ctx.resources:
+        if r.resource_type != RDS_INSTANCE:
+            continue
+        try:
+            group = get(r.props, "parameterGroupName")
+        except Unknown as exc:
+            yield unknown(exc.path, r.label, r.urn)
+            continue
+        if not isinstance(group, str) or not group:
+            yield violation(f"{r.label}: parameterGroupName is not set (the default group is not managed here)", r.urn)
+        elif group in ssl_groups:
+            continue
+        elif group in other_groups:
+            yield violation(f'{r.label}: parameter group "{group}" does not set rds.force_ssl = 1', r.urn)
+        else:
+            yield violation(f'{r.label}: parameter group "{group}" is not a parameter group of this stack', r.urn)
+
+
+RULE = StackRule(
+    name=NAME,
+    description="Every RDS instance must use a parameter group of this stack that forces SSL.",
+    severity=Severity.HIGH,
+    remediation=(
+        "Create an aws.rds.ParameterGroup with rds.force_ssl = 1 in the same stack and pass its "
+        "name as parameter_group_name to the aws.rds.Instance."
+    ),
+    check=check,
+)

@@ -1,0 +1,32 @@
+"""rds-instance-storage-encrypted: RDS instances encrypt their storage (and so their snapshots)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pulumi_policy import Severity
+
+from ._support import Finding, ResourceContext, ResourceRule, get, violation
+
+NAME = "rds-instance-storage-encrypted"
+RDS_INSTANCE = "aws:rds/instance:Instance"
+
+
+def check(ctx: ResourceContext) -> Iterator[Finding]:
+    if ctx.resource_type != RDS_INSTANCE:
+        return
+    if get(ctx.props, "storageEncrypted") is not True:
+        yield violation(f"{ctx.label}: storageEncrypted must be true (AWS defaults to unencrypted)")
+
+
+RULE = ResourceRule(
+    name=NAME,
+    description="RDS instances must have encrypted storage.",
+    severity=Severity.HIGH,
+    remediation=(
+        "Set storage_encrypted=True on the aws.rds.Instance (PostgresDatabase does by default). "
+        "An existing unencrypted instance must be replaced: snapshot, copy the snapshot with "
+        "encryption, restore."
+    ),
+    check=check,
+)

@@ -1,0 +1,100 @@
+"""security-group-no-public-postgres: PostgreSQL (5432) is never open to the whole internet."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from pulumi_policy import Severity
+
+from ._support import Finding, ResourceContext, ResourceRule, get, join_path, violation
+
+NAME = "security-group-no-public-postgres"
+POSTGRES_PORT = 5432
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+_ALL_PROTOCOLS = {"-1", "all"}
+_TCP = {"tcp", "6"}
+
+
+def _is_world(cidr: Any) -> bool:
+    if not isinstance(cidr, str):
+        return False
+    try:
+        return ipaddress.ip_network(cidr.strip(), strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+def _covers_postgres(protocol: Any, from_port: Any, to_port: Any) -> bool:
+    proto = str(protocol).strip().lower() if protocol is not None else ""
+    if proto in _ALL_PROTOCOLS:
+        return True
+    if proto not in _TCP:
+        return False
+    # A TCP rule without ports would be rejected by AWS; treat it as all ports to stay safe.
+    low = from_port if isinstance(from_port, (int, float)) else 0
+    high = to_port if isinstance(to_port, (int, float)) else 65535
+    return low <= POSTGRES_PORT <= high
+
+
+def _as_list(value: Any) -> list[Any] | None:
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return list(range(len(value)))
+    return None
+
+
+def _rule_findings(rule: Mapping[str, Any], path: str, label: str, keys: Mapping[str, str]) -> Iterator[Finding]:
+    """``keys`` maps protocol/fromPort/toPort/v4/v6 to this resource type's prop names."""
+    sources: set[str] = set()
+    for family in ("v4", "v6"):
+        value = get(rule, keys[family], path=path)
+        indexes = _as_list(value)
+        if indexes is None:
+            candidates = [value]
+        else:
+            candidates = [get(value, i, path=join_path(path, keys[family])) for i in indexes]
+        sources.update(c.strip() for c in candidates if _is_world(c))
+    if not sources:
+        return
+    ports = (get(rule, keys[k], path=path) for k in ("protocol", "fromPort", "toPort"))
+    if _covers_postgres(*ports):
+        where = f" {path}" if path else ""
+        yield violation(f"{label}:{where} allows port {POSTGRES_PORT} from {', '.join(sorted(sources))}")
+
+
+_INGRESS_RULE_KEYS = {
+    "protocol": "ipProtocol", "fromPort": "fromPort", "toPort": "toPort", "v4": "cidrIpv4", "v6": "cidrIpv6",
+}
+_INLINE_KEYS = {
+    "protocol": "protocol", "fromPort": "fromPort", "toPort": "toPort", "v4": "cidrBlocks", "v6": "ipv6CidrBlocks",
+}
+
+
+def check(ctx: ResourceContext) -> Iterator[Finding]:
+    if ctx.resource_type == INGRESS_RULE:
+        yield from _rule_findings(ctx.props, "", ctx.label, _INGRESS_RULE_KEYS)
+    elif ctx.resource_type == LEGACY_RULE:
+        if get(ctx.props, "type") == "ingress":
+            yield from _rule_findings(ctx.props, "", ctx.label, _INLINE_KEYS)
+    elif ctx.resource_type == SECURITY_GROUP:
+        ingress = get(ctx.props, "ingress")
+        for i in _as_list(ingress) or []:
+            rule = get(ingress, i, path="ingress")
+            if isinstance(rule, Mapping):
+                yield from _rule_findings(rule, f"ingress[{i}]", ctx.label, _INLINE_KEYS)
+
+
+RULE = ResourceRule(
+    name=NAME,
+    description="Security groups must not allow PostgreSQL (5432) ingress from 0.0.0.0/0 or ::/0.",
+    severity=Severity.CRITICAL,
+    remediation=(
+        "Allow 5432 only from the application's security group or known CIDRs "
+        "(referenced_security_group_id / source_security_group_id), never from 0.0.0.0/0 or ::/0; "
+        "keep the database publicly_accessible=False."
+    ),
+    check=check,
+)

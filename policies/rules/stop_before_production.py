@@ -1,0 +1,118 @@
+"""stop-before-production: no resource of a production stack changes without an open release window.
+
+A resource policy on purpose: the engine runs resource policies on each resource's
+inputs before that resource's step executes, so the first registration (the Stack
+resource itself) already stops the update.  Stack policies only run after everything
+was created, which would be too late.  Every resource counts, components and the Stack
+included, so nothing can slip through.
+
+This is the policy team's key.  The program checks its own window in the stack config
+(``kitchen-kontrol:releaseWindow``); opening production takes both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from pulumi_policy import Severity
+
+from ._support import (
+    DEFAULT_PRODUCTION_STACK_PATTERN,
+    PRODUCTION_STACK_PATTERN_SCHEMA,
+    Finding,
+    ResourceContext,
+    ResourceRule,
+    stack_matches,
+    violation,
+)
+
+NAME = "stop-before-production"
+WINDOW_FIELDS = ("stack", "approvedBy", "changeReference", "notBefore", "notAfter")
+
+
+def utcnow() -> datetime:
+    """The clock; tests replace this module attribute."""
+    return datetime.now(timezone.utc)
+
+
+def _parse_timestamp(window: Mapping[str, Any], key: str) -> tuple[datetime | None, str | None]:
+    raw = window[key]
+    if not isinstance(raw, str):
+        return None, f"releaseWindow.{key} must be an ISO-8601 timestamp string"
+    try:
+        parsed = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        return None, f"releaseWindow.{key} is not an ISO-8601 timestamp"
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return None, f"releaseWindow.{key} has no time zone (write e.g. 2025-06-01T08:00:00Z)"
+    return parsed, None
+
+
+def window_problem(window: Any, stack: str, now: datetime) -> str | None:
+    """Why ``window`` does not open ``stack`` at ``now``; None when the window is open.
+
+    The window is the half-open interval [notBefore, notAfter).
+    """
+    if window is None:
+        return "no release window is configured (policy config releaseWindow)"
+    if not isinstance(window, Mapping):
+        return "releaseWindow must be an object with " + ", ".join(WINDOW_FIELDS)
+    missing = [k for k in WINDOW_FIELDS if not isinstance(window.get(k), str) or not window.get(k, "").strip()]
+    if missing:
+        return "releaseWindow is missing field(s): " + ", ".join(missing)
+    if window["stack"].strip() != stack:
+        return f'releaseWindow is for stack "{window["stack"].strip()}", not "{stack}"'
+    not_before, error = _parse_timestamp(window, "notBefore")
+    if error:
+        return error
+    not_after, error = _parse_timestamp(window, "notAfter")
+    if error:
+        return error
+    assert not_before is not None and not_after is not None
+    if not_after <= not_before:
+        return "releaseWindow.notAfter must be later than notBefore"
+    if now < not_before:
+        return f"release window not yet open (opens at {not_before.isoformat()})"
+    if now >= not_after:
+        return f"release window closed at {not_after.isoformat()}"
+    return None
+
+
+def check(ctx: ResourceContext) -> Iterator[Finding]:
+    pattern = ctx.config.get("productionStackPattern", DEFAULT_PRODUCTION_STACK_PATTERN)
+    if ctx.dry_run or not stack_matches(pattern, ctx.stack):
+        return
+    problem = window_problem(ctx.config.get("releaseWindow"), ctx.stack, utcnow())
+    if problem:
+        yield violation(
+            f'update of production stack "{ctx.stack}" stopped before {ctx.label} changes: {problem}'
+        )
+
+
+RULE = ResourceRule(
+    name=NAME,
+    description=(
+        "Stops any update of a production stack unless the policy config carries an open "
+        "release window for that stack (previews always pass)."
+    ),
+    severity=Severity.CRITICAL,
+    remediation=(
+        "Production changes need two keys. Get the release approved, then set releaseWindow "
+        "(stack, approvedBy, changeReference, notBefore, notAfter as ISO-8601 with a zone) under "
+        '"stop-before-production" in policies/config.production.json AND the program\'s '
+        "kitchen-kontrol:releaseWindow in the stack config; run `pulumi up` inside the window."
+    ),
+    check=check,
+    config_schema={
+        "productionStackPattern": PRODUCTION_STACK_PATTERN_SCHEMA,
+        "releaseWindow": {
+            "type": "object",
+            "description": (
+                "The policy team's release window: stack, approvedBy, changeReference, "
+                "notBefore, notAfter (ISO-8601 with zone; [notBefore, notAfter))."
+            ),
+        },
+    },
+)

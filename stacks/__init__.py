@@ -1,0 +1,1 @@
+"""Stack settings, the production guard and the wiring of one environment."""

@@ -1,0 +1,62 @@
+"""The Pulumi program: guard, settings, environment. `__main__.py` only calls `run()`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+
+from stacks.guard import ProductionUpdateRefused, check_update_allowed
+from stacks.settings import PROJECT, ConfigError, Settings, parse_settings, stack_file
+
+
+class InvalidConfiguration(pulumi.RunError):
+    """Bad stack config. A RunError, so the CLI prints the message alone, without a traceback."""
+
+
+class UpdateRefused(pulumi.RunError):
+    """The program will not apply this stack (production without an open window, unreachable database)."""
+
+
+def project_config() -> dict[str, Any]:
+    """Every key of the project's namespace, as the engine handed them to the program."""
+    prefix = f"{PROJECT}:"
+    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    return {key[len(prefix) :]: value for key, value in merged.items() if key.startswith(prefix)}
+
+
+def run(now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+    stack = pulumi.get_stack()
+    raw = project_config()
+    try:
+        note = check_update_allowed(stack, pulumi.runtime.is_dry_run(), raw.get("releaseWindow"), now())
+        if not raw:
+            raise ConfigError(f"stack {stack!r} has no {PROJECT}:* configuration; expected {stack_file(stack)}")
+        settings = parse_settings(stack, raw)
+    except ProductionUpdateRefused as exc:
+        raise UpdateRefused(str(exc)) from None
+    except ConfigError as exc:
+        raise InvalidConfiguration(str(exc)) from None
+    if note:
+        pulumi.log.warn(note)
+    _warn_if_unreachable(settings)
+
+    from stacks.environment import build_environment, export_outputs  # providers load only for valid settings
+
+    export_outputs(build_environment(settings))
+
+
+def _warn_if_unreachable(settings: Settings) -> None:
+    documentation = settings.database.documentation_cidrs()
+    if not documentation:
+        return
+    message = (
+        f"{PROJECT}:dbAllowedCidrs holds documentation ranges ({', '.join(documentation)}): set Render's outbound "
+        f"IPs in {stack_file(settings.stack)} before an update"
+    )
+    if pulumi.runtime.is_dry_run():
+        pulumi.log.warn(message)
+        return
+    raise UpdateRefused(f"refusing to create a database nobody can reach: {message}")

@@ -1,0 +1,263 @@
+"""Typed stack settings: every `kitchen-kontrol:*` key validated once, all problems reported together."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from typing import Any, Literal, Mapping, Optional
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+PROJECT = "kitchen-kontrol"
+# RFC 5737: fine for a preview, useless for a real database fence.
+DOCUMENTATION_RANGES = tuple(
+    ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+)
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class ConfigError(Exception):
+    """Invalid stack configuration; the message lists every bad key and never echoes a value."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AppSettings(_Model):
+    repo: str = "https://github.com/rubyrayjuntos/kitchen-kontrol"
+    branch: str = Field(default="main", pattern=r"^[A-Za-z0-9._/-]{1,100}$")
+    build_command: str = Field(default="npm install && npm run build", min_length=1)
+    start_command: str = Field(default="node server.js", min_length=1)
+    port: int = Field(default=3002, ge=1, le=65535)
+    health_path: str = Field(default="/api/health", pattern=r"^/[A-Za-z0-9._~/-]*$")
+    node_env: Literal["development", "staging", "production"] = "staging"
+    log_level: Literal["error", "warn", "info", "http", "verbose", "debug"] = "info"
+
+    @field_validator("repo")
+    @classmethod
+    def _github_https(cls, value: str) -> str:
+        parts = urlsplit(value)
+        path = parts.path.removesuffix(".git").strip("/").split("/")
+        if (
+            parts.scheme != "https"
+            or parts.hostname != "github.com"
+            or parts.username is not None
+            or parts.query
+            or len(path) != 2
+            or not all(re.fullmatch(r"[A-Za-z0-9._-]+", p) for p in path)
+        ):
+            raise ValueError("expected https://github.com/OWNER/REPO without credentials")
+        return value
+
+
+class RenderSettings(_Model):
+    owner_id: Optional[str] = Field(default=None, pattern=r"^(usr|tea)-[a-z0-9]{10,40}$")
+    region: Literal["frankfurt", "ohio", "oregon", "singapore", "virginia"] = "oregon"
+    plan: Literal["starter", "standard", "pro", "pro_plus", "pro_max", "pro_ultra"] = "starter"
+    instances: int = Field(default=1, ge=1, le=10)
+    custom_domain: Optional[str] = None
+
+    @field_validator("custom_domain")
+    @classmethod
+    def _hostname(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _HOSTNAME.match(value):
+            raise ValueError("expected a lowercase hostname such as staging.example.com")
+        return value
+
+
+class DatabaseSettings(_Model):
+    engine_version: str = Field(default="16", pattern=r"^(13|14|15|16|17)(\.\d{1,2})?$")
+    instance_class: str = Field(default="db.t4g.micro", pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")
+    allocated_storage: int = Field(default=20, ge=20, le=65536)
+    max_allocated_storage: int = Field(default=50, ge=20, le=65536)
+    backup_retention_days: int = Field(default=7, ge=7, le=35)
+    name: str = Field(default="kitchen_kontrol_staging", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    username: str = Field(default="kk_admin", pattern=r"^[a-z_][a-z0-9_]{0,15}$")
+    allowed_cidrs: tuple[str, ...] = Field(min_length=1, max_length=50)
+    deletion_protection: bool = True
+    vpc_id: Optional[str] = Field(default=None, pattern=r"^vpc-[0-9a-f]{8,17}$")
+    vpc_cidr: str = "10.42.0.0/16"
+
+    @field_validator("allowed_cidrs")
+    @classmethod
+    def _cidrs(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            try:
+                network = ipaddress.ip_network(value, strict=True)
+            except ValueError:
+                raise ValueError("expected CIDRs such as 203.0.113.7/32 (host bits zero)") from None
+            if network.prefixlen < (16 if network.version == 4 else 32):
+                raise ValueError("expected narrow client ranges (IPv4 /16 or longer); 0.0.0.0/0 is never allowed")
+        if len(set(values)) != len(values):
+            raise ValueError("expected each CIDR once")
+        return values
+
+    @field_validator("username")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in {"rdsadmin", "rds_superuser", "postgres"}:
+            raise ValueError("expected a name that is not reserved by RDS")
+        return value
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _private_cidr(cls, value: str) -> str:
+        try:
+            network = ipaddress.ip_network(value, strict=True)
+        except ValueError:
+            raise ValueError("expected a private IPv4 CIDR between /16 and /24") from None
+        if network.version != 4 or not network.is_private or not 16 <= network.prefixlen <= 24:
+            raise ValueError("expected a private IPv4 CIDR between /16 and /24")
+        return value
+
+    @model_validator(mode="after")
+    def _storage_ceiling(self) -> "DatabaseSettings":
+        if self.max_allocated_storage < self.allocated_storage:
+            raise ValueError("dbMaxAllocatedStorage must be at least dbAllocatedStorage")
+        return self
+
+    def documentation_cidrs(self) -> list[str]:
+        return [c for c in self.allowed_cidrs if any(ipaddress.ip_network(c).subnet_of(r) for r in _same_family(c))]
+
+
+def _same_family(cidr: str):
+    version = ipaddress.ip_network(cidr).version
+    return [r for r in DOCUMENTATION_RANGES if r.version == version]
+
+
+class Settings(_Model):
+    stack: str
+    app: AppSettings
+    render: RenderSettings
+    database: DatabaseSettings
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return {"project": PROJECT, "environment": self.stack, "managed-by": "pulumi"}
+
+    @property
+    def resource_prefix(self) -> str:
+        return f"kitchen-kontrol-{self.stack}"
+
+
+# Flat config key -> (section, field, kind). Flat keys because the project schema cannot type objects.
+KEYS: dict[str, tuple[str, str, str]] = {
+    "appRepo": ("app", "repo", "str"),
+    "appBranch": ("app", "branch", "str"),
+    "appBuildCommand": ("app", "build_command", "str"),
+    "appStartCommand": ("app", "start_command", "str"),
+    "appPort": ("app", "port", "int"),
+    "appHealthPath": ("app", "health_path", "str"),
+    "appNodeEnv": ("app", "node_env", "str"),
+    "appLogLevel": ("app", "log_level", "str"),
+    "renderOwnerId": ("render", "owner_id", "str"),
+    "renderRegion": ("render", "region", "str"),
+    "renderPlan": ("render", "plan", "str"),
+    "renderInstances": ("render", "instances", "int"),
+    "renderCustomDomain": ("render", "custom_domain", "str"),
+    "dbEngineVersion": ("database", "engine_version", "str"),
+    "dbInstanceClass": ("database", "instance_class", "str"),
+    "dbAllocatedStorage": ("database", "allocated_storage", "int"),
+    "dbMaxAllocatedStorage": ("database", "max_allocated_storage", "int"),
+    "dbBackupRetentionDays": ("database", "backup_retention_days", "int"),
+    "dbName": ("database", "name", "str"),
+    "dbUsername": ("database", "username", "str"),
+    "dbAllowedCidrs": ("database", "allowed_cidrs", "list"),
+    "dbDeletionProtection": ("database", "deletion_protection", "bool"),
+    "dbVpcId": ("database", "vpc_id", "str"),
+    "dbVpcCidr": ("database", "vpc_cidr", "str"),
+}
+# Keys read elsewhere (stacks/guard.py), known so they are not reported as unknown.
+OTHER_KEYS = frozenset({"releaseWindow"})
+_FIELD_TO_KEY = {(section, name): key for key, (section, name, _) in KEYS.items()}
+_EXPECTED = {"int": "an integer", "bool": "true or false", "list": "a list", "str": "a string"}
+
+
+def stack_file(stack: str) -> str:
+    return f"Pulumi.{stack}.yaml"
+
+
+def parse_settings(stack: str, raw: Mapping[str, Any]) -> Settings:
+    """Build settings from the project's config, keyed without the namespace; values as Pulumi
+    passes them to programs (strings, with lists/objects as JSON)."""
+    problems: dict[str, str] = {}
+    sections: dict[str, dict[str, Any]] = {"app": {}, "render": {}, "database": {}}
+    for key in sorted(raw):
+        if key in OTHER_KEYS:
+            continue
+        if key not in KEYS:
+            problems[key] = f"unknown key; expected one of: {', '.join(sorted(KEYS))}"
+            continue
+        section, name, kind = KEYS[key]
+        try:
+            sections[section][name] = _coerce(raw[key], kind)
+        except ValueError:
+            problems[key] = f"expected {_EXPECTED[kind]}"
+    try:
+        settings = Settings(stack=stack, **sections)
+    except ValidationError as exc:
+        for error in exc.errors(include_input=False, include_url=False):
+            problems.setdefault(_key_for(error["loc"]), _describe(error))
+        settings = None
+    if problems or settings is None:
+        details = "; ".join(f"{PROJECT}:{key}: {why}" for key, why in sorted(problems.items()))
+        raise ConfigError(f"invalid configuration in {stack_file(stack)} (stack {stack!r}): {details}")
+    return settings
+
+
+def _coerce(value: Any, kind: str) -> Any:
+    if kind == "list" and isinstance(value, str):
+        decoded = json.loads(value) if value.strip().startswith("[") else None
+        if not isinstance(decoded, list) or not all(isinstance(v, str) for v in decoded):
+            raise ValueError(kind)
+        return tuple(decoded)
+    if kind == "bool" and isinstance(value, str):
+        if value not in ("true", "false"):
+            raise ValueError(kind)
+        return value == "true"
+    if kind == "int" and isinstance(value, str):
+        if not re.fullmatch(r"-?\d{1,9}", value):
+            raise ValueError(kind)
+        return int(value)
+    if kind == "str" and not isinstance(value, str):
+        raise ValueError(kind)
+    return value
+
+
+def _key_for(loc: tuple) -> str:
+    if len(loc) >= 2 and (loc[0], loc[1]) in _FIELD_TO_KEY:
+        key = _FIELD_TO_KEY[(loc[0], loc[1])]
+        return key + "".join(f"[{part}]" for part in loc[2:] if isinstance(part, int))
+    if len(loc) == 1 and loc[0] == "database":
+        return "dbMaxAllocatedStorage"
+    return ".".join(str(part) for part in loc)
+
+
+def _describe(error: dict) -> str:
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    if kind == "missing":
+        return "required; set it in the stack file"
+    if kind in ("greater_than_equal", "less_than_equal") or kind.startswith(("int_", "bool_")):
+        return _bounds_message(error)
+    if kind == "literal_error":
+        return f"expected one of {context.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return f"expected a value matching {context.get('pattern')}"
+    if kind in ("too_short", "too_long"):
+        return f"expected between 1 and {context.get('max_length', 50)} entries"
+    if kind == "value_error":
+        return str(context.get("error", error["msg"]))
+    return error["msg"]
+
+
+def _bounds_message(error: dict) -> str:
+    context = error.get("ctx") or {}
+    if "ge" in context:
+        return f"expected a value of at least {context['ge']}"
+    if "le" in context:
+        return f"expected a value of at most {context['le']}"
+    return error["msg"]
