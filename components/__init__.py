@@ -5,4 +5,4 @@ Import the component modules directly (`from components.database import ...`) so
 program only pays for the provider SDK modules it uses.
 """
 
-TOKEN_PREFIX = "kitchen-kontrol:index:"
+TOKEN_PREFIX = "kitchen-kontrol:index:"  # noqa: S105 - a type token, not a secret

@@ -18,7 +18,7 @@ from components.network import DatabaseNetwork, DatabaseNetworkArgs
 POSTGRES_PORT = 5432
 # RDS rejects "/", "@", '"' and spaces in master passwords; every other character here is
 # percent-encoded in the connection URL (tests/test_database_url_live.py proves it on a real server).
-PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?"
+PASSWORD_SPECIALS = "!#$%&*()-_=+[]{}<>:?"  # noqa: S105 - the alphabet, not a password
 PASSWORD_LENGTH = 32
 MIN_BACKUP_RETENTION_DAYS = 7
 LOG_EXPORTS = ("postgresql", "upgrade")
@@ -106,7 +106,9 @@ class PostgresDatabase(pulumi.ComponentResource):
         )
         for index, cidr in enumerate(args.allowed_cidrs):
             network_range = ipaddress.ip_network(cidr)
-            family = {"cidr_ipv4": str(network_range)} if network_range.version == 4 else {"cidr_ipv6": str(network_range)}
+            family = (
+                {"cidr_ipv4": str(network_range)} if network_range.version == 4 else {"cidr_ipv6": str(network_range)}
+            )
             vpc.SecurityGroupIngressRule(
                 f"{name}-ingress-{index}",
                 security_group_id=security_group.id,

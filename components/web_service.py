@@ -58,16 +58,18 @@ class RenderWebService(pulumi.ComponentResource):
         super().__init__(f"{TOKEN_PREFIX}RenderWebService", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        owner_id = args.owner_id or owners.list_owners_output(
-            opts=pulumi.InvokeOutputOptions(parent=self)
-        ).items.apply(_only_owner)
+        owner_id = args.owner_id or owners.list_owners_output(opts=pulumi.InvokeOutputOptions(parent=self)).items.apply(
+            _only_owner
+        )
         service = services.WebService(
             f"{name}-service",
             name=args.service_name,
             owner_id=owner_id,
             repo=args.repo,
             branch=args.branch,
-            auto_deploy=services.ServiceCreateAutoDeploy.YES if args.auto_deploy else services.ServiceCreateAutoDeploy.NO,
+            auto_deploy=services.ServiceCreateAutoDeploy.YES
+            if args.auto_deploy
+            else services.ServiceCreateAutoDeploy.NO,
             service_details=services.WebServiceDetailsCreateArgs(
                 runtime=services.WebServiceDetailsCreateRuntime.NODE,
                 plan=args.plan,

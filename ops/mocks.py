@@ -20,7 +20,9 @@ PLACEHOLDER_INVOKES: dict[str, dict[str, Any]] = {
     },
     "aws:ec2/getSubnets:getSubnets": {"id": "placeholder", "ids": ["subnet-placeholder-a", "subnet-placeholder-b"]},
     "render:owners:listOwners": {
-        "items": [{"cursor": "placeholder", "owner": {"id": "tea-placeholder0000", "name": "placeholder", "type": "team"}}]
+        "items": [
+            {"cursor": "placeholder", "owner": {"id": "tea-placeholder0000", "name": "placeholder", "type": "team"}}
+        ]
     },
 }
 
@@ -52,12 +54,17 @@ class PlanMocks(mocks.Mocks):
     """Outputs as the engine would return them: inputs echoed, computed values unknown in a
     preview and plausible (plainly fake) in an update."""
 
-    def __init__(self, preview: bool, secret_source: Callable[[int, str], str] = random_secret,
-                 output_overrides: Optional[dict[str, dict[str, Any]]] = None):
+    def __init__(
+        self,
+        preview: bool,
+        secret_source: Callable[[int, str], str] = random_secret,
+        output_overrides: Optional[dict[str, dict[str, Any]]] = None,
+    ):
         self.preview = preview
         self.secret_source = secret_source
         self.output_overrides = output_overrides or {}
         self.invocations: list[Invocation] = []
+        self.registered = 0
         self.current = threading.local()
 
     def call(self, args: mocks.MockCallArgs):
@@ -69,12 +76,15 @@ class PlanMocks(mocks.Mocks):
 
     def new_resource(self, args: mocks.MockResourceArgs):
         self.current.inputs = args.inputs
+        self.registered += 1
         state = dict(args.inputs)
         if not args.custom:
             return "", state
         resource_id = "" if self.preview else f"{args.name}-id"
         if not self.preview:
-            state.update(self._computed(args, resource_id))
+            computed = self._computed(args, resource_id)
+            resource_id = computed.pop("id", resource_id)
+            state.update(computed)
         state.update(self.output_overrides.get(args.typ, {}))
         return resource_id, state
 
@@ -85,16 +95,29 @@ class PlanMocks(mocks.Mocks):
             return {"result": self.secret_source(int(inputs.get("length", 16)), specials)}
         if args.typ == "aws:rds/instance:Instance":
             address = f"{inputs.get('identifier', args.name)}.placeholder.rds.amazonaws.com"
-            return {"address": address, "port": 5432, "endpoint": f"{address}:5432",
-                    "arn": f"arn:aws:rds:placeholder:000000000000:db:{inputs.get('identifier', args.name)}"}
+            return {
+                "address": address,
+                "port": 5432,
+                "endpoint": f"{address}:5432",
+                "arn": f"arn:aws:rds:placeholder:000000000000:db:{inputs.get('identifier', args.name)}",
+            }
         if args.typ == "render:services:WebService":
-            return {"id": "srv-placeholder", "dashboardUrl": "https://dashboard.render.com/web/srv-placeholder",
-                    "serviceDetails": {**inputs.get("serviceDetails", {}),
-                                       "url": f"https://{inputs.get('name', args.name)}.onrender.com"}}
+            return {
+                "id": "srv-placeholder",
+                "dashboardUrl": "https://dashboard.render.com/web/srv-placeholder",
+                "serviceDetails": {
+                    **inputs.get("serviceDetails", {}),
+                    "url": f"https://{inputs.get('name', args.name)}.onrender.com",
+                },
+            }
         if args.typ == "render:services:EnvVar":
             return {"key": inputs.get("envVarKey")}
         if args.typ.startswith("aws:"):
-            return {"arn": f"arn:aws:placeholder:placeholder:000000000000:{args.name}"}
+            # The provider auto-names what the program leaves unnamed (name + random suffix).
+            return {
+                "arn": f"arn:aws:placeholder:placeholder:000000000000:{args.name}",
+                "name": inputs.get("name", f"{args.name}-0000000"),
+            }
         return {}
 
 
@@ -114,8 +137,13 @@ class RecordingMonitor(mocks.MockMonitor):
             urn = response.urn
             state = self.resources[urn].state if urn in self.resources else {}
             registration = Registration(
-                urn=urn, type=request.type, name=request.name, parent=request.parent,
-                custom=bool(request.custom), protect=bool(request.protect), inputs=inputs,
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=bool(request.custom),
+                protect=bool(request.protect),
+                inputs=inputs,
                 outputs=dict(state),
             )
             with self._lock:

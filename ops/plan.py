@@ -218,7 +218,9 @@ def render_text(result: PlanResult) -> str:
                 for key, value in sorted(mask(resource.inputs).items()):
                     lines.append(f"    {inner}      {key}: {_inline(value)}")
             for diagnostic in diagnostics_by_urn.get(resource.urn, []):
-                lines.append(f"    {inner}      {diagnostic.enforcement_level} [{diagnostic.policy_name}] {diagnostic.message}")
+                lines.append(
+                    f"    {inner}      {diagnostic.enforcement_level} [{diagnostic.policy_name}] {diagnostic.message}"
+                )
             walk(resource.urn, inner)
 
     roots = [urn for urn in children if not any(r.urn == urn for r in result.resources)]
@@ -256,4 +258,3 @@ def _stack_urn_of(resource) -> str:
 
 def _inline(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-

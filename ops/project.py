@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 # Stack files hold no secret by design; an encrypted value cannot be read offline, so the plan
 # substitutes this marker and keeps the key secret.
-OFFLINE_SECRET = "offline-plan-undecryptable-secret"
+OFFLINE_SECRET = "offline-plan-undecryptable-secret"  # noqa: S105 - a marker, not a secret
 
 
 @dataclass(frozen=True)

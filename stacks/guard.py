@@ -64,7 +64,9 @@ def evaluate_window(raw: Optional[Any], now: datetime) -> WindowVerdict:
     if window.notAfter <= window.notBefore:
         return WindowVerdict(False, f"{WINDOW_KEY} is malformed: notAfter must be later than notBefore")
     if window.notAfter - window.notBefore > MAX_WINDOW:
-        return WindowVerdict(False, f"{WINDOW_KEY} is longer than the {MAX_WINDOW.total_seconds() / 3600:.0f} h maximum")
+        return WindowVerdict(
+            False, f"{WINDOW_KEY} is longer than the {MAX_WINDOW.total_seconds() / 3600:.0f} h maximum"
+        )
     if now < window.notBefore:
         return WindowVerdict(False, f"release window {window.changeReference} opens at {window.notBefore.isoformat()}")
     if now >= window.notAfter:
@@ -87,7 +89,7 @@ def check_update_allowed(stack: str, dry_run: bool, raw_window: Optional[Any], n
         return f"production stack {stack!r}: the apply is blocked (stop before production): {verdict.reason}"
     if not verdict.open:
         raise ProductionUpdateRefused(
-            f"stop-before-production: refusing to update production stack {stack!r}: {verdict.reason}; "
+            f"stop-before-production: refusing to update production stack {stack!r}: {verdict.reason}; "  # noqa: S608
             f"set an approved, open {WINDOW_KEY} in {stack_file(stack)} (and the policy pack's releaseWindow)"
         )
     return f"production stack {stack!r}: {verdict.reason}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Callable
 
 import pulumi
@@ -27,7 +27,7 @@ def project_config() -> dict[str, Any]:
     return {key[len(prefix) :]: value for key, value in merged.items() if key.startswith(prefix)}
 
 
-def run(now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+def run(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
     stack = pulumi.get_stack()
     raw = project_config()
     try:

@@ -114,7 +114,7 @@ class DatabaseSettings(_Model):
         return value
 
     @model_validator(mode="after")
-    def _storage_ceiling(self) -> "DatabaseSettings":
+    def _storage_ceiling(self) -> DatabaseSettings:
         if self.max_allocated_storage < self.allocated_storage:
             raise ValueError("dbMaxAllocatedStorage must be at least dbAllocatedStorage")
         return self

@@ -1,0 +1,190 @@
+"""Shared fixtures: the offline plan on real and test stacks, canary secrets, a real PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+# Canaries: values that must never show up in any output; letters and digits so that
+# percent-encoding cannot disguise them.
+CANARY_SECRET = "CANARYsecret7f3a9c2e"
+REACHABLE_CIDRS = ["44.226.145.213/32", "54.187.200.255/32"]
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def staging_config() -> dict:
+    """The committed staging stack config, as a plain mapping (namespaced keys)."""
+    return yaml.safe_load((ROOT / "Pulumi.staging.yaml").read_text())["config"]
+
+
+class ProjectDir(type(Path())):
+    """A project directory that can also write stack files (see `project_dir`)."""
+
+    write_stack = None
+
+
+@pytest.fixture
+def project_dir(tmp_path, staging_config):
+    """A throwaway copy of the project's entry files; `write_stack(name, **overrides)` adds a stack file
+    derived from staging (an override of None removes the key)."""
+
+    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
+
+    def write_stack(name: str = "teststack", **overrides) -> str:
+        config = {**staging_config, "kitchen-kontrol:dbAllowedCidrs": REACHABLE_CIDRS}
+        for key, value in overrides.items():
+            full_key = key if ":" in key else f"kitchen-kontrol:{key}"
+            if value is None:
+                config.pop(full_key, None)
+            else:
+                config[full_key] = value
+        (tmp_path / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump({"config": config}))
+        return name
+
+    directory = ProjectDir(tmp_path)
+    directory.write_stack = write_stack
+    return directory
+
+
+@pytest.fixture
+def plan():
+    """Run the offline plan in-process; canary values stand in for every generated secret."""
+    from ops.mocks import PlanMocks
+    from ops.plan import run_plan
+
+    def _plan(stack: str = "staging", *, preview: bool = True, root: Path = ROOT, overrides=None):
+        mocks = PlanMocks(
+            preview=preview, secret_source=lambda length, specials: CANARY_SECRET, output_overrides=overrides
+        )
+        result = run_plan(stack, preview=preview, root=root, mocks=mocks)
+        result.mocks = mocks
+        return result
+
+    return _plan
+
+
+@pytest.fixture
+def ops_cli():
+    """`python -m ops ...` as a user runs it: a subprocess from the repository root."""
+
+    def _run(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        return subprocess.run(
+            [sys.executable, "-m", "ops", *args],
+            cwd=cwd,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return _run
+
+
+def resources_of(result, type_: str) -> list:
+    return [r for r in result.resources if r.type == type_]
+
+
+def only(result, type_: str):
+    found = resources_of(result, type_)
+    assert len(found) == 1, f"expected one {type_}, found {len(found)}"
+    return found[0]
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A real PostgreSQL (Debian's server binaries) on 127.0.0.1 with TLS and scram auth.
+
+    Yields (host, port, superuser_dsn). `.ci/run` installs the packages; outside CI a missing
+    server skips the live tests with the reason.
+    """
+    bindirs = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    if not bindirs or not shutil.which("openssl"):
+        if in_ci():
+            pytest.fail("PostgreSQL server binaries or openssl missing; .ci/run should have installed them")
+        pytest.skip("PostgreSQL server binaries (/usr/lib/postgresql/*/bin) or openssl not installed")
+    bindir = bindirs[-1]
+    data = tmp_path_factory.mktemp("pgdata")
+    run_as: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses root; Debian's package provides the postgres user
+        shutil.chown(data, "postgres")
+        data.chmod(0o700)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    for parent in data.parents:
+        if parent == Path("/"):
+            break
+        parent.chmod(parent.stat().st_mode | 0o011)  # postgres must traverse into its data dir
+    subprocess.run(
+        [*run_as, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(data / "server.key"),
+            "-out",
+            str(data / "server.crt"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    if run_as:
+        for name in ("server.key", "server.crt"):
+            shutil.chown(data / name, "postgres")
+    (data / "server.key").chmod(0o600)
+    port = _free_port()
+    with (data / "postgresql.conf").open("a") as conf:
+        conf.write(
+            f"\nport = {port}\nlisten_addresses = '127.0.0.1'\nssl = on\nunix_socket_directories = '{data}'\n"
+            "password_encryption = 'scram-sha-256'\n"
+        )
+    (data / "pg_hba.conf").write_text(
+        "local all postgres trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 0.0.0.0/0 reject\n"
+    )
+    subprocess.run(
+        [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(data / "log"), "-w", "start"],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield {"host": "127.0.0.1", "port": port, "socket_dir": str(data), "bindir": bindir, "run_as": run_as}
+    finally:
+        subprocess.run(
+            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+        )
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,103 @@
+"""The program's key to production: preview always, update only inside an approved window."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from stacks.guard import ProductionUpdateRefused, check_update_allowed, evaluate_window, is_production
+
+OPENS = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+CLOSES = OPENS + timedelta(hours=2)
+TICK = timedelta(microseconds=1)
+
+
+@pytest.fixture
+def window() -> dict:
+    return {
+        "approvedBy": "Jane Doe",
+        "changeReference": "CHG-1234",
+        "notBefore": OPENS.isoformat(),
+        "notAfter": CLOSES.isoformat(),
+    }
+
+
+@pytest.mark.parametrize("stack", ["production", "prod", "prod-eu", "production_2", "prod-"])
+def test_production_names(stack):
+    assert is_production(stack)
+
+
+@pytest.mark.parametrize("stack", ["staging", "dev", "product", "preprod", "staging-prod", "Prod"])
+def test_non_production_names(stack):
+    assert not is_production(stack)
+
+
+@pytest.mark.parametrize(
+    ("now", "is_open"),
+    [
+        (OPENS - TICK, False),
+        (OPENS, True),
+        (OPENS + TICK, True),
+        (CLOSES - TICK, True),
+        (CLOSES, False),
+        (CLOSES + TICK, False),
+    ],
+)
+def test_window_is_half_open(window, now, is_open):
+    assert evaluate_window(json.dumps(window), now).open is is_open
+
+
+def test_update_inside_window_proceeds_with_a_note(window):
+    note = check_update_allowed("production", False, json.dumps(window), OPENS)
+    assert "CHG-1234" in note and "Jane Doe" in note
+
+
+def test_update_without_window_is_refused():
+    with pytest.raises(ProductionUpdateRefused, match="stop-before-production.*no kitchen-kontrol:releaseWindow"):
+        check_update_allowed("production", False, None, OPENS)
+
+
+def test_update_before_window_says_when_it_opens(window):
+    with pytest.raises(ProductionUpdateRefused, match="opens at 2026-12-01T09:00:00"):
+        check_update_allowed("prod", False, json.dumps(window), OPENS - TICK)
+
+
+def test_update_after_window_says_it_closed(window):
+    with pytest.raises(ProductionUpdateRefused, match="closed at 2026-12-01T11:00:00"):
+        check_update_allowed("prod", False, json.dumps(window), CLOSES)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"notAfter": "2026-12-01T11:00:00"}, "notAfter needs a time zone"),
+        ({"notBefore": "tomorrow"}, "notBefore"),
+        ({"notBefore": 1764579600}, "notBefore"),
+        ({"approvedBy": None}, "approvedBy"),
+        ({"extra": "x"}, "extra is not a known field"),
+        ({"notAfter": OPENS.isoformat()}, "notAfter must be later than notBefore"),
+        ({"notAfter": (OPENS + timedelta(hours=25)).isoformat()}, "longer than the 24 h maximum"),
+    ],
+)
+def test_malformed_window_stays_refused_and_says_why(window, change, reason):
+    broken = {k: v for k, v in {**window, **change}.items() if v is not None}
+    verdict = evaluate_window(json.dumps(broken), OPENS + timedelta(minutes=5))
+    assert not verdict.open
+    assert reason in verdict.reason
+    with pytest.raises(ProductionUpdateRefused, match="malformed|longer"):
+        check_update_allowed("production", False, json.dumps(broken), OPENS + timedelta(minutes=5))
+
+
+def test_not_json_window_is_malformed():
+    assert "malformed" in evaluate_window("{not json", OPENS).reason
+
+
+def test_preview_of_production_passes_and_says_apply_is_blocked():
+    note = check_update_allowed("production", True, None, OPENS)
+    assert "the apply is blocked" in note
+
+
+def test_staging_is_never_gated():
+    assert check_update_allowed("staging", False, None, OPENS) is None
