@@ -100,6 +100,10 @@ def run_plan(stack: str, *, preview: bool = True, root: Path = ROOT, mocks=None)
 
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
+    # Load the provider SDKs before the event loop starts: imported from inside the program they
+    # compete for the GIL with the SDK's RPC threads and take half as long again.
+    import stacks.environment  # noqa: F401
+
     try:
         # A fresh context per plan: the SDK keeps its root resource and config in context variables.
         contextvars.Context().run(execute)
