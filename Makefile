@@ -28,3 +28,25 @@ bench: $(STAMP) ## plan time vs. the floor of loading the SDKs, memory, suite ti
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Real Pulumi runs: always an explicit -s and the policy pack. `up` applies
+# staging only; production is preview-only (docs/pipeline.md).
+PULUMI ?= pulumi
+POLICY_FLAGS = --policy-pack policies --policy-pack-config policies/config.$(STACK).json
+REQUIRE_PULUMI = command -v $(PULUMI) >/dev/null 2>&1 || { echo "error: the pulumi CLI is not installed (https://www.pulumi.com/docs/iac/download-install/); nothing was run" >&2; exit 127; }
+REQUIRE_POLICY_CONFIG = test -f policies/config.$(STACK).json || { echo "error: STACK=$(STACK): policies/config.$(STACK).json does not exist, so the policy pack cannot run" >&2; exit 2; }
+
+.PHONY: preview up verify
+
+preview: ## pulumi preview of STACK (default staging) with the policy pack
+	@$(REQUIRE_POLICY_CONFIG)
+	@$(REQUIRE_PULUMI)
+	$(PULUMI) preview -s $(STACK) $(POLICY_FLAGS)
+
+up: ## pulumi up of staging with the policy pack; refuses any other STACK
+	@if [ "$(STACK)" != "staging" ]; then echo "error: make up applies only STACK=staging, got STACK=$(STACK); production is preview-only (make preview STACK=production)" >&2; exit 2; fi
+	@$(REQUIRE_PULUMI)
+	$(PULUMI) up -s staging $(POLICY_FLAGS)
+
+verify: $(STAMP) ## post-deploy checks of staging (reads its outputs through the pulumi CLI)
+	$(PY) -m ops verify --stack staging

@@ -53,8 +53,10 @@ def compare(label: str, command: list[str], floor: list[str], target: float) -> 
     plan_s, floor_s = statistics.median(command_times), statistics.median(floor_times)
     ratio = plan_s / floor_s
     verdict = "ok" if ratio <= target else "OVER TARGET"
-    print(f"{label}: {plan_s * 1000:.0f} ms median of {RUNS} | floor (SDK imports): {floor_s * 1000:.0f} ms | "
-          f"ratio {ratio:.2f} (target <= {target}) {verdict} | peak RSS {max(peaks)} MiB (target <= 200)")
+    print(
+        f"{label}: {plan_s * 1000:.0f} ms median of {RUNS} | floor (SDK imports): {floor_s * 1000:.0f} ms | "
+        f"ratio {ratio:.2f} (target <= {target}) {verdict} | peak RSS {max(peaks)} MiB (target <= 200)"
+    )
 
 
 def suite_time() -> None:

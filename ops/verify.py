@@ -43,13 +43,8 @@ def register(subparsers) -> None:
         "failed, 2 usage error or unreachable.",
     )
     target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument(
-        "--stack",
-        help="read appUrl/healthUrl from this stack's outputs (needs the pulumi CLI)",
-    )
-    target.add_argument(
-        "--url", help="base URL of the app, e.g. https://staging.example.com"
-    )
+    target.add_argument("--stack", help="read appUrl/healthUrl from this stack's outputs (needs the pulumi CLI)")
+    target.add_argument("--url", help="base URL of the app, e.g. https://staging.example.com")
     parser.add_argument(
         "--health-path",
         default=DEFAULT_HEALTH_PATH,
@@ -79,15 +74,9 @@ def register(subparsers) -> None:
         default=DEFAULT_TIMEOUT_SECONDS,
         help=f"per-request timeout (default {DEFAULT_TIMEOUT_SECONDS:g})",
     )
-    parser.add_argument(
-        "--ca-file", help="PEM bundle to trust instead of the system trust store"
-    )
-    parser.add_argument(
-        "--report", metavar="FILE", help="also write a Markdown report to FILE"
-    )
-    parser.add_argument(
-        "--json", action="store_true", help="print JSON instead of the table"
-    )
+    parser.add_argument("--ca-file", help="PEM bundle to trust instead of the system trust store")
+    parser.add_argument("--report", metavar="FILE", help="also write a Markdown report to FILE")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     parser.set_defaults(handler=main)
 
 
@@ -142,9 +131,7 @@ def _split_credentials(url: str, flag: str) -> tuple[str, str, str | None]:
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(
-            f"{flag}: expected an http:// or https:// URL with a host, got {_redact(url)!r}"
-        )
+        raise UsageError(f"{flag}: expected an http:// or https:// URL with a host, got {_redact(url)!r}")
     try:
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
@@ -193,16 +180,10 @@ def _stack_outputs(stack: str) -> dict:
         )
     try:
         proc = subprocess.run(
-            [pulumi, "stack", "output", "--json", "-s", stack],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+            [pulumi, "stack", "output", "--json", "-s", stack], capture_output=True, text=True, timeout=120, check=False
         )
     except subprocess.TimeoutExpired:
-        raise UsageError(
-            f"--stack {stack}: `pulumi stack output` did not answer within 120 s"
-        ) from None
+        raise UsageError(f"--stack {stack}: `pulumi stack output` did not answer within 120 s") from None
     if proc.returncode != 0:
         lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
         reason = _redact(lines[-1]) if lines else f"exit code {proc.returncode}"
@@ -210,9 +191,7 @@ def _stack_outputs(stack: str) -> dict:
     try:
         outputs = json.loads(proc.stdout)
     except json.JSONDecodeError:
-        raise UsageError(
-            f"--stack {stack}: `pulumi stack output --json` did not print JSON"
-        ) from None
+        raise UsageError(f"--stack {stack}: `pulumi stack output --json` did not print JSON") from None
     if not isinstance(outputs, dict):
         raise UsageError(f"--stack {stack}: stack outputs are not a JSON object")
     return outputs
@@ -224,15 +203,11 @@ def resolve_target(args: argparse.Namespace) -> Target:
     outputs = _stack_outputs(args.stack)
     app_url = outputs.get("appUrl")
     if not isinstance(app_url, str) or not app_url:
-        raise UsageError(
-            f"--stack {args.stack}: the stack has no string output 'appUrl'"
-        )
+        raise UsageError(f"--stack {args.stack}: the stack has no string output 'appUrl'")
     health_url = outputs.get("healthUrl") or _join(app_url, args.health_path)
     for name, value in (("appUrl", app_url), ("healthUrl", health_url)):
         if value == "[secret]" or not isinstance(value, str):
-            raise UsageError(
-                f"--stack {args.stack}: stack output '{name}' is not a plain URL string"
-            )
+            raise UsageError(f"--stack {args.stack}: stack output '{name}' is not a plain URL string")
     return _target_from_urls(app_url, health_url, f"--stack {args.stack} output")
 
 
@@ -245,6 +220,21 @@ def _ssl_context(ca_file: str | None):
     return ssl.create_default_context(cafile=ca_file)
 
 
+def _redirect_handler():
+    """Follow redirects, but never carry the Basic auth header to another host."""
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    class SameHostAuth(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            new = super().redirect_request(req, fp, code, msg, headers, newurl)
+            if new is not None and urlsplit(newurl).hostname != urlsplit(req.full_url).hostname:
+                new.headers.pop("Authorization", None)
+            return new
+
+    return SameHostAuth()
+
+
 def _fetch(url: str, target: Target, ctx, timeout: float) -> Outcome:
     import http.client
     import ssl
@@ -254,52 +244,26 @@ def _fetch(url: str, target: Target, ctx, timeout: float) -> Outcome:
     headers = {"User-Agent": "kitchen-kontrol-verify/1", "Accept": "*/*"}
     if target.auth_header:
         headers["Authorization"] = target.auth_header
-    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=ctx))
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=ctx), _redirect_handler())
     start = time.perf_counter()
     try:
-        with opener.open(
-            urllib.request.Request(url, headers=headers), timeout=timeout
-        ) as resp:
+        # S310: only http(s) URLs get here, `_split_credentials` refused every other scheme.
+        with opener.open(urllib.request.Request(url, headers=headers), timeout=timeout) as resp:  # noqa: S310
             body = resp.read(MAX_BODY_BYTES)
-            return Outcome(
-                resp.status,
-                time.perf_counter() - start,
-                dict(resp.headers.items()),
-                body,
-            )
+            return Outcome(resp.status, time.perf_counter() - start, dict(resp.headers.items()), body)
     except urllib.error.HTTPError as exc:  # 4xx/5xx still are answers
         body = exc.read(MAX_BODY_BYTES) if exc.fp else b""
-        return Outcome(
-            exc.code, time.perf_counter() - start, dict(exc.headers.items()), body
-        )
+        return Outcome(exc.code, time.perf_counter() - start, dict(exc.headers.items()), body)
     except urllib.error.URLError as exc:
         reason = exc.reason
         is_tls = isinstance(reason, ssl.SSLError)
-        text = (
-            getattr(reason, "verify_message", None)
-            or getattr(reason, "strerror", None)
-            or str(reason)
-        )
-        return Outcome(
-            None,
-            time.perf_counter() - start,
-            error=_redact(str(text)),
-            tls_error=is_tls,
-        )
-    except (
-        OSError,
-        http.client.HTTPException,
-    ) as exc:  # timeouts, resets, bad status lines
-        return Outcome(
-            None,
-            time.perf_counter() - start,
-            error=_redact(str(exc) or type(exc).__name__),
-        )
+        text = getattr(reason, "verify_message", None) or getattr(reason, "strerror", None) or str(reason)
+        return Outcome(None, time.perf_counter() - start, error=_redact(str(text)), tls_error=is_tls)
+    except (OSError, http.client.HTTPException) as exc:  # timeouts, resets, bad status lines
+        return Outcome(None, time.perf_counter() - start, error=_redact(str(exc) or type(exc).__name__))
 
 
-def wait_for_health(
-    target: Target, ctx, deadline_s: float, timeout: float
-) -> tuple[Outcome, int, float]:
+def wait_for_health(target: Target, ctx, deadline_s: float, timeout: float) -> tuple[Outcome, int, float]:
     """Poll health with backoff until it answers or the deadline passes.
 
     Returns the last outcome, the number of attempts and the seconds waited.
@@ -311,12 +275,8 @@ def wait_for_health(
     while True:
         attempts += 1
         remaining = deadline_s - (time.monotonic() - start)
-        outcome = _fetch(
-            target.health_url, target, ctx, max(0.5, min(timeout, remaining))
-        )
-        starting = (
-            outcome.status is None and not outcome.tls_error
-        ) or outcome.status in STARTING_STATUSES
+        outcome = _fetch(target.health_url, target, ctx, max(0.5, min(timeout, remaining)))
+        starting = (outcome.status is None and not outcome.tls_error) or outcome.status in STARTING_STATUSES
         remaining = deadline_s - (time.monotonic() - start)
         if not starting or remaining <= 0:
             return outcome, attempts, time.monotonic() - start
@@ -325,6 +285,10 @@ def wait_for_health(
 
 
 # --------------------------------------------------------------------------- checks
+
+
+def _attempts(n: int) -> str:
+    return "1 attempt" if n == 1 else f"{n} attempts"
 
 
 def check_tls(target: Target, ca_file: str | None, timeout: float) -> Check:
@@ -350,11 +314,7 @@ def check_tls(target: Target, ca_file: str | None, timeout: float) -> Check:
     days = int((expires - time.time()) // 86400)
     when = time.strftime("%Y-%m-%d", time.gmtime(expires))
     if days < CERT_WARN_DAYS:
-        return Check(
-            "tls",
-            WARN,
-            f"certificate valid but expires in {days} days ({when}); renew soon",
-        )
+        return Check("tls", WARN, f"certificate valid but expires in {days} days ({when}); renew soon")
     return Check("tls", PASS, f"certificate valid, expires in {days} days ({when})")
 
 
@@ -370,11 +330,7 @@ def check_health(outcome: Outcome) -> Check:
         return Check("health", FAIL, "HTTP 200 but the body is not JSON")
     if not isinstance(payload, dict) or payload.get("status") != "ok":
         shown = payload.get("status") if isinstance(payload, dict) else payload
-        return Check(
-            "health",
-            FAIL,
-            f'HTTP 200 but "status" is {json.dumps(shown)[:80]}, expected "ok"',
-        )
+        return Check("health", FAIL, f'HTTP 200 but "status" is {json.dumps(shown)[:80]}, expected "ok"')
     return Check("health", PASS, f'HTTP 200 {{"status":"ok"}} in {ms:.0f} ms')
 
 
@@ -401,44 +357,30 @@ def check_home(outcome: Outcome) -> Check:
     problems = []
     if outcome.status != 200:
         problems.append(f"HTTP {outcome.status}, expected 200")
-    ctype = next(
-        (v for k, v in outcome.headers.items() if k.lower() == "content-type"), ""
-    )
+    ctype = next((v for k, v in outcome.headers.items() if k.lower() == "content-type"), "")
     if ctype.split(";")[0].strip().lower() != "text/html":
         problems.append(f"content type {ctype or 'missing'!r}, expected text/html")
     head = outcome.body[:512].decode("utf-8", "replace").lstrip("\ufeff \t\r\n").lower()
     if not head.startswith("<!doctype html"):
         problems.append("no <!doctype html> at the start of the body")
     if outcome.elapsed > HOME_BUDGET_SECONDS:
-        problems.append(
-            f"took {outcome.elapsed:.1f} s, budget {HOME_BUDGET_SECONDS:g} s"
-        )
+        problems.append(f"took {outcome.elapsed:.1f} s, budget {HOME_BUDGET_SECONDS:g} s")
     if problems:
         return Check("home", FAIL, "; ".join(problems))
-    return Check(
-        "home",
-        PASS,
-        f"HTTP 200 text/html with doctype in {outcome.elapsed * 1000:.0f} ms",
-    )
+    return Check("home", PASS, f"HTTP 200 text/html with doctype in {outcome.elapsed * 1000:.0f} ms")
 
 
 def check_no_5xx(outcomes: list[Outcome]) -> Check:
     from collections import Counter
 
-    bad = Counter(
-        str(o.status) for o in outcomes if o.status is not None and o.status >= 500
-    )
+    bad = Counter(str(o.status) for o in outcomes if o.status is not None and o.status >= 500)
     errors = Counter(o.error for o in outcomes if o.status is None)
     n_bad, n_err = sum(bad.values()), sum(errors.values())
     if not n_bad and not n_err:
         return Check("no-5xx", PASS, f"no 5xx in {len(outcomes)} requests")
     parts = []
     if n_bad:
-        parts.append(
-            f"{n_bad} answered 5xx ("
-            + ", ".join(f"{c}×{k}" for k, c in sorted(bad.items()))
-            + ")"
-        )
+        parts.append(f"{n_bad} answered 5xx (" + ", ".join(f"HTTP {k} {c} times" for k, c in sorted(bad.items())) + ")")
     if n_err:
         parts.append(f"{n_err} got no answer ({errors.most_common(1)[0][0]})")
     return Check("no-5xx", FAIL, f"of {len(outcomes)} requests " + " and ".join(parts))
@@ -451,17 +393,11 @@ def _validate(args: argparse.Namespace) -> None:
     if args.samples < 1:
         raise UsageError(f"--samples must be at least 1, got {args.samples}")
     if args.latency_budget_ms <= 0:
-        raise UsageError(
-            f"--latency-budget-ms must be positive, got {args.latency_budget_ms:g}"
-        )
+        raise UsageError(f"--latency-budget-ms must be positive, got {args.latency_budget_ms:g}")
     if args.wait_seconds < 0:
-        raise UsageError(
-            f"--wait-seconds must be zero or more, got {args.wait_seconds:g}"
-        )
+        raise UsageError(f"--wait-seconds must be zero or more, got {args.wait_seconds:g}")
     if args.timeout_seconds <= 0:
-        raise UsageError(
-            f"--timeout-seconds must be positive, got {args.timeout_seconds:g}"
-        )
+        raise UsageError(f"--timeout-seconds must be positive, got {args.timeout_seconds:g}")
     if args.ca_file and not Path(args.ca_file).is_file():
         raise UsageError(f"--ca-file {args.ca_file}: no such file")
     if args.report and not Path(args.report).resolve().parent.is_dir():
@@ -477,52 +413,30 @@ def run_checks(target: Target, args: argparse.Namespace) -> Result:
     try:
         ctx = _ssl_context(args.ca_file)
     except ssl.SSLError as exc:
-        raise UsageError(
-            f"--ca-file {args.ca_file}: not a PEM certificate bundle ({exc.reason})"
-        ) from None
+        raise UsageError(f"--ca-file {args.ca_file}: not a PEM certificate bundle ({exc.reason})") from None
 
-    first, attempts, waited = wait_for_health(
-        target, ctx, args.wait_seconds, args.timeout_seconds
-    )
-    if (
-        first.status is None and not first.tls_error
-    ) or first.status in STARTING_STATUSES:
+    first, attempts, waited = wait_for_health(target, ctx, args.wait_seconds, args.timeout_seconds)
+    if (first.status is None and not first.tls_error) or first.status in STARTING_STATUSES:
         why = first.error if first.status is None else f"still HTTP {first.status}"
         result.result = "unreachable"
         result.error = (
-            f"{target.display_health_url} did not come up within {args.wait_seconds:g} s "
-            f"({attempts} attempts): {why}"
+            f"{target.display_health_url} did not come up within {args.wait_seconds:g} s ({_attempts(attempts)}): {why}"
         )
         return result
     checks = result.checks
-    checks.append(
-        Check(
-            "reachable",
-            PASS,
-            f"health answered after {waited:.1f} s ({attempts} attempts)",
-        )
-    )
+    checks.append(Check("reachable", PASS, f"health answered after {waited:.1f} s ({_attempts(attempts)})"))
 
     if target.app_url.startswith("https:"):
         checks.append(check_tls(target, args.ca_file, args.timeout_seconds))
         if checks[-1].status == FAIL:
             # Without a trusted certificate nothing else would be meaningful (or safe to send).
             for name in ("health", "latency", "home", "no-5xx"):
-                checks.append(
-                    Check(name, SKIP, "not run: the TLS certificate is not trusted")
-                )
+                checks.append(Check(name, SKIP, "not run: the TLS certificate is not trusted"))
             result.result = FAIL
             return result
 
-    health = (
-        first
-        if first.status is not None
-        else _fetch(target.health_url, target, ctx, args.timeout_seconds)
-    )
-    samples = [
-        _fetch(target.health_url, target, ctx, args.timeout_seconds)
-        for _ in range(args.samples)
-    ]
+    health = first if first.status is not None else _fetch(target.health_url, target, ctx, args.timeout_seconds)
+    samples = [_fetch(target.health_url, target, ctx, args.timeout_seconds) for _ in range(args.samples)]
     home = _fetch(target.app_url, target, ctx, args.timeout_seconds)
     checks.append(check_health(health))
     checks.append(check_latency(samples, args.latency_budget_ms))
@@ -545,18 +459,11 @@ def _summary(result: Result) -> str:
 
 
 def render_table(result: Result) -> str:
-    lines = [
-        f"verify {result.url}  (health {result.health_url})",
-        f"started {result.started}",
-        "",
-    ]
+    lines = [f"verify {result.url}  (health {result.health_url})", f"started {result.started}", ""]
     if result.checks:
         width = max(len(c.name) for c in result.checks)
         lines.append(f"{'CHECK'.ljust(width)}  RESULT  DETAIL")
-        lines += [
-            f"{c.name.ljust(width)}  {c.status.upper().ljust(6)}  {c.detail}"
-            for c in result.checks
-        ]
+        lines += [f"{c.name.ljust(width)}  {c.status.upper().ljust(6)}  {c.detail}" for c in result.checks]
         lines.append("")
     lines.append(_summary(result))
     return "\n".join(lines)
@@ -565,7 +472,7 @@ def render_table(result: Result) -> str:
 def render_markdown(result: Result) -> str:
     icon = {PASS: "✅ pass", FAIL: "❌ fail", WARN: "⚠️ warn", SKIP: "⏭️ skip"}
     out = [
-        "# Staging verification",
+        "# Verification report",
         "",
         f"- **Date:** {result.started}",
         f"- **URL:** {result.url}",
@@ -575,10 +482,7 @@ def render_markdown(result: Result) -> str:
     ]
     if result.checks:
         out += ["| Check | Result | Detail |", "|---|---|---|"]
-        out += [
-            f"| {c.name} | {icon[c.status]} | {c.detail.replace('|', '/')} |"
-            for c in result.checks
-        ]
+        out += [f"| {c.name} | {icon[c.status]} | {c.detail.replace('|', '/')} |" for c in result.checks]
         out.append("")
     return "\n".join(out)
 

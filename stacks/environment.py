@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 import pulumi
 
+from components.alarms import DatabaseAlarms, DatabaseAlarmsArgs
 from components.app_secrets import AppSecrets, AppSecretsArgs
 from components.database import PostgresDatabase, PostgresDatabaseArgs
+from components.error_tracking import ErrorTracking, ErrorTrackingArgs
+from components.uptime import OnCallContact, UptimeMonitor, UptimeMonitorArgs
 from components.web_service import RenderWebService, RenderWebServiceArgs
 from stacks.settings import Settings
 
@@ -16,11 +19,14 @@ from stacks.settings import Settings
 class Environment:
     database: PostgresDatabase
     secrets: AppSecrets
+    errors: ErrorTracking
     web: RenderWebService
+    uptime: UptimeMonitor
+    alarms: DatabaseAlarms
 
 
 def build_environment(settings: Settings) -> Environment:
-    app, render, db = settings.app, settings.render, settings.database
+    app, render, db, monitoring = settings.app, settings.render, settings.database, settings.monitoring
     prefix = settings.resource_prefix
 
     database = PostgresDatabase(
@@ -42,6 +48,16 @@ def build_environment(settings: Settings) -> Environment:
         ),
     )
     secrets = AppSecrets(f"{prefix}-secrets", AppSecretsArgs(database_url=database.connection_url))
+    errors = ErrorTracking(
+        f"{prefix}-sentry",
+        ErrorTrackingArgs(
+            organization=monitoring.sentry_organization,
+            team_slug=monitoring.sentry_team,
+            project_slug=prefix,
+            environment=settings.stack,
+            member_emails=monitoring.emails,
+        ),
+    )
     web = RenderWebService(
         f"{prefix}-web",
         RenderWebServiceArgs(
@@ -57,10 +73,35 @@ def build_environment(settings: Settings) -> Environment:
             instances=render.instances,
             custom_domain=render.custom_domain,
             env={"NODE_ENV": app.node_env, "PORT": str(app.port), "LOG_LEVEL": app.log_level},
-            secret_env={"DATABASE_URL": secrets.database_url, "JWT_SECRET": secrets.jwt_secret},
+            secret_env={
+                "DATABASE_URL": secrets.database_url,
+                "JWT_SECRET": secrets.jwt_secret,
+                "SENTRY_DSN": errors.dsn,
+            },
         ),
     )
-    return Environment(database=database, secrets=secrets, web=web)
+    uptime = UptimeMonitor(
+        f"{prefix}-uptime",
+        UptimeMonitorArgs(
+            monitor_name=f"{prefix} health",
+            health_url=web.health_url,
+            contacts=[OnCallContact(name=c.name, email=c.email) for c in monitoring.contacts],
+            interval_seconds=monitoring.uptime_interval_seconds,
+            failure_threshold=monitoring.uptime_failure_threshold,
+        ),
+    )
+    alarms = DatabaseAlarms(
+        f"{prefix}-db-alarms",
+        DatabaseAlarmsArgs(
+            db_instance_identifier=database.identifier,
+            emails=monitoring.emails,
+            cpu_percent=monitoring.alarm_cpu_percent,
+            free_storage_gib=monitoring.alarm_free_storage_gib,
+            connections=monitoring.alarm_connections,
+            tags=settings.tags,
+        ),
+    )
+    return Environment(database=database, secrets=secrets, errors=errors, web=web, uptime=uptime, alarms=alarms)
 
 
 def export_outputs(env: Environment) -> None:
@@ -69,4 +110,10 @@ def export_outputs(env: Environment) -> None:
     pulumi.export("databaseEndpoint", env.database.endpoint)
     pulumi.export("renderServiceId", env.web.service_id)
     pulumi.export("renderDashboardUrl", env.web.dashboard_url)
-    pulumi.export("databaseUrl", env.secrets.database_url)  # secret: `pulumi stack output --show-secrets`
+    pulumi.export("sentryProjectUrl", env.errors.project_url)
+    pulumi.export("uptimeMonitorId", env.uptime.monitor_id)
+    pulumi.export("uptimeDashboardUrl", env.uptime.dashboard_url)
+    pulumi.export("alarmTopicArn", env.alarms.topic_arn)
+    # Secrets: `pulumi stack output --show-secrets NAME`.
+    pulumi.export("databaseUrl", env.secrets.database_url)
+    pulumi.export("sentryDsn", env.errors.dsn)

@@ -41,22 +41,17 @@ def run(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         raise InvalidConfiguration(str(exc)) from None
     if note:
         pulumi.log.warn(note)
-    _warn_if_unreachable(settings)
+    _refuse_unfinished_update(settings)
 
     from stacks.environment import build_environment, export_outputs  # providers load only for valid settings
 
     export_outputs(build_environment(settings))
 
 
-def _warn_if_unreachable(settings: Settings) -> None:
-    documentation = settings.database.documentation_cidrs()
-    if not documentation:
-        return
-    message = (
-        f"{PROJECT}:dbAllowedCidrs holds documentation ranges ({', '.join(documentation)}): set Render's outbound "
-        f"IPs in {stack_file(settings.stack)} before an update"
-    )
-    if pulumi.runtime.is_dry_run():
-        pulumi.log.warn(message)
-        return
-    raise UpdateRefused(f"refusing to create a database nobody can reach: {message}")
+def _refuse_unfinished_update(settings: Settings) -> None:
+    for problem in settings.unfinished():
+        if not pulumi.runtime.is_dry_run():
+            raise UpdateRefused(
+                f"refusing an update that would build a broken environment: {problem} in {stack_file(settings.stack)}"
+            )
+        pulumi.log.warn(f"{problem} in {stack_file(settings.stack)} before an update")

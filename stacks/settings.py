@@ -15,6 +15,7 @@ PROJECT = "kitchen-kontrol"
 DOCUMENTATION_RANGES = tuple(
     ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
 )
+_RESERVED_DOMAIN = re.compile(r"@(.+\.)?(example\.(com|net|org)|[^@]+\.(example|test|invalid))$")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -116,7 +117,7 @@ class DatabaseSettings(_Model):
     @model_validator(mode="after")
     def _storage_ceiling(self) -> DatabaseSettings:
         if self.max_allocated_storage < self.allocated_storage:
-            raise ValueError("dbMaxAllocatedStorage must be at least dbAllocatedStorage")
+            raise ValueError(f"expected at least {PROJECT}:dbAllocatedStorage")
         return self
 
     def documentation_cidrs(self) -> list[str]:
@@ -128,11 +129,61 @@ def _same_family(cidr: str):
     return [r for r in DOCUMENTATION_RANGES if r.version == version]
 
 
+_CONTACT = re.compile(r"^(?P<role>[a-z]+):\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+)>$")
+_EMAIL = re.compile(
+    r"^(?=.{3,254}$)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+CONTACT_ROLES = ("primary", "backup")
+
+
+class Contact(_Model):
+    role: Literal["primary", "backup"]
+    name: str = Field(min_length=1, max_length=100)
+    email: str
+
+
+class MonitoringSettings(_Model):
+    sentry_organization: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,49}$")
+    sentry_team: str = Field(default="kitchen-kontrol", pattern=r"^[a-z0-9][a-z0-9_-]{0,49}$")
+    uptime_interval_seconds: int = Field(default=300, ge=60, le=86400)
+    uptime_failure_threshold: int = Field(default=2, ge=1, le=10)
+    alarm_cpu_percent: int = Field(default=80, ge=1, le=100)
+    alarm_free_storage_gib: int = Field(default=2, ge=1, le=1000)
+    alarm_connections: int = Field(default=60, ge=1, le=5000)
+    contacts: tuple[Contact, ...] = Field(min_length=1, max_length=20)
+
+    @field_validator("contacts", mode="before")
+    @classmethod
+    def _parse_contacts(cls, values: Any) -> Any:
+        if not isinstance(values, (list, tuple)):
+            return values
+        parsed = []
+        for value in values:
+            match = _CONTACT.match(value) if isinstance(value, str) else None
+            if not match or match["role"] not in CONTACT_ROLES or not _EMAIL.match(match["email"]):
+                raise ValueError(
+                    'expected entries like "primary: Jane Doe <jane@example.com>" (role primary or backup)'
+                )
+            parsed.append({"role": match["role"], "name": match["name"], "email": match["email"].lower()})
+        emails = [c["email"] for c in parsed]
+        if len(set(emails)) != len(emails):
+            raise ValueError("expected each email once")
+        if not any(c["role"] == "primary" for c in parsed):
+            raise ValueError("expected at least one primary contact")
+        return parsed
+
+    @property
+    def emails(self) -> list[str]:
+        return [contact.email for contact in self.contacts]
+
+
 class Settings(_Model):
     stack: str
     app: AppSettings
     render: RenderSettings
     database: DatabaseSettings
+    monitoring: MonitoringSettings
 
     @property
     def tags(self) -> dict[str, str]:
@@ -141,6 +192,24 @@ class Settings(_Model):
     @property
     def resource_prefix(self) -> str:
         return f"kitchen-kontrol-{self.stack}"
+
+    def unfinished(self) -> list[str]:
+        """Values that preview fine but would build something useless: documentation CIDRs and
+        reserved example domains (RFC 2606) that must be replaced before an update."""
+        problems = []
+        documentation = self.database.documentation_cidrs()
+        if documentation:
+            problems.append(
+                f"{PROJECT}:dbAllowedCidrs holds documentation ranges ({', '.join(documentation)}): "
+                "set Render's outbound IPs"
+            )
+        examples = [e for e in self.monitoring.emails if _RESERVED_DOMAIN.search(e)]
+        if examples:
+            problems.append(
+                f"{PROJECT}:oncallContacts holds {len(examples)} address(es) at reserved example domains: "
+                "set the real on-call people"
+            )
+        return problems
 
 
 # Flat config key -> (section, field, kind). Flat keys because the project schema cannot type objects.
@@ -169,6 +238,14 @@ KEYS: dict[str, tuple[str, str, str]] = {
     "dbDeletionProtection": ("database", "deletion_protection", "bool"),
     "dbVpcId": ("database", "vpc_id", "str"),
     "dbVpcCidr": ("database", "vpc_cidr", "str"),
+    "sentryOrganization": ("monitoring", "sentry_organization", "str"),
+    "sentryTeam": ("monitoring", "sentry_team", "str"),
+    "uptimeIntervalSeconds": ("monitoring", "uptime_interval_seconds", "int"),
+    "uptimeFailureThreshold": ("monitoring", "uptime_failure_threshold", "int"),
+    "alarmCpuPercent": ("monitoring", "alarm_cpu_percent", "int"),
+    "alarmFreeStorageGib": ("monitoring", "alarm_free_storage_gib", "int"),
+    "alarmConnections": ("monitoring", "alarm_connections", "int"),
+    "oncallContacts": ("monitoring", "contacts", "list"),
 }
 # Keys read elsewhere (stacks/guard.py), known so they are not reported as unknown.
 OTHER_KEYS = frozenset({"releaseWindow"})
@@ -184,7 +261,7 @@ def parse_settings(stack: str, raw: Mapping[str, Any]) -> Settings:
     """Build settings from the project's config, keyed without the namespace; values as Pulumi
     passes them to programs (strings, with lists/objects as JSON)."""
     problems: dict[str, str] = {}
-    sections: dict[str, dict[str, Any]] = {"app": {}, "render": {}, "database": {}}
+    sections: dict[str, dict[str, Any]] = {"app": {}, "render": {}, "database": {}, "monitoring": {}}
     for key in sorted(raw):
         if key in OTHER_KEYS:
             continue

@@ -17,6 +17,8 @@ SHARED = ROOT.parent / "shared"
 # percent-encoding cannot disguise them.
 CANARY_SECRET = "CANARYsecret7f3a9c2e"
 REACHABLE_CIDRS = ["44.226.145.213/32", "54.187.200.255/32"]
+# Real-looking people (not at reserved example domains, which refuse an update).
+ONCALL = ["primary: Ana Lima <ana@kitchen-kontrol.dev>", "backup: Bo Chen <bo@kitchen-kontrol.dev>"]
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -47,7 +49,11 @@ def project_dir(tmp_path, staging_config):
     shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
 
     def write_stack(name: str = "teststack", **overrides) -> str:
-        config = {**staging_config, "kitchen-kontrol:dbAllowedCidrs": REACHABLE_CIDRS}
+        config = {
+            **staging_config,
+            "kitchen-kontrol:dbAllowedCidrs": REACHABLE_CIDRS,
+            "kitchen-kontrol:oncallContacts": ONCALL,
+        }
         for key, value in overrides.items():
             full_key = key if ":" in key else f"kitchen-kontrol:{key}"
             if value is None:

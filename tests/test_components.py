@@ -80,7 +80,8 @@ def test_existing_vpc_is_used_without_creating_one(plan, project_dir):
 
 def test_every_aws_resource_is_tagged(update):
     for resource in update.resources:
-        if resource.custom and resource.type.startswith("aws:") and "routeTableAssociation" not in resource.type:
+        untaggable = ("routeTableAssociation", "topicSubscription")
+        if resource.custom and resource.type.startswith("aws:") and not any(u in resource.type for u in untaggable):
             tags = resource.inputs.get("tags", {})
             assert {"project", "environment", "managed-by"} <= set(tags), resource.type
 
@@ -103,7 +104,7 @@ def test_env_vars_live_beside_the_service(update):
     }
     keys = sorted(r.inputs["envVarKey"] for r in resources_of(update, ENV_VAR))
     assert keys == sorted(
-        ["NODE_ENV", "PORT", "LOG_LEVEL", "DATABASE_URL", "JWT_SECRET", "API_URL", "REACT_APP_API_URL"]
+        ["NODE_ENV", "PORT", "LOG_LEVEL", "DATABASE_URL", "JWT_SECRET", "API_URL", "REACT_APP_API_URL", "SENTRY_DSN"]
     )
 
 
@@ -113,7 +114,7 @@ def env_values(update):
 
 
 def test_secret_env_vars_are_pulumi_secrets(env_values):
-    for key in ("DATABASE_URL", "JWT_SECRET"):
+    for key in ("DATABASE_URL", "JWT_SECRET", "SENTRY_DSN"):
         assert is_rpc_secret(env_values[key]), key
     assert unwrap_rpc_secret(env_values["JWT_SECRET"]) == CANARY_SECRET
 
@@ -157,7 +158,8 @@ def test_stack_outputs(update):
     assert outputs["renderServiceId"] == "srv-placeholder"
     assert outputs["renderDashboardUrl"].startswith("https://dashboard.render.com/")
     assert is_rpc_secret(outputs["databaseUrl"])
-    assert sum(is_rpc_secret(v) for v in outputs.values()) == 1
+    assert is_rpc_secret(outputs["sentryDsn"])
+    assert sum(is_rpc_secret(v) for v in outputs.values()) == 2
 
 
 def test_components_use_project_tokens_and_parent_every_child(update):
@@ -167,6 +169,9 @@ def test_components_use_project_tokens_and_parent_every_child(update):
         "kitchen-kontrol:index:DatabaseNetwork",
         "kitchen-kontrol:index:AppSecrets",
         "kitchen-kontrol:index:RenderWebService",
+        "kitchen-kontrol:index:ErrorTracking",
+        "kitchen-kontrol:index:UptimeMonitor",
+        "kitchen-kontrol:index:DatabaseAlarms",
     }
     component_urns = {c.urn for c in components}
     assert all(r.parent in component_urns for r in update.resources if r.custom)

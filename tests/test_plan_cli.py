@@ -37,7 +37,7 @@ def test_staging_plan_prints_the_tree_outputs_and_summary(staging_text):
         "Placeholders (invokes answered by the offline plan",
     ):
         assert expected in out, expected
-    assert "Resources: + 30 to create (preview)" in out
+    assert "Resources: + 49 to create (preview)" in out
     assert staging_text.stderr == ""
 
 

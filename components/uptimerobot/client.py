@@ -17,7 +17,6 @@ import json
 import logging
 import math
 import random
-import socket
 import threading
 import time
 import urllib.error
@@ -36,8 +35,7 @@ DEFAULT_RETRY_BUDGET = 120.0
 DEFAULT_REQUESTS_PER_MINUTE = 10.0
 
 KEY_HELP = (
-    "set it with `pulumi config set --secret uptimerobot:apiKey <key>` "
-    "or the UPTIMEROBOT_API_KEY environment variable"
+    "set it with `pulumi config set --secret uptimerobot:apiKey <key>` or the UPTIMEROBOT_API_KEY environment variable"
 )
 
 # API (camelCase) field -> our resource property, so errors name what the user wrote.
@@ -260,7 +258,7 @@ class UptimeRobotClient:
         if query:
             url += "?" + urllib.parse.urlencode(query)
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(url, data=data, method=method)
+        req = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (scheme checked)
         req.add_header("Authorization", f"Bearer {self._api_key}")
         req.add_header("Accept", "application/json")
         req.add_header("User-Agent", "kitchen-kontrol-infra-uptimerobot/1")
@@ -276,7 +274,7 @@ class UptimeRobotClient:
                 raw = exc.read()
             except (OSError, http.client.HTTPException):
                 raw = b""
-        except (TimeoutError, socket.timeout, ConnectionError, http.client.HTTPException, urllib.error.URLError) as exc:
+        except (TimeoutError, ConnectionError, http.client.HTTPException, urllib.error.URLError) as exc:
             reason = getattr(exc, "reason", exc)
             never_sent = isinstance(reason, ConnectionRefusedError)
             msg = f"network error ({type(reason).__name__}: {self.redact(str(reason)) or 'no detail'})"
@@ -320,7 +318,9 @@ class UptimeRobotClient:
             named = f"field '{prop}'" + (f" (API field '{field}')" if field and field != prop else "")
             if not field:
                 named = "a field it did not name"
-            raise ApiValidationError(f"UptimeRobot rejected {named} in {what} ({status}): {message}", status=status, field=prop)
+            raise ApiValidationError(
+                f"UptimeRobot rejected {named} in {what} ({status}): {message}", status=status, field=prop
+            )
         raise UptimeRobotError(f"UptimeRobot {what} failed ({status}): {message}", status=status)
 
     def _parse_error(self, raw: bytes) -> tuple[str, str | None]:

@@ -13,7 +13,6 @@ Why this module looks the way it does:
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import threading
@@ -59,8 +58,16 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _MONITOR_TYPES_BY_NUMBER = {1: "HTTP", 2: "KEYWORD", 3: "PING", 4: "PORT", 5: "HEARTBEAT"}
 
 MONITOR_FIELDS = (
-    "name", "type", "url", "interval", "timeout", "http_method_type",
-    "follow_redirections", "check_ssl_errors", "assigned_alert_contacts", "provider_version",
+    "name",
+    "type",
+    "url",
+    "interval",
+    "timeout",
+    "http_method_type",
+    "follow_redirections",
+    "check_ssl_errors",
+    "assigned_alert_contacts",
+    "provider_version",
 )
 MONITOR_OUTPUTS = ("status", "dashboard_url")
 CONTACT_FIELDS = ("name", "type", "value", "provider_version")
@@ -103,15 +110,18 @@ def resolve_settings(config_get: Callable[[str], Any], environ: Mapping[str, str
         api_key=pick("apiKey", "UPTIMEROBOT_API_KEY") or None,
         api_url=pick("apiUrl", "UPTIMEROBOT_API_URL") or DEFAULT_API_URL,
         request_timeout=_number(
-            pick("requestTimeoutSeconds", "UPTIMEROBOT_REQUEST_TIMEOUT"), "uptimerobot:requestTimeoutSeconds",
+            pick("requestTimeoutSeconds", "UPTIMEROBOT_REQUEST_TIMEOUT"),
+            "uptimerobot:requestTimeoutSeconds",
             DEFAULT_REQUEST_TIMEOUT,
         ),
         retry_budget=_number(
-            pick("retryTimeoutSeconds", "UPTIMEROBOT_RETRY_TIMEOUT"), "uptimerobot:retryTimeoutSeconds",
+            pick("retryTimeoutSeconds", "UPTIMEROBOT_RETRY_TIMEOUT"),
+            "uptimerobot:retryTimeoutSeconds",
             DEFAULT_RETRY_BUDGET,
         ),
         requests_per_minute=_number(
-            pick("requestsPerMinute", "UPTIMEROBOT_REQUESTS_PER_MINUTE"), "uptimerobot:requestsPerMinute",
+            pick("requestsPerMinute", "UPTIMEROBOT_REQUESTS_PER_MINUTE"),
+            "uptimerobot:requestsPerMinute",
             DEFAULT_REQUESTS_PER_MINUTE,
         ),
     )
@@ -223,11 +233,13 @@ def normalize_contacts(value: Any, failures: list[CheckFailure]) -> Any:
         if cid in seen and not _unknown(cid):
             failures.append(CheckFailure(key, f"{label}: alert contact {cid} is listed twice"))
         seen.add(cid)
-        out.append({
-            "alert_contact_id": cid,
-            "threshold": _int(item, "threshold", failures, default=0, minimum=0, label=f"{label}.threshold"),
-            "recurrence": _int(item, "recurrence", failures, default=0, minimum=0, label=f"{label}.recurrence"),
-        })
+        out.append(
+            {
+                "alert_contact_id": cid,
+                "threshold": _int(item, "threshold", failures, default=0, minimum=0, label=f"{label}.threshold"),
+                "recurrence": _int(item, "recurrence", failures, default=0, minimum=0, label=f"{label}.recurrence"),
+            }
+        )
     return sorted(out, key=lambda c: (len(c["alert_contact_id"]), c["alert_contact_id"]))
 
 
@@ -239,8 +251,11 @@ def normalize_monitor(props: Mapping[str, Any]) -> tuple[dict[str, Any], list[Ch
     if isinstance(mtype, str) and not _unknown(mtype):
         mtype = mtype.upper()
         if mtype != "HTTP":
-            failures.append(CheckFailure("type", f"type must be 'HTTP' (got {props.get('type')!r}); "
-                                                 "only HTTP(S) monitors are supported"))
+            failures.append(
+                CheckFailure(
+                    "type", f"type must be 'HTTP' (got {props.get('type')!r}); only HTTP(S) monitors are supported"
+                )
+            )
     out["type"] = mtype
     url = _str(props, "url", failures)
     if isinstance(url, str) and not _unknown(url):
@@ -254,7 +269,9 @@ def normalize_monitor(props: Mapping[str, Any]) -> tuple[dict[str, Any], list[Ch
     if isinstance(method, str) and not _unknown(method):
         method = method.upper()
         if method not in HTTP_METHODS:
-            failures.append(CheckFailure("http_method_type", f"http_method_type must be one of {', '.join(HTTP_METHODS)}"))
+            failures.append(
+                CheckFailure("http_method_type", f"http_method_type must be one of {', '.join(HTTP_METHODS)}")
+            )
     out["http_method_type"] = method
     out["follow_redirections"] = _bool(props, "follow_redirections", failures, True)
     out["check_ssl_errors"] = _bool(props, "check_ssl_errors", failures, True)
@@ -321,8 +338,11 @@ class _UptimeRobotProvider(ResourceProvider):
             if runtime.client is None:
                 s = runtime.settings
                 runtime.client = UptimeRobotClient(
-                    s.api_key, s.api_url, request_timeout=s.request_timeout,
-                    retry_budget=s.retry_budget, requests_per_minute=s.requests_per_minute,
+                    s.api_key,
+                    s.api_url,
+                    request_timeout=s.request_timeout,
+                    retry_budget=s.retry_budget,
+                    requests_per_minute=s.requests_per_minute,
                 )
             return runtime.client
 
@@ -397,31 +417,47 @@ class MonitorProvider(_UptimeRobotProvider):
         """Map an API monitor onto our props; absent API fields keep the desired value."""
         live = dict(desired)
         pairs = {
-            "friendlyName": "name", "url": "url", "interval": "interval", "timeout": "timeout",
-            "followRedirections": "follow_redirections", "checkSSLErrors": "check_ssl_errors",
+            "friendlyName": "name",
+            "url": "url",
+            "interval": "interval",
+            "timeout": "timeout",
+            "followRedirections": "follow_redirections",
+            "checkSSLErrors": "check_ssl_errors",
         }
         for api_key, prop in pairs.items():
             if api.get(api_key) is not None:
                 live[prop] = api[api_key]
         mtype = api.get("type")
         if mtype is not None:
-            live["type"] = _MONITOR_TYPES_BY_NUMBER.get(mtype, str(mtype)).upper() if isinstance(mtype, int) \
+            live["type"] = (
+                _MONITOR_TYPES_BY_NUMBER.get(mtype, str(mtype)).upper()
+                if isinstance(mtype, int)
                 else str(mtype).upper()
+            )
         if api.get("httpMethodType"):
             live["http_method_type"] = str(api["httpMethodType"]).upper()
         if isinstance(api.get("assignedAlertContacts"), list):
             ignored: list[CheckFailure] = []
             live["assigned_alert_contacts"] = normalize_contacts(
-                [{"alert_contact_id": c.get("alertContactId"), "threshold": c.get("threshold") or 0,
-                  "recurrence": c.get("recurrence") or 0} for c in api["assignedAlertContacts"]],
+                [
+                    {
+                        "alert_contact_id": c.get("alertContactId"),
+                        "threshold": c.get("threshold") or 0,
+                        "recurrence": c.get("recurrence") or 0,
+                    }
+                    for c in api["assignedAlertContacts"]
+                ],
                 ignored,
             )
         return live
 
     def _outs(self, values: Mapping[str, Any], api: Mapping[str, Any], id_: str) -> dict[str, Any]:
         status = api.get("status")
-        return {**values, "status": None if status is None else str(status),
-                "dashboard_url": DASHBOARD_URL.format(id=id_)}
+        return {
+            **values,
+            "status": None if status is None else str(status),
+            "dashboard_url": DASHBOARD_URL.format(id=id_),
+        }
 
     def _find(self, client: UptimeRobotClient, desired: Mapping[str, Any], deadline: float):
         """Find an existing monitor with the same name, URL and type (adoption)."""
@@ -433,8 +469,11 @@ class MonitorProvider(_UptimeRobotProvider):
             page = client.request("GET", "/monitors", query=query, deadline=deadline) or {}
             items = (page.get("data") or page.get("monitors") or []) if isinstance(page, Mapping) else page
             for m in items:
-                if m.get("friendlyName") == desired["name"] and m.get("url") == desired["url"] and \
-                        self._live(m, desired)["type"] == desired["type"]:
+                if (
+                    m.get("friendlyName") == desired["name"]
+                    and m.get("url") == desired["url"]
+                    and self._live(m, desired)["type"] == desired["type"]
+                ):
                     matches.append(m)
             cursor = None
             if isinstance(page, Mapping):
@@ -448,7 +487,9 @@ class MonitorProvider(_UptimeRobotProvider):
             return None
         matches.sort(key=lambda m: int(m["id"]) if str(m["id"]).isdigit() else 0)
         if len(matches) > 1:
-            LOG.warning("UptimeRobot: %d monitors share this name and URL; adopting id %s", len(matches), matches[0]["id"])
+            LOG.warning(
+                "UptimeRobot: %d monitors share this name and URL; adopting id %s", len(matches), matches[0]["id"]
+            )
         return matches[0]
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -549,9 +590,12 @@ class AlertContactProvider(_UptimeRobotProvider):
                 client, "/alert-contacts", body, lambda d: self._find(client, desired, d), deadline
             )
         elif contact.get("friendlyName") != desired["name"]:
-            contact = client.request(
-                "PATCH", f"/alert-contacts/{contact['id']}", {"friendlyName": desired["name"]}, deadline=deadline
-            ) or contact
+            contact = (
+                client.request(
+                    "PATCH", f"/alert-contacts/{contact['id']}", {"friendlyName": desired["name"]}, deadline=deadline
+                )
+                or contact
+            )
         return CreateResult(str(contact["id"]), self._outs(desired, contact))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:

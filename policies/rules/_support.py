@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pulumi
+import pulumi.runtime
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
@@ -49,8 +51,8 @@ _UNKNOWN_SENTINELS = frozenset(
 )
 # Engine encoding of a secret, as it may appear in hand-built (test) props; inside the
 # pack the SDK has already unwrapped secrets.
-_SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105 - protocol signature
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - protocol signature
 
 DEFAULT_PRODUCTION_STACK_PATTERN = r"^(prod|production)([-_].*)?$"
 PRODUCTION_STACK_PATTERN_SCHEMA = {
@@ -76,7 +78,7 @@ def join_path(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-class Unknown(Exception):
+class UnknownPropError(Exception):
     """Raised by ``get`` when a value a rule needs is unknown; carries the prop path."""
 
     def __init__(self, path: str) -> None:
@@ -85,7 +87,7 @@ class Unknown(Exception):
 
 
 def get(props: Any, *keys: str | int, path: str = "") -> Any:
-    """Read ``props[k1][k2]...``; None when absent, ``Unknown`` when not yet known.
+    """Read ``props[k1][k2]...``; None when absent, ``UnknownPropError`` when not yet known.
 
     Works on plain dicts/lists and on the SDK's read-only proxies alike.
     """
@@ -102,12 +104,12 @@ def get(props: Any, *keys: str | int, path: str = "") -> Any:
                     return None
                 value = value[key]
         except UnknownValueError:
-            raise Unknown(path) from None
+            raise UnknownPropError(path) from None
         if is_unknown(value):
-            raise Unknown(path)
+            raise UnknownPropError(path)
         value = _unwrap_secret(value)
         if is_unknown(value):
-            raise Unknown(path)
+            raise UnknownPropError(path)
     return value
 
 
@@ -227,9 +229,7 @@ class Verdict:
 
 
 def _runtime_stack() -> tuple[str, bool]:
-    import pulumi
-    import pulumi.runtime
-
+    # Read per call: the SDK configures stack and dry-run from the environment on every RPC.
     return pulumi.get_stack(), pulumi.runtime.is_dry_run()
 
 
@@ -254,20 +254,24 @@ class _Rule:
     check: Callable[[Any], Iterable[Finding]]
     config_schema: Mapping[str, Mapping[str, Any]] | None = None
     enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY
+    # When set, the policy skips other types before building a context (Analyze runs every
+    # policy on every resource, so this keeps the per-resource cost down).
+    resource_types: frozenset[str] | None = None
 
     def evaluate(self, ctx: Any) -> Verdict:
-        """Run the pure check; an ``Unknown`` escaping it becomes an unknown finding."""
+        """Run the pure check; an ``UnknownPropError`` escaping it becomes an unknown finding."""
         found: list[Finding] = []
         try:
             for finding in self.check(ctx):
                 found.append(finding)
-        except Unknown as exc:
+        except UnknownPropError as exc:
             found.append(unknown(exc.path))
         except UnknownValueError as exc:  # an unguarded read through the SDK proxy
             found.append(unknown(".".join(exc.props)))
+        unique = list(dict.fromkeys(found))  # two checks may hit the same path
         return Verdict(
-            violations=[f for f in found if not f.unknown],
-            unknowns=[f for f in found if f.unknown],
+            violations=[f for f in unique if not f.unknown],
+            unknowns=list({(f.unknown_path, f.urn): f for f in unique if f.unknown}.values()),
         )
 
     def _schema(self) -> PolicyConfigSchema | None:
@@ -303,8 +307,7 @@ class _Rule:
         for finding in verdict.unknowns:
             where = finding.message or label
             message = (
-                f"{where}: {finding.unknown_path} is unknown during the update, so it "
-                "cannot be checked; failing closed"
+                f"{where}: {finding.unknown_path} is unknown during the update, so it cannot be checked; failing closed"
             )
             _emit(report, message, finding.urn)
 
@@ -315,6 +318,8 @@ class ResourceRule(_Rule):
 
     def policy(self) -> ResourceValidationPolicy:
         def validate(args: Any, report_violation: Callable[..., None]) -> None:
+            if self.resource_types is not None and args.resource_type not in self.resource_types:
+                return
             stack, dry_run = _runtime_stack()
             provider = getattr(args, "provider", None)
             ctx = ResourceContext(

@@ -78,10 +78,6 @@ def _secret_candidates(text: str) -> Iterator[tuple[str, str]]:
     yield "value", text
     yield "value", text.strip()
     yield "URL-decoded value", unquote(text)
-    for token in text.split():
-        yield "part of the value", token.strip("\"'")
-        if "=" in token:
-            yield "part of the value", token.split("=", 1)[1].strip("\"'")
     for match in _URL_RE.finditer(text):
         try:
             parts = urlsplit(match.group(0))
@@ -96,6 +92,10 @@ def _secret_candidates(text: str) -> Iterator[tuple[str, str]]:
             yield "URL user", unquote(username)
         for _k, v in parse_qsl(parts.query):
             yield "URL query value", v
+    for token in text.split():
+        yield "part of the value", token.strip("\"'")
+        if "=" in token:
+            yield "part of the value", token.split("=", 1)[1].strip("\"'")
 
 
 def _hosts(text: str) -> Iterator[str]:
@@ -124,6 +124,17 @@ def _production_host(host: str, s: _Settings) -> str | None:
     return None
 
 
+def _json_container(text: str, depth: int) -> Any:
+    # Provider inputs such as assumeRole/allowedAccountIds arrive JSON-encoded.
+    if depth >= _MAX_JSON_DEPTH or text.lstrip()[:1] not in ("{", "["):
+        return None
+    try:
+        decoded = json.loads(text)
+    except ValueError:
+        return None
+    return decoded if isinstance(decoded, (dict, list)) else None
+
+
 def _check_string(text: str, path: str, where: str, s: _Settings, depth: int) -> Iterator[Finding]:
     if s.fingerprints:
         seen: set[str] = set()
@@ -134,6 +145,10 @@ def _check_string(text: str, path: str, where: str, s: _Settings, depth: int) ->
             if fingerprint(candidate) in s.fingerprints:
                 yield violation(f"{where}: {what} at {path} matches a production secret fingerprint")
                 break
+    decoded = _json_container(text, depth)
+    if decoded is not None:  # check the decoded leaves instead of the raw JSON text
+        yield from _scan(decoded, f"{path}<json>", where, s, depth + 1)
+        return
     flagged: set[str] = set()
     for host in _hosts(text):
         reason = _production_host(host, s)
@@ -148,14 +163,6 @@ def _check_string(text: str, path: str, where: str, s: _Settings, depth: int) ->
             yield violation(f"{where}: {path} is production AWS account {text.strip()}")
     if _NODE_ENV_RE.search(text):
         yield violation(f"{where}: {path} sets NODE_ENV=production")
-    stripped = text.lstrip()
-    if depth < _MAX_JSON_DEPTH and stripped[:1] in ("{", "["):
-        # Provider inputs such as assumeRole/allowedAccountIds arrive JSON-encoded.
-        try:
-            decoded = json.loads(text)
-        except ValueError:
-            return
-        yield from _scan(decoded, f"{path}<json>", where, s, depth + 1)
 
 
 def _is_production(value: Any) -> bool:
@@ -209,10 +216,7 @@ _STRING_LIST = {"type": "array", "items": {"type": "string"}, "default": []}
 
 RULE = ResourceRule(
     name=NAME,
-    description=(
-        "Non-production stacks must not use production secrets, hosts, AWS accounts or "
-        "NODE_ENV=production."
-    ),
+    description=("Non-production stacks must not use production secrets, hosts, AWS accounts or NODE_ENV=production."),
     severity=Severity.CRITICAL,
     remediation=(
         "Replace the flagged property with the staging value: a staging secret "

@@ -16,13 +16,14 @@ DEFAULT_MINIMUM_DAYS = 7
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     if ctx.resource_type != RDS_INSTANCE:
         return
-    minimum = ctx.config.get("minimumRetentionDays", DEFAULT_MINIMUM_DAYS)
+    # Config numbers arrive as floats over the wire (7.0); print them as written.
+    minimum = float(ctx.config.get("minimumRetentionDays", DEFAULT_MINIMUM_DAYS))
     days = get(ctx.props, "backupRetentionPeriod")
     # Numbers cross the wire as floats; bool is an int subclass and never a valid period.
     if isinstance(days, bool) or not isinstance(days, (int, float)):
-        yield violation(f"{ctx.label}: backupRetentionPeriod is not set (need at least {minimum} days)")
+        yield violation(f"{ctx.label}: backupRetentionPeriod is not set (need at least {minimum:g} days)")
     elif days < minimum:
-        yield violation(f"{ctx.label}: backupRetentionPeriod is {days:g} days, need at least {minimum}")
+        yield violation(f"{ctx.label}: backupRetentionPeriod is {days:g} days, need at least {minimum:g}")
 
 
 RULE = ResourceRule(
@@ -31,6 +32,7 @@ RULE = ResourceRule(
     severity=Severity.HIGH,
     remediation="Set backup_retention_period to at least minimumRetentionDays (default 7) on the aws.rds.Instance.",
     check=check,
+    resource_types=frozenset({RDS_INSTANCE}),
     config_schema={
         "minimumRetentionDays": {
             "type": "integer",

@@ -25,9 +25,7 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
     if ctx.resource_type != RDS_INSTANCE or is_ephemeral(ctx.stack, ctx.config):
         return
     if get(ctx.props, "deletionProtection") is not True:
-        yield violation(
-            f'{ctx.label}: deletionProtection must be true on stack "{ctx.stack}" (not an ephemeral stack)'
-        )
+        yield violation(f'{ctx.label}: deletionProtection must be true on stack "{ctx.stack}" (not an ephemeral stack)')
 
 
 RULE = ResourceRule(
@@ -39,6 +37,7 @@ RULE = ResourceRule(
         "ephemeralStackPattern (or listed in ephemeralStacks) may run without it."
     ),
     check=check,
+    resource_types=frozenset({RDS_INSTANCE}),
     config_schema={
         "ephemeralStackPattern": {
             "type": "string",

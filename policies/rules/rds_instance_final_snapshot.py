@@ -28,4 +28,5 @@ RULE = ResourceRule(
     severity=Severity.HIGH,
     remediation='Set skip_final_snapshot=False and final_snapshot_identifier=f"{name}-final" on the aws.rds.Instance.',
     check=check,
+    resource_types=frozenset({RDS_INSTANCE}),
 )

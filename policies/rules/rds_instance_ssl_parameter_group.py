@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from ._support import Finding, StackContext, StackRule, Unknown, get, unknown, violation
+from ._support import Finding, StackContext, StackRule, UnknownPropError, get, unknown, violation
 from .rds_parameter_group_force_ssl import PARAMETER_GROUP, forces_ssl
 
 NAME = "rds-instance-ssl-parameter-group"
@@ -20,6 +20,7 @@ RDS_INSTANCE = "aws:rds/instance:Instance"
 def check(ctx: StackContext) -> Iterator[Finding]:
     ssl_groups: set[str] = set()
     other_groups: set[str] = set()
+    names_complete = True
     for r in ctx.resources:
         if r.resource_type != PARAMETER_GROUP:
             continue
@@ -27,14 +28,15 @@ def check(ctx: StackContext) -> Iterator[Finding]:
             name = get(r.props, "name")
             if isinstance(name, str):
                 (ssl_groups if forces_ssl(r.props) else other_groups).add(name)
-        except Unknown as exc:
+        except UnknownPropError as exc:
+            names_complete = False
             yield unknown(exc.path, r.label, r.urn)
     for r in ctx.resources:
         if r.resource_type != RDS_INSTANCE:
             continue
         try:
             group = get(r.props, "parameterGroupName")
-        except Unknown as exc:
+        except UnknownPropError as exc:
             yield unknown(exc.path, r.label, r.urn)
             continue
         if not isinstance(group, str) or not group:
@@ -43,7 +45,7 @@ def check(ctx: StackContext) -> Iterator[Finding]:
             continue
         elif group in other_groups:
             yield violation(f'{r.label}: parameter group "{group}" does not set rds.force_ssl = 1', r.urn)
-        else:
+        elif names_complete:  # an unknown group name might be this one
             yield violation(f'{r.label}: parameter group "{group}" is not a parameter group of this stack', r.urn)
 
 

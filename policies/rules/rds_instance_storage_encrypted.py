@@ -29,4 +29,5 @@ RULE = ResourceRule(
         "encryption, restore."
     ),
     check=check,
+    resource_types=frozenset({RDS_INSTANCE}),
 )

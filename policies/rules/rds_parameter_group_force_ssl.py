@@ -48,4 +48,5 @@ RULE = ResourceRule(
     severity=Severity.HIGH,
     remediation='Add {"name": "rds.force_ssl", "value": "1"} to the aws.rds.ParameterGroup parameters.',
     check=check,
+    resource_types=frozenset({PARAMETER_GROUP}),
 )

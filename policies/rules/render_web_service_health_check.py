@@ -31,4 +31,5 @@ RULE = ResourceRule(
         "zero-downtime deploys and the uptime monitor both use it."
     ),
     check=check,
+    resource_types=frozenset({WEB_SERVICE}),
 )

@@ -66,10 +66,18 @@ def _rule_findings(rule: Mapping[str, Any], path: str, label: str, keys: Mapping
 
 
 _INGRESS_RULE_KEYS = {
-    "protocol": "ipProtocol", "fromPort": "fromPort", "toPort": "toPort", "v4": "cidrIpv4", "v6": "cidrIpv6",
+    "protocol": "ipProtocol",
+    "fromPort": "fromPort",
+    "toPort": "toPort",
+    "v4": "cidrIpv4",
+    "v6": "cidrIpv6",
 }
 _INLINE_KEYS = {
-    "protocol": "protocol", "fromPort": "fromPort", "toPort": "toPort", "v4": "cidrBlocks", "v6": "ipv6CidrBlocks",
+    "protocol": "protocol",
+    "fromPort": "fromPort",
+    "toPort": "toPort",
+    "v4": "cidrBlocks",
+    "v6": "ipv6CidrBlocks",
 }
 
 
@@ -97,4 +105,5 @@ RULE = ResourceRule(
         "keep the database publicly_accessible=False."
     ),
     check=check,
+    resource_types=frozenset({INGRESS_RULE, SECURITY_GROUP, LEGACY_RULE}),
 )

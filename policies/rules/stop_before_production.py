@@ -13,7 +13,7 @@ This is the policy team's key.  The program checks its own window in the stack c
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pulumi_policy import Severity
@@ -34,7 +34,7 @@ WINDOW_FIELDS = ("stack", "approvedBy", "changeReference", "notBefore", "notAfte
 
 def utcnow() -> datetime:
     """The clock; tests replace this module attribute."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _parse_timestamp(window: Mapping[str, Any], key: str) -> tuple[datetime | None, str | None]:
@@ -86,9 +86,7 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
         return
     problem = window_problem(ctx.config.get("releaseWindow"), ctx.stack, utcnow())
     if problem:
-        yield violation(
-            f'update of production stack "{ctx.stack}" stopped before {ctx.label} changes: {problem}'
-        )
+        yield violation(f'update of production stack "{ctx.stack}" stopped before {ctx.label} changes: {problem}')
 
 
 RULE = ResourceRule(

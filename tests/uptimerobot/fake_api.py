@@ -25,8 +25,9 @@ class Fault:
     """One injected misbehaviour for requests matching `method` and `path` (regex, full match).
 
     kind: "429" (Retry-After: retry_after), "500", "401", "404", "malformed" (200 with broken
-    JSON), "timeout" (sleep `delay` seconds, then answer). `commit` decides whether the request
-    is applied before the fault (a create that happened but whose reply was lost).
+    JSON), "echo" (400 whose message repeats the Authorization header), "timeout" (sleep
+    `delay` seconds, then answer). `commit` decides whether the request is applied before
+    the fault (a create that happened but whose reply was lost).
     """
 
     method: str
@@ -72,7 +73,9 @@ class FakeUptimeRobot:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-uptimerobot", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="fake-uptimerobot", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -110,9 +113,18 @@ class FakeUptimeRobot:
     def add_monitor(self, **fields: Any) -> dict[str, Any]:
         """Seed a monitor as if created outside Pulumi."""
         mid = self.new_id()
-        monitor = {"id": mid, "type": "HTTP", "interval": 300, "timeout": 30, "httpMethodType": "GET",
-                   "followRedirections": True, "checkSSLErrors": True, "assignedAlertContacts": [],
-                   "status": "NOT_CHECKED", **fields}
+        monitor = {
+            "id": mid,
+            "type": "HTTP",
+            "interval": 300,
+            "timeout": 30,
+            "httpMethodType": "GET",
+            "followRedirections": True,
+            "checkSSLErrors": True,
+            "assignedAlertContacts": [],
+            "status": "NOT_CHECKED",
+            **fields,
+        }
         monitor["id"] = mid
         with self._lock:
             self.monitors[mid] = monitor
@@ -179,8 +191,11 @@ class FakeUptimeRobot:
             if method == "PATCH":
                 return self._save_contact(cid, body)
             if method == "DELETE":
-                if any(int(a["alertContactId"]) == cid for mon in self.monitors.values()
-                       for a in mon["assignedAlertContacts"]):
+                if any(
+                    int(a["alertContactId"]) == cid
+                    for mon in self.monitors.values()
+                    for a in mon["assignedAlertContacts"]
+                ):
                     return 400, {"message": "Alert contact is assigned to monitors.", "field": "id"}
                 del self.contacts[cid]
                 return 200, {}
@@ -220,15 +235,22 @@ class FakeUptimeRobot:
             if not str(a.get("alertContactId", "")).isdigit() or int(a["alertContactId"]) not in self.contacts:
                 errors.append(("assignedAlertContacts", f"alert contact {a.get('alertContactId')} does not exist"))
         if errors:
-            return 400, {"message": errors[0][1], "error": "Bad Request",
-                         "details": [{"field": f, "message": msg} for f, msg in errors]}
+            return 400, {
+                "message": errors[0][1],
+                "error": "Bad Request",
+                "details": [{"field": f, "message": msg} for f, msg in errors],
+            }
         if mid is None and len(self.monitors) >= self.max_monitors:
             return 403, {"message": "You have reached the monitor limit of your plan."}
         monitor = {"status": "NOT_CHECKED", "timeout": 30, "httpMethodType": "GET", **merged}
         monitor["type"] = str(monitor["type"]).upper()
         monitor["assignedAlertContacts"] = [
-            {"alertContactId": int(a["alertContactId"]), "threshold": a.get("threshold", 0),
-             "recurrence": a.get("recurrence", 0)} for a in merged.get("assignedAlertContacts") or []
+            {
+                "alertContactId": int(a["alertContactId"]),
+                "threshold": a.get("threshold", 0),
+                "recurrence": a.get("recurrence", 0),
+            }
+            for a in merged.get("assignedAlertContacts") or []
         ]
         monitor["id"] = mid or self.new_id()
         monitor["apiKey"] = "m-monitor-specific-key"  # the real API returns one; must not be copied to outputs
@@ -285,9 +307,16 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(401, INVALID_TOKEN)
         wait = api.rate_limited()
         if wait is not None:
-            return self._send(429, {"message": "Too many requests, rate limit exceeded."},
-                              {"Retry-After": str(max(1, round(wait))), "X-RateLimit-Limit": str(api.rate_limit[0]),
-                               "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time() + wait) + 1)})
+            return self._send(
+                429,
+                {"message": "Too many requests, rate limit exceeded."},
+                {
+                    "Retry-After": str(max(1, round(wait))),
+                    "X-RateLimit-Limit": str(api.rate_limit[0]),
+                    "X-RateLimit-Remaining": "0",
+                    "X-RateLimit-Reset": str(int(time.time() + wait) + 1),
+                },
+            )
         try:
             body = json.loads(raw_body) if raw_body else None
         except ValueError:
@@ -309,6 +338,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(401, INVALID_TOKEN)
         if fault.kind == "404":
             return self._send(404, {"message": "Not found."})
+        if fault.kind == "echo":  # a badly behaved server reflecting the credential back
+            return self._send(400, {"message": f"Bad header {self.headers.get('Authorization')}", "field": "url"})
         if fault.kind == "malformed":
             return self._send(200, None, raw=b'{"id": 12, "friendlyName": <html>')
         if fault.kind == "timeout":
@@ -316,4 +347,14 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(status, payload)
         raise AssertionError(f"unknown fault kind {fault.kind}")
 
-    do_GET = do_POST = do_PATCH = do_DELETE = _handle
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_PATCH(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()

@@ -39,6 +39,9 @@ class Behaviour:
     home_type: str = "text/html; charset=utf-8"
     # "user:password" the server demands as HTTP Basic auth, if any.
     basic_auth: str | None = None
+    # Answer GET / with a 302 to this URL.
+    redirect_home_to: str | None = None
+    auth_headers: list[str | None] = field(default_factory=list)
     hits: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -61,6 +64,7 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
             b = behaviour
             with b.lock:
                 b.hits.append(self.path)
+                b.auth_headers.append(self.headers.get("Authorization"))
                 count = sum(p == "/api/health" for p in b.hits)
             if b.basic_auth:
                 expected = "Basic " + base64.b64encode(b.basic_auth.encode()).decode()
@@ -73,6 +77,11 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
                     self._send(500, b'{"error":"boom"}', "application/json")
                 else:
                     self._send(b.health_status, b.health_body, b.health_type)
+            elif self.path == "/" and b.redirect_home_to:
+                self.send_response(302)
+                self.send_header("Location", b.redirect_home_to)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
             elif self.path == "/":
                 self._send(b.home_status, b.home_body, b.home_type)
             else:
@@ -93,9 +102,7 @@ class Server:
         """Begin listening (a server created with `listen=False` refuses connections until now)."""
         self.httpd.server_activate()
         self.started = True
-        threading.Thread(
-            target=self.httpd.serve_forever, args=(0.05,), daemon=True
-        ).start()
+        threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()
 
 
 @pytest.fixture
@@ -103,18 +110,12 @@ def make_server() -> Iterator[Callable[..., Server]]:
     servers: list[Server] = []
 
     def make(
-        *,
-        tls: tuple[Path, Path] | None = None,
-        listen: bool = True,
-        userinfo: str = "",
-        **behaviour_fields,
+        *, tls: tuple[Path, Path] | None = None, listen: bool = True, userinfo: str = "", **behaviour_fields
     ) -> Server:
         """Start a server; keyword arguments set `Behaviour` fields."""
         behaviour = Behaviour(**behaviour_fields)
         # Bound but not listening: connections are refused, like a host still deploying.
-        httpd = ThreadingHTTPServer(
-            ("127.0.0.1", 0), _handler(behaviour), bind_and_activate=False
-        )
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(behaviour), bind_and_activate=False)
         httpd.daemon_threads = True
         httpd.server_bind()
         if tls:
@@ -123,9 +124,7 @@ def make_server() -> Iterator[Callable[..., Server]]:
             httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
         port = httpd.server_address[1]
         scheme = "https" if tls else "http"
-        server = Server(
-            f"{scheme}://{userinfo}127.0.0.1:{port}", port, behaviour, httpd
-        )
+        server = Server(f"{scheme}://{userinfo}127.0.0.1:{port}", port, behaviour, httpd)
         servers.append(server)
         if listen:
             server.start()
@@ -169,9 +168,7 @@ class CertFactory:
     openssl: str
 
     def _run(self, *args: str) -> None:
-        subprocess.run(
-            [self.openssl, *args], check=True, capture_output=True, cwd=self.dir
-        )
+        subprocess.run([self.openssl, *args], check=True, capture_output=True, cwd=self.dir)
 
     def _key_csr(self, name: str) -> tuple[Path, Path]:
         key, csr = self.dir / f"{name}.key", self.dir / f"{name}.csr"
@@ -222,23 +219,12 @@ class CertFactory:
             (self.dir / "ca.cnf").write_text(_CA_CONFIG.format(dir=self.dir))
         return cert, key
 
-    def leaf(
-        self,
-        name: str,
-        *,
-        start: str | None = None,
-        end: str | None = None,
-        days: int = 90,
-    ) -> tuple[Path, Path]:
+    def leaf(self, name: str, *, start: str | None = None, end: str | None = None, days: int = 90) -> tuple[Path, Path]:
         """A server cert for 127.0.0.1 signed by the CA; `start`/`end` as YYYYMMDDHHMMSSZ."""
         ca_cert, ca_key = self.ca()
         key, csr = self._key_csr(name)
         cert = self.dir / f"{name}.pem"
-        validity = (
-            ["-startdate", start, "-enddate", end]
-            if start and end
-            else ["-days", str(days)]
-        )
+        validity = ["-startdate", start, "-enddate", end] if start and end else ["-days", str(days)]
         self._run(
             "ca",
             "-batch",
@@ -289,9 +275,7 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> CertFactory:
     if openssl is None:
         if os.environ.get("CI") == "true":
             pytest.fail("the openssl CLI is required for the TLS tests in CI")
-        pytest.skip(
-            "the openssl CLI is not installed; TLS tests need it to make certificates"
-        )
+        pytest.skip("the openssl CLI is not installed; TLS tests need it to make certificates")
     return CertFactory(tmp_path_factory.mktemp("certs"), openssl)
 
 

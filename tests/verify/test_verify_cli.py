@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,11 +37,7 @@ def fake_pulumi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_stack_reads_urls_from_stack_outputs(make_server, verify, fake_pulumi):
     server = make_server()
-    outputs = {
-        "appUrl": server.url,
-        "healthUrl": f"{server.url}/api/health",
-        "databaseUrl": "[secret]",
-    }
+    outputs = {"appUrl": server.url, "healthUrl": f"{server.url}/api/health", "databaseUrl": "[secret]"}
     log = fake_pulumi(json.dumps(outputs))
     run = verify("--stack", "staging", *FAST)
     assert run.code == 0, run.out + run.err
@@ -50,9 +45,7 @@ def test_stack_reads_urls_from_stack_outputs(make_server, verify, fake_pulumi):
     assert server.url in run.out
 
 
-def test_stack_without_pulumi_cli_exits_2_naming_the_flag(
-    verify, tmp_path, monkeypatch
-):
+def test_stack_without_pulumi_cli_exits_2_naming_the_flag(verify, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     run = verify("--stack", "staging")
     assert run.code == 2
@@ -64,10 +57,7 @@ def test_stack_output_failure_is_reported_in_one_line(verify, fake_pulumi):
     fake_pulumi(stderr="error: no stack named 'staging' found\n", code=255)
     run = verify("--stack", "staging")
     assert run.code == 2
-    assert (
-        run.err
-        == "error: --stack staging: `pulumi stack output` failed: error: no stack named 'staging' found\n"
-    )
+    assert run.err == "error: --stack staging: `pulumi stack output` failed: error: no stack named 'staging' found\n"
 
 
 def test_stack_without_app_url_output_exits_2(verify, fake_pulumi):
@@ -81,22 +71,10 @@ def test_stack_without_app_url_output_exits_2(verify, fake_pulumi):
     ("argv", "message"),
     [
         (("--url", "ftp://example.com"), "--url: expected an http:// or https:// URL"),
-        (
-            ("--url", "http://127.0.0.1:1", "--samples", "0"),
-            "--samples must be at least 1",
-        ),
-        (
-            ("--url", "http://127.0.0.1:1", "--latency-budget-ms", "-5"),
-            "--latency-budget-ms must be positive",
-        ),
-        (
-            ("--url", "http://127.0.0.1:1", "--ca-file", "/nonexistent/ca.pem"),
-            "--ca-file /nonexistent/ca.pem",
-        ),
-        (
-            ("--url", "http://127.0.0.1:1", "--report", "/nonexistent/dir/r.md"),
-            "--report /nonexistent/dir/r.md",
-        ),
+        (("--url", "http://127.0.0.1:1", "--samples", "0"), "--samples must be at least 1"),
+        (("--url", "http://127.0.0.1:1", "--latency-budget-ms", "-5"), "--latency-budget-ms must be positive"),
+        (("--url", "http://127.0.0.1:1", "--ca-file", "/nonexistent/ca.pem"), "--ca-file /nonexistent/ca.pem"),
+        (("--url", "http://127.0.0.1:1", "--report", "/nonexistent/dir/r.md"), "--report /nonexistent/dir/r.md"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line_naming_the_flag(verify, argv, message):
@@ -111,17 +89,7 @@ def test_python_m_ops_verify_end_to_end(make_server, tmp_path):
     server = make_server(home_status=500)
     report = tmp_path / "verify-report.md"
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ops",
-            "verify",
-            "--url",
-            server.url,
-            "--report",
-            str(report),
-            *FAST,
-        ],
+        [sys.executable, "-m", "ops", "verify", "--url", server.url, "--report", str(report), *FAST],
         check=False,
         cwd=ROOT,
         capture_output=True,
@@ -135,16 +103,7 @@ def test_python_m_ops_verify_end_to_end(make_server, tmp_path):
 
 def test_python_m_ops_verify_usage_error_has_no_traceback(tmp_path):
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ops",
-            "verify",
-            "--url",
-            "http://127.0.0.1:1",
-            "--samples",
-            "0",
-        ],
+        [sys.executable, "-m", "ops", "verify", "--url", "http://127.0.0.1:1", "--samples", "0"],
         check=False,
         cwd=ROOT,
         capture_output=True,

@@ -15,13 +15,7 @@ def test_healthy_app_passes_every_check(make_server, verify):
     server = make_server()
     run = verify("--url", server.url, "--json", *FAST)
     assert run.code == 0, run.out
-    assert statuses(run) == {
-        "reachable": "pass",
-        "health": "pass",
-        "latency": "pass",
-        "home": "pass",
-        "no-5xx": "pass",
-    }
+    assert statuses(run) == {"reachable": "pass", "health": "pass", "latency": "pass", "home": "pass", "no-5xx": "pass"}
     assert run.data["result"] == "pass"
 
 
@@ -36,9 +30,7 @@ def test_table_names_every_check_and_the_verdict(make_server, verify):
 def test_slow_health_fails_latency_budget(make_server, verify):
     # 300 ms per answer against a 50 ms budget: a clear miss even on a busy CI runner.
     server = make_server(health_delay=0.3)
-    run = verify(
-        "--url", server.url, "--json", "--latency-budget-ms", "50", "--samples", "3"
-    )
+    run = verify("--url", server.url, "--json", "--latency-budget-ms", "50", "--samples", "3")
     assert run.code == 1
     checks = {c["name"]: c for c in run.data["checks"]}
     assert checks["latency"]["status"] == "fail"
@@ -57,17 +49,11 @@ def test_flapping_instance_fails_no_5xx(make_server, verify):
 
 def test_health_500_fails_without_waiting_for_the_deadline(make_server, verify):
     server = make_server(health_status=500)
-    run = verify(
-        "--url", server.url, "--json", "--samples", "2", "--wait-seconds", "120"
-    )
+    run = verify("--url", server.url, "--json", "--samples", "2", "--wait-seconds", "120")
     # A 500 comes from the app itself, so it is judged at once rather than waited out.
     assert run.code == 1
     checks = {c["name"]: c for c in run.data["checks"]}
-    assert checks["health"] == {
-        "name": "health",
-        "status": "fail",
-        "detail": "HTTP 500, expected 200",
-    }
+    assert checks["health"] == {"name": "health", "status": "fail", "detail": "HTTP 500, expected 200"}
     assert checks["no-5xx"]["status"] == "fail"
 
 
@@ -83,9 +69,7 @@ def test_health_body_not_json_fails_health(make_server, verify):
     server = make_server(health_body=b"OK", health_type="text/plain")
     run = verify("--url", server.url, "--json", *FAST)
     assert run.code == 1
-    assert {c["name"]: c["detail"] for c in run.data["checks"]}[
-        "health"
-    ] == "HTTP 200 but the body is not JSON"
+    assert {c["name"]: c["detail"] for c in run.data["checks"]}["health"] == "HTTP 200 but the body is not JSON"
 
 
 def test_home_without_doctype_fails(make_server, verify):
@@ -108,9 +92,7 @@ def test_custom_health_path(make_server, verify):
     server = make_server()
     run = verify("--url", server.url, "--health-path", "/nope", "--json", *FAST)
     assert run.code == 1
-    assert {c["name"]: c["detail"] for c in run.data["checks"]}[
-        "health"
-    ] == "HTTP 404, expected 200"
+    assert {c["name"]: c["detail"] for c in run.data["checks"]}["health"] == "HTTP 404, expected 200"
     assert server.behaviour.hits[0] == "/nope"
 
 
@@ -119,17 +101,13 @@ def test_late_server_is_waited_for(make_server, verify):
     timer = threading.Timer(1.5, server.start)
     timer.start()
     try:
-        run = verify(
-            "--url", server.url, "--json", "--samples", "3", "--wait-seconds", "60"
-        )
+        run = verify("--url", server.url, "--json", "--samples", "3", "--wait-seconds", "60")
     finally:
         timer.cancel()
     assert run.code == 0, run.out
     reachable = run.data["checks"][0]
     assert reachable["name"] == "reachable"
-    assert "attempts" in reachable["detail"] and not reachable["detail"].endswith(
-        "(1 attempts)"
-    )
+    assert "attempts" in reachable["detail"] and not reachable["detail"].endswith("(1 attempt)")
 
 
 def test_server_that_never_comes_up_exits_2_with_reason(make_server, verify, tmp_path):
@@ -167,6 +145,17 @@ def test_credentials_in_url_are_used_but_never_printed(make_server, verify, tmp_
             assert "s3cr3t" not in text
             assert "admin" not in text
         assert "://***@127.0.0.1" in run.out
+
+
+def test_credentials_are_not_forwarded_on_a_redirect_to_another_host(make_server, verify):
+    other = make_server()
+    # "localhost" is another host name than 127.0.0.1, as far as credentials go.
+    app = make_server(redirect_home_to=other.url.replace("127.0.0.1", "localhost") + "/", userinfo="u:pw@")
+    run = verify("--url", app.url, *FAST)
+    assert run.code == 0, run.out
+    assert other.behaviour.hits == ["/"]
+    assert other.behaviour.auth_headers == [None]
+    assert all(h is not None for h in app.behaviour.auth_headers)
 
 
 def test_unreachable_message_redacts_credentials(make_server, verify):

@@ -19,9 +19,7 @@ def test_trusted_certificate_passes_and_reports_days_left(make_server, verify, c
     tls = by_name(run)["tls"]
     assert tls["status"] == "pass"
     # 89 or 90 depending on the second the cert was issued.
-    assert (
-        "expires in 89 days" in tls["detail"] or "expires in 90 days" in tls["detail"]
-    )
+    assert "expires in 89 days" in tls["detail"] or "expires in 90 days" in tls["detail"]
 
 
 def test_certificate_close_to_expiry_warns_but_exits_0(make_server, verify, certs):
@@ -35,9 +33,7 @@ def test_certificate_close_to_expiry_warns_but_exits_0(make_server, verify, cert
     assert run.data["result"] == "pass"
 
 
-def test_self_signed_certificate_fails_against_system_trust_store(
-    make_server, verify, certs
-):
+def test_self_signed_certificate_fails_against_system_trust_store(make_server, verify, certs):
     server = make_server(tls=certs.self_signed("selfsigned"))
     run = verify("--url", server.url, *FAST)
     assert run.code == 1
@@ -45,26 +41,17 @@ def test_self_signed_certificate_fails_against_system_trust_store(
     assert checks["tls"]["status"] == "fail"
     assert "self-signed certificate" in checks["tls"]["detail"]
     # Nothing is sent to a host whose identity is unproven.
-    assert {checks[n]["status"] for n in ("health", "latency", "home", "no-5xx")} == {
-        "skip"
-    }
+    assert {checks[n]["status"] for n in ("health", "latency", "home", "no-5xx")} == {"skip"}
     assert server.behaviour.hits == []
 
 
 def test_expired_certificate_fails(make_server, verify, certs):
     last_year = datetime.date.today().year - 1
-    server = make_server(
-        tls=certs.leaf(
-            "expired", start=f"{last_year}0101000000Z", end=f"{last_year}0201000000Z"
-        )
-    )
+    server = make_server(tls=certs.leaf("expired", start=f"{last_year}0101000000Z", end=f"{last_year}0201000000Z"))
     ca, _ = certs.ca()
     run = verify("--url", server.url, "--ca-file", str(ca), *FAST)
     assert run.code == 1
-    assert (
-        by_name(run)["tls"]["detail"]
-        == "certificate not trusted: certificate has expired"
-    )
+    assert by_name(run)["tls"]["detail"] == "certificate not trusted: certificate has expired"
 
 
 def test_table_shows_tls_warning(make_server, verify, certs):

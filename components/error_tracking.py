@@ -1,0 +1,99 @@
+"""ErrorTracking: the Sentry team, project, client key (the app's SENTRY_DSN) and issue alert.
+
+Credentials come from the environment (SENTRY_AUTH_TOKEN / SENTRY_TOKEN) or secret config
+`sentry:token`; nothing here reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import pulumi
+import pulumiverse_sentry as sentry
+
+from components import TOKEN_PREFIX, slug_of
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
+FIRST_SEEN = "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition"
+REGRESSION = "sentry.rules.conditions.regression_event.RegressionEventCondition"
+EMAIL_ACTION = "sentry.mail.actions.NotifyEmailAction"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ErrorTrackingArgs:
+    organization: str
+    team_slug: str
+    project_slug: str
+    environment: str
+    member_emails: Sequence[str]
+    platform: str = "node"
+    alert_frequency_minutes: int = 30
+
+    def __post_init__(self) -> None:
+        for field, value in (
+            ("organization", self.organization),
+            ("team_slug", self.team_slug),
+            ("project_slug", self.project_slug),
+        ):
+            if not _SLUG.match(value):
+                raise ValueError(f"{field}: expected a Sentry slug (lowercase letters, digits, - and _)")
+        if not 5 <= self.alert_frequency_minutes <= 43200:
+            raise ValueError("alert_frequency_minutes: expected 5 to 43200 (Sentry's limits)")
+
+
+class ErrorTracking(pulumi.ComponentResource):
+    dsn: pulumi.Output[str]
+    project_url: pulumi.Output[str]
+
+    def __init__(self, name: str, args: ErrorTrackingArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(f"{TOKEN_PREFIX}ErrorTracking", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        org = args.organization
+
+        # Names and slugs are explicit: the bridged provider auto-names otherwise.
+        team = sentry.SentryTeam(f"{name}-team", organization=org, name=args.team_slug, slug=args.team_slug, opts=child)
+        project = sentry.SentryProject(
+            f"{name}-project",
+            organization=org,
+            name=args.project_slug,
+            slug=args.project_slug,
+            platform=args.platform,
+            teams=[team.slug],
+            opts=child,
+        )
+        key = sentry.SentryKey(
+            f"{name}-key",
+            organization=org,
+            project=project.slug,
+            name=args.environment,
+            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["dsnPublic"]),
+        )
+        # The on-call list joins the team, so the team alert reaches exactly those people.
+        for email in args.member_emails:
+            sentry.SentryOrganizationMember(
+                f"{name}-member-{slug_of(email)}",
+                organization=org,
+                email=email,
+                role="member",
+                teams=[team.slug],
+                opts=child,
+            )
+        sentry.SentryIssueAlert(
+            f"{name}-new-or-regressed",
+            organization=org,
+            project=project.slug,
+            name=f"New or regressed issue ({args.environment})",
+            environment=args.environment,
+            action_match="any",
+            filter_match="all",
+            frequency=args.alert_frequency_minutes,
+            conditions=[{"id": FIRST_SEEN}, {"id": REGRESSION}],
+            actions=[{"id": EMAIL_ACTION, "targetType": "Team", "targetIdentifier": team.internal_id}],
+            opts=child,
+        )
+
+        self.dsn = pulumi.Output.secret(key.dsn_public)
+        self.project_url = project.slug.apply(lambda slug: f"https://sentry.io/organizations/{org}/projects/{slug}/")
+        self.register_outputs({"dsn": self.dsn, "project_url": self.project_url})

@@ -1,0 +1,1 @@
+"""The CrossGuard policy pack; see docs/policies.md.  The CLI runs it from this folder."""

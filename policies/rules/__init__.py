@@ -1,0 +1,44 @@
+"""The rules of the kitchen-kontrol pack, one per module; ``build_policies()`` wires them up.
+
+Imports inside this package are relative, so it works both as ``rules`` (the CLI runs the
+pack with only ``policies/`` on ``sys.path``) and as ``policies.rules`` (tests, ops).
+"""
+
+from __future__ import annotations
+
+from . import (
+    aws_required_tags,
+    monitoring_coverage,
+    no_production_secrets,
+    rds_instance_backup_retention,
+    rds_instance_deletion_protection,
+    rds_instance_final_snapshot,
+    rds_instance_ssl_parameter_group,
+    rds_instance_storage_encrypted,
+    rds_parameter_group_force_ssl,
+    render_web_service_health_check,
+    security_group_no_public_postgres,
+    stop_before_production,
+)
+from ._support import ResourceRule, StackRule
+
+PACK_NAME = "kitchen-kontrol"
+
+ALL_RULES: tuple[ResourceRule | StackRule, ...] = (
+    stop_before_production.RULE,
+    no_production_secrets.RULE,
+    rds_instance_storage_encrypted.RULE,
+    rds_instance_backup_retention.RULE,
+    rds_instance_final_snapshot.RULE,
+    rds_instance_deletion_protection.RULE,
+    security_group_no_public_postgres.RULE,
+    rds_parameter_group_force_ssl.RULE,
+    rds_instance_ssl_parameter_group.RULE,
+    render_web_service_health_check.RULE,
+    aws_required_tags.RULE,
+    monitoring_coverage.RULE,
+)
+
+
+def build_policies() -> list:
+    return [rule.policy() for rule in ALL_RULES]

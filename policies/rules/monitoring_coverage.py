@@ -1,0 +1,124 @@
+"""monitoring-coverage (stack): every Render web service has an uptime monitor and a Sentry DSN.
+
+Advisory in config.*.json until the monitoring work lands; flip it to mandatory there.
+Monitors are UptimeRobot dynamic resources (``pulumi-python:dynamic/...:Monitor``) whose
+``url`` ends with the service's health check path; the DSN is a SENTRY_DSN env var set
+for the service (``render:services:EnvVar``, ``EnvVarsForService`` or the service's own
+``envVars``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from pulumi_policy import Severity
+
+from ._support import Finding, StackContext, StackResource, StackRule, UnknownPropError, get, unknown, violation
+
+NAME = "monitoring-coverage"
+WEB_SERVICE = "render:services:WebService"
+ENV_VAR = "render:services:EnvVar"
+ENV_VARS_FOR_SERVICE = "render:services:EnvVarsForService"
+CUSTOM_DOMAIN = "render:services:CustomDomain"
+DSN_KEY = "SENTRY_DSN"
+
+
+def is_monitor(resource_type: str) -> bool:
+    return resource_type.startswith("pulumi-python:dynamic") and resource_type.endswith(":Monitor")
+
+
+def _list(value: Any) -> list[Any]:
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        return [value[i] for i in range(len(value))]
+    return []
+
+
+def _has_dsn(env_vars: Any, path: str) -> bool:
+    for i, entry in enumerate(_list(env_vars)):
+        if isinstance(entry, Mapping) and get(entry, "key", path=f"{path}[{i}]") == DSN_KEY:
+            return True
+    return False
+
+
+def _same_service(r: StackResource, service: StackResource, service_id: Any) -> bool:
+    target = get(r.props, "serviceId")
+    if service_id is not None and target == service_id:
+        return True
+    # Without an id in the state, a sibling under the same component belongs to the service.
+    return service_id is None and r.parent_urn is not None and r.parent_urn == service.parent_urn
+
+
+def _service_hosts(service: StackResource, service_id: Any, resources: Sequence[StackResource]) -> set[str]:
+    hosts = set()
+    url = get(service.props, "serviceDetails", "url")
+    if isinstance(url, str) and urlsplit(url).hostname:
+        hosts.add(urlsplit(url).hostname or "")
+    for r in resources:
+        if r.resource_type == CUSTOM_DOMAIN and _same_service(r, service, service_id):
+            name = get(r.props, "name")
+            if isinstance(name, str):
+                hosts.add(name.lower())
+    return hosts
+
+
+def _monitored(service: StackResource, health: str, hosts: set[str], resources: Sequence[StackResource]) -> bool:
+    for r in resources:
+        if not is_monitor(r.resource_type):
+            continue
+        url = get(r.props, "url")
+        if not isinstance(url, str):
+            continue
+        parts = urlsplit(url)
+        if parts.path.rstrip("/") != health.strip().rstrip("/"):
+            continue
+        # When the service's hosts are known, the monitor must point at one of them.
+        if not hosts or (parts.hostname or "").lower() in hosts:
+            return True
+    return False
+
+
+def _dsn_set(service: StackResource, service_id: Any, resources: Sequence[StackResource]) -> bool:
+    if _has_dsn(get(service.props, "envVars"), "envVars"):
+        return True
+    for r in resources:
+        if r.resource_type == ENV_VAR and _same_service(r, service, service_id):
+            if get(r.props, "envVarKey") == DSN_KEY:
+                return True
+        elif r.resource_type == ENV_VARS_FOR_SERVICE and _same_service(r, service, service_id):
+            if _has_dsn(get(r.props, "envVars"), "envVars"):
+                return True
+    return False
+
+
+def check(ctx: StackContext) -> Iterator[Finding]:
+    for service in ctx.resources:
+        if service.resource_type != WEB_SERVICE:
+            continue
+        try:
+            service_id = get(service.props, "id")
+            health = get(service.props, "serviceDetails", "healthCheckPath")
+            if not isinstance(health, str) or not health.strip():
+                yield violation(
+                    f"{service.label}: no health check path, so no uptime monitor can watch it", service.urn
+                )
+            elif not _monitored(service, health, _service_hosts(service, service_id, ctx.resources), ctx.resources):
+                yield violation(f"{service.label}: no uptime monitor checks its health URL (...{health})", service.urn)
+            if not _dsn_set(service, service_id, ctx.resources):
+                yield violation(f"{service.label}: no {DSN_KEY} env var is set for it", service.urn)
+        except UnknownPropError as exc:
+            yield unknown(exc.path, service.label, service.urn)
+
+
+RULE = StackRule(
+    name=NAME,
+    description="Every Render web service must have an uptime monitor on its health URL and a Sentry DSN.",
+    severity=Severity.MEDIUM,
+    remediation=(
+        "Create an UptimeRobot Monitor (components.uptimerobot) whose url is the service URL plus its "
+        "health check path, and a render.services.EnvVar SENTRY_DSN (the Sentry key's dsn_public) for "
+        "the service."
+    ),
+    check=check,
+)

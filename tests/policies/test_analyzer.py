@@ -1,0 +1,83 @@
+"""ops.analyzer: wire encoding, process lifecycle, failures, and the benchmark hook."""
+
+from __future__ import annotations
+
+import pytest
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+
+from ops import analyzer
+from ops.analyzer import AnalyzerError, PolicyAnalyzer, ResourceRecord, bench_round_trip, encode_value
+
+
+def test_encoding_constants_are_the_sdks():
+    assert analyzer.UNKNOWN == rpc.UNKNOWN
+    assert analyzer.SECRET_SIG_KEY == rpc._special_sig_key
+    assert analyzer.SECRET_SIG == rpc._special_secret_sig
+
+
+def test_encode_value_as_the_engine_does():
+    wrapped = {rpc._special_sig_key: rpc._special_secret_sig, "value": ["a", Unknown()]}
+    assert encode_value(
+        {"__provider": "pickled", "a": Unknown(), "n": 20, "none": None, "s": wrapped, "l": ({"__x": 1, "y": True},)}
+    ) == {
+        "a": rpc.UNKNOWN,
+        "n": 20.0,
+        "s": {rpc._special_sig_key: rpc._special_secret_sig, "value": ["a", rpc.UNKNOWN]},
+        "l": [{"y": True}],
+    }
+
+
+def test_encode_value_error_never_shows_the_value():
+    with pytest.raises(TypeError) as err:
+        encode_value({"x": b"CANARYbytes"})
+    assert "CANARY" not in str(err.value) and "bytes" in str(err.value)
+
+
+def test_context_manager_always_ends_the_process():
+    pack = PolicyAnalyzer(project="kk", stack="staging", dry_run=True)
+    with pytest.raises(RuntimeError, match="boom"), pack:
+        pack.info()
+        proc = pack._proc
+        raise RuntimeError("boom")
+    assert proc.poll() is not None  # terminated and reaped
+    assert pack._proc is None and pack._channel is None
+
+
+def test_close_before_the_port_arrives_is_safe():
+    pack = PolicyAnalyzer(project="kk", stack="staging", dry_run=True).start()
+    proc = pack._proc
+    pack.close()
+    assert proc.poll() is not None
+
+
+def test_pack_that_fails_to_start_reports_its_stderr(tmp_path):
+    (tmp_path / "__main__.py").write_text("raise SystemExit('pack is broken')\n")
+    with PolicyAnalyzer(project="kk", stack="staging", dry_run=False, pack_dir=tmp_path) as pack:
+        with pytest.raises(AnalyzerError, match="policy pack exited .* before serving"):
+            pack.info()
+
+
+def test_missing_interpreter_is_a_clear_error():
+    with pytest.raises(AnalyzerError, match="cannot start the policy pack with /nonexistent/python"):
+        PolicyAnalyzer(project="kk", stack="staging", dry_run=False, python="/nonexistent/python").start()
+
+
+def test_analyze_many_keeps_order(packs):
+    pack = packs[("staging", False)]
+    records = [
+        ResourceRecord(
+            urn=f"urn:x::{i}", type="aws:rds/instance:Instance", name=f"db{i}", inputs={"storageEncrypted": bool(i % 2)}
+        )
+        for i in range(6)
+    ]
+    results = pack.analyze_many(records, window=3)
+    flagged = [any(d.policy_name == "rds-instance-storage-encrypted" for d in r) for r in results]
+    assert flagged == [True, False, True, False, True, False]
+    assert all(d.urn == f"urn:x::{i}" for i, r in enumerate(results) for d in r)
+
+
+def test_bench_round_trip_reports_per_resource_time(packs):
+    result = bench_round_trip(20, analyzer=packs[("staging", False)])
+    assert result.resources == 20
+    assert 0 < result.ms_per_resource < 100 and 0 < result.sequential_ms_per_resource < 100

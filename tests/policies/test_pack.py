@@ -1,0 +1,120 @@
+"""The pack as the CLI sees it: metadata over GetAnalyzerInfo, config files, entry point, PulumiPolicy.yaml."""
+
+from __future__ import annotations
+
+import re
+import runpy
+import sys
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from ops.analyzer import PolicyConfigError, load_policy_config, reconcile_policy_config
+from policies.rules import ALL_RULES, PACK_NAME
+
+PACK = ROOT / "policies"
+EXPECTED = {
+    "stop-before-production": "resource",
+    "no-production-secrets": "resource",
+    "rds-instance-storage-encrypted": "resource",
+    "rds-instance-backup-retention": "resource",
+    "rds-instance-final-snapshot": "resource",
+    "rds-instance-deletion-protection": "resource",
+    "security-group-no-public-postgres": "resource",
+    "rds-parameter-group-force-ssl": "resource",
+    "rds-instance-ssl-parameter-group": "stack",
+    "render-web-service-health-check": "resource",
+    "aws-required-tags": "resource",
+    "monitoring-coverage": "stack",
+}
+
+
+def test_info_lists_every_rule_with_metadata(packs):
+    info = packs[("staging", False)].info()
+    assert info.name == PACK_NAME
+    assert {p.name: p.kind for p in info.policies} == EXPECTED
+    for p in info.policies:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", p.name)
+        assert p.severity in ("low", "medium", "high", "critical"), p.name
+        assert p.description and p.remediation, p.name
+        assert p.enforcement_level == "mandatory", p.name
+
+
+@pytest.mark.parametrize("stack", ["staging", "production"])
+def test_committed_config_files_match_the_pack(packs, stack):
+    info = packs[("staging", False)]._info
+    config = reconcile_policy_config(info, load_policy_config(PACK / f"config.{stack}.json"))
+    assert config["monitoring-coverage"]["enforcementLevel"] == "advisory"
+    mandatory = [n for n in EXPECTED if n != "monitoring-coverage"]
+    assert {n: config[n]["enforcementLevel"] for n in mandatory} == dict.fromkeys(mandatory, "mandatory")
+    # Schema defaults are filled in as the CLI does.
+    assert config["stop-before-production"]["productionStackPattern"] == "^(prod|production)([-_].*)?$"
+    assert config["rds-instance-backup-retention"]["minimumRetentionDays"] == 7
+
+
+def test_reconciled_config_is_what_the_pack_got(packs):
+    pack = packs[("staging", False)]
+    assert pack.policy_config["no-production-secrets"]["productionAwsAccountIds"] == ["111122223333"]
+    assert pack.policy_config["monitoring-coverage"]["enforcementLevel"] == "advisory"
+
+
+@pytest.mark.parametrize(
+    ("config", "error"),
+    [
+        (
+            {"rds-instance-backup-retention": {"minimumRetentionDays": "seven"}},
+            "rds-instance-backup-retention: minimumRetentionDays: 'seven' is not of type 'integer'",
+        ),
+        (
+            {"no-production-secrets": {"productionAwsAccountIds": ["12345"]}},
+            "no-production-secrets: productionAwsAccountIds.0: '12345' does not match",
+        ),
+        ({"no-such-rule": "advisory"}, "no-such-rule: no such policy in the pack"),
+    ],
+)
+def test_config_that_does_not_match_the_schema_is_refused(packs, config, error):
+    with pytest.raises(PolicyConfigError, match=re.escape(error)):
+        reconcile_policy_config(packs[("staging", False)]._info, load_policy_config(config))
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("{", "not valid JSON (line 1"),
+        ('{"all": "strict"}', "all.enforcementLevel must be one of advisory, mandatory, remediate, disabled"),
+        ('{"x": 3}', "'x' must be an enforcement level string or an object"),
+        ("[]", "expected a JSON object"),
+    ],
+)
+def test_unreadable_config_file(tmp_path, text, error):
+    path = tmp_path / "config.json"
+    path.write_text(text)
+    with pytest.raises(PolicyConfigError, match=re.escape(error)):
+        load_policy_config(path)
+
+
+def test_pulumi_policy_yaml_lets_the_cli_build_a_venv():
+    spec = yaml.safe_load((PACK / "PulumiPolicy.yaml").read_text())
+    assert spec["runtime"] == {"name": "python", "options": {"virtualenv": "venv"}}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", spec["version"])
+    pins = (PACK / "requirements.txt").read_text().split()
+    assert "pulumi-policy==1.21.0" in pins and "pulumi==3.272.0" in pins
+
+
+def test_entry_point_only_constructs_the_pack(monkeypatch):
+    import pulumi_policy
+
+    built = []
+
+    def fake_pack(**kwargs):
+        built.append(kwargs)
+
+    monkeypatch.setattr(pulumi_policy, "PolicyPack", fake_pack)
+    monkeypatch.syspath_prepend(str(PACK))  # as the CLI runs it: only the pack folder
+    for name in [m for m in sys.modules if m == "rules" or m.startswith("rules.")]:
+        monkeypatch.delitem(sys.modules, name)
+    runpy.run_path(str(PACK / "__main__.py"), run_name="__main__")
+    assert len(built) == 1
+    assert built[0]["name"] == PACK_NAME
+    assert [p.name for p in built[0]["policies"]] == [r.name for r in ALL_RULES]

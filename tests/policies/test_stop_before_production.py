@@ -1,0 +1,174 @@
+"""stop-before-production: every resource of a production update is stopped unless a window is open."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest import RDS_INSTANCE, baseline, messages, run_rule
+
+from policies.rules import stop_before_production as rule
+
+OPENS = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+CLOSES = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+US = timedelta(microseconds=1)
+
+
+def window(**changes):
+    w = {
+        "stack": "production",
+        "approvedBy": "ops-lead",
+        "changeReference": "CHG-1042",
+        "notBefore": OPENS.isoformat(),
+        "notAfter": CLOSES.isoformat(),
+    }
+    w.update(changes)
+    return {k: v for k, v in w.items() if v is not None}
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    def set_now(now: datetime) -> None:
+        monkeypatch.setattr(rule, "utcnow", lambda: now)
+
+    return set_now
+
+
+def verdict(stack="production", dry_run=False, release_window=None, resource_type="pulumi:pulumi:Stack", **cfg):
+    config = dict(cfg)
+    if release_window is not None:
+        config["releaseWindow"] = release_window
+    return run_rule(rule.RULE, resource_type, {}, stack=stack, dry_run=dry_run, config=config)
+
+
+@pytest.mark.parametrize("stack", ["production", "prod", "prod-eu", "production_2"])
+def test_update_of_production_stack_is_stopped_without_window(stack):
+    assert messages(verdict(stack=stack)) == [
+        f'update of production stack "{stack}" stopped before pulumi:pulumi:Stack "r" changes: '
+        "no release window is configured (policy config releaseWindow)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "resource_type", [RDS_INSTANCE, "kitchen-kontrol:index:PostgresDatabase", "pulumi:providers:aws"]
+)
+def test_every_resource_type_counts(resource_type):
+    assert len(verdict(resource_type=resource_type).violations) == 1
+
+
+@pytest.mark.parametrize("stack", ["staging", "productions", "preprod", "dev", "my-prod"])
+def test_non_production_stacks_pass(stack):
+    assert verdict(stack=stack).violations == []
+
+
+def test_preview_of_production_passes():
+    assert verdict(dry_run=True).violations == []
+
+
+def test_custom_production_pattern():
+    assert len(verdict(stack="live", productionStackPattern="^live$").violations) == 1
+    assert verdict(stack="production", productionStackPattern="^live$").violations == []
+
+
+@pytest.mark.parametrize(
+    ("now", "open_"),
+    [
+        (OPENS - US, False),
+        (OPENS, True),  # half-open: notBefore is inside
+        (OPENS + US, True),
+        (CLOSES - US, True),
+        (CLOSES, False),  # notAfter is outside
+        (CLOSES + US, False),
+    ],
+)
+def test_clock_edges(clock, now, open_):
+    clock(now)
+    assert (verdict(release_window=window()).violations == []) is open_
+
+
+def test_not_yet_open_says_when(clock):
+    clock(OPENS - timedelta(hours=1))
+    assert messages(verdict(release_window=window()))[0].endswith(
+        "release window not yet open (opens at 2026-06-01T08:00:00+00:00)"
+    )
+
+
+def test_closed_says_when(clock):
+    clock(CLOSES)
+    assert messages(verdict(release_window=window()))[0].endswith("release window closed at 2026-06-01T10:00:00+00:00")
+
+
+def test_other_zone_offsets_compare_as_instants(clock):
+    clock(OPENS)
+    assert verdict(release_window=window(notBefore="2026-06-01T10:00:00+02:00")).violations == []
+    assert verdict(release_window=window(notBefore="2026-06-01T08:00:00Z")).violations == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"approvedBy": None}, "releaseWindow is missing field(s): approvedBy"),
+        ({"changeReference": "  ", "stack": None}, "releaseWindow is missing field(s): stack, changeReference"),
+        ({"stack": "staging"}, 'releaseWindow is for stack "staging", not "production"'),
+        (
+            {"notBefore": "2026-06-01T08:00:00"},
+            "releaseWindow.notBefore has no time zone (write e.g. 2025-06-01T08:00:00Z)",
+        ),
+        ({"notAfter": "2026-06-01 10:00"}, "releaseWindow.notAfter has no time zone (write e.g. 2025-06-01T08:00:00Z)"),
+        ({"notAfter": "tomorrow"}, "releaseWindow.notAfter is not an ISO-8601 timestamp"),
+        ({"notAfter": 1780000000}, "releaseWindow is missing field(s): notAfter"),
+        ({"notAfter": OPENS.isoformat()}, "releaseWindow.notAfter must be later than notBefore"),
+    ],
+)
+def test_malformed_window_stays_blocked(clock, changes, reason):
+    clock(OPENS)
+    assert messages(verdict(release_window=window(**changes))) == [
+        f'update of production stack "production" stopped before pulumi:pulumi:Stack "r" changes: {reason}'
+    ]
+
+
+def test_window_that_is_not_an_object(clock):
+    clock(OPENS)
+    assert messages(verdict(release_window="yes please"))[0].endswith(
+        "releaseWindow must be an object with stack, approvedBy, changeReference, notBefore, notAfter"
+    )
+
+
+# --- through the real pack -------------------------------------------------------------
+
+
+def _policy_config(release_window):
+    return {"all": "mandatory", "stop-before-production": {"releaseWindow": release_window}}
+
+
+def test_protocol_production_update_is_stopped_at_the_first_resource(analyze):
+    diags = analyze(
+        "pulumi:pulumi:Stack", {}, stack="production", policy="stop-before-production", name="kk-production"
+    )
+    assert [(d.enforcement_level, d.severity) for d in diags] == [("mandatory", "critical")]
+    assert 'stopped before pulumi:pulumi:Stack "kk-production" changes: no release window' in diags[0].message
+    assert diags[0].urn == "urn:pulumi:production::kitchen-kontrol::pulumi:pulumi:Stack::kk-production"
+
+
+def test_protocol_production_preview_passes(analyze):
+    assert analyze(RDS_INSTANCE, baseline(RDS_INSTANCE), stack="production", dry_run=True) == []
+
+
+def test_protocol_open_window_lets_the_update_through(analyze):
+    now = datetime.now(UTC)
+    open_window = window(
+        notBefore=(now - timedelta(hours=1)).isoformat(), notAfter=(now + timedelta(hours=1)).isoformat()
+    )
+    diags = analyze(RDS_INSTANCE, baseline(RDS_INSTANCE), stack="production", config=_policy_config(open_window))
+    assert diags == []
+
+
+def test_protocol_closed_window_stays_blocked(analyze):
+    diags = analyze(
+        RDS_INSTANCE,
+        baseline(RDS_INSTANCE),
+        stack="production",
+        config=_policy_config(window()),
+        policy="stop-before-production",
+    )
+    assert len(diags) == 1 and "release window closed at 2026-06-01T10:00:00+00:00" in diags[0].message
