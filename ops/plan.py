@@ -17,7 +17,7 @@ from ops.errors import UsageError
 from ops.project import ROOT
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-SECRET, UNKNOWN = "[secret]", "[unknown]"
+SECRET, UNKNOWN, REDACTED = "[secret]", "[unknown]", "[redacted: production secret]"
 
 
 class PlanRefused(Exception):
@@ -32,7 +32,9 @@ class PlanResult:
     outputs: dict[str, Any]
     invocations: list
     warnings: list[str]
-    diagnostics: list = field(default_factory=list)
+    diagnostics: list = field(default_factory=list)  # ops.analyzer.Diagnostic
+    policies_ran: bool = False
+    redact: frozenset[str] = frozenset()  # production-secret fingerprints from the policy config
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,21 +46,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("stack", nargs="?", default="staging", help="stack name (default: staging)")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of the tree")
     parser.add_argument("--as-update", action="store_true", help="plan the update phase instead of the preview")
+    parser.add_argument(
+        "--policy-config",
+        metavar="FILE",
+        type=Path,
+        help="policy pack config (default: policies/config.STACK.json)",
+    )
+    parser.add_argument("--no-policies", action="store_true", help="skip the policy pack")
     parser.set_defaults(handler=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    policies: Path | bool = False if args.no_policies else (args.policy_config or True)
     try:
-        result = run_plan(args.stack, preview=not args.as_update)
+        result = run_plan(args.stack, preview=not args.as_update, policies=policies)
     except PlanRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     print(json.dumps(to_json(result), indent=2, sort_keys=False) if args.json else render_text(result))
+    if any(d.enforcement_level == "mandatory" for d in result.diagnostics):
+        names = sorted({d.policy_name for d in result.diagnostics if d.enforcement_level == "mandatory"})
+        print(f"error: mandatory policy violations: {', '.join(names)}", file=sys.stderr)
+        return EXIT_REFUSED
     return EXIT_OK
 
 
-def run_plan(stack: str, *, preview: bool = True, root: Path = ROOT, mocks=None) -> PlanResult:
-    """Run `root/__main__.py` for `stack`; raises UsageError (bad config) or PlanRefused."""
+def default_policy_config(stack: str, root: Path = ROOT) -> Path:
+    path = root / "policies" / f"config.{stack}.json"
+    if not path.is_file():
+        raise UsageError(f"no policy config {path.relative_to(root)} for stack {stack!r}; pass --policy-config FILE")
+    return path
+
+
+def run_plan(
+    stack: str, *, preview: bool = True, root: Path = ROOT, mocks=None, policies: Path | bool = False
+) -> PlanResult:
+    """Run `root/__main__.py` for `stack`; raises UsageError (bad config) or PlanRefused.
+
+    With `policies` (True: the stack's default config file, or a config path) the real pack runs
+    as a subprocess, started before the program so both use a core, and judges every resource."""
     import asyncio
     import contextvars
     import logging
@@ -104,21 +130,92 @@ def run_plan(stack: str, *, preview: bool = True, root: Path = ROOT, mocks=None)
     # compete for the GIL with the SDK's RPC threads and take half as long again.
     import stacks.environment  # noqa: F401
 
+    pack = _start_pack(config, preview, root, policies) if policies else None
     try:
-        # A fresh context per plan: the SDK keeps its root resource and config in context variables.
-        contextvars.Context().run(execute)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes one line, never a traceback
-        raise _classify(exc) from None
+        try:
+            # A fresh context per plan: the SDK keeps its root resource and config in context variables.
+            contextvars.Context().run(execute)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one line, never a traceback
+            raise _classify(exc) from None
 
-    stack_urn = f"urn:pulumi:{stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{stack}"
-    return PlanResult(
-        stack=stack,
-        preview=preview,
-        resources=list(monitor.registrations),
-        outputs=monitor.outputs_by_urn.get(stack_urn, {}),
-        invocations=list(plan_mocks.invocations),
-        warnings=warnings,
-    )
+        stack_urn = f"urn:pulumi:{stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{stack}"
+        result = PlanResult(
+            stack=stack,
+            preview=preview,
+            resources=list(monitor.registrations),
+            outputs=monitor.outputs_by_urn.get(stack_urn, {}),
+            invocations=list(plan_mocks.invocations),
+            warnings=warnings,
+        )
+        if pack is not None:
+            result.diagnostics = _judge(pack, result, config, stack_urn)
+            result.policies_ran = True
+            rule = pack.policy_config.get("no-production-secrets", {})
+            result.redact = frozenset(str(f).lower() for f in rule.get("productionSecretFingerprints", []))
+        return result
+    finally:
+        if pack is not None:
+            pack.close()
+
+
+def _start_pack(config, preview: bool, root: Path, policies: Path | bool):
+    from ops.analyzer import PolicyAnalyzer, PolicyConfigError
+
+    source = default_policy_config(config.stack, root) if policies is True else policies
+    try:
+        return PolicyAnalyzer(
+            project=config.project,
+            stack=config.stack,
+            dry_run=preview,
+            policy_config=source,
+            program_config=config.config,
+            config_secret_keys=config.secret_keys,
+        ).start()
+    except PolicyConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _judge(pack, result: PlanResult, config, stack_urn: str) -> list:
+    """Every resource through Analyze (inputs, the engine's order: the stack first), then AnalyzeStack."""
+    from ops.analyzer import AnalyzerError, PolicyConfigError, ProviderRecord, ResourceRecord
+
+    providers: dict[str, ProviderRecord] = {}
+
+    def provider_for(type_: str):
+        package = type_.split(":", 1)[0]
+        if package in ("pulumi", "kitchen-kontrol", "pulumi-python"):
+            return None  # components and dynamic resources have no provider inputs to judge
+        if package not in providers:
+            prefix = f"{package}:"
+            inputs = {k[len(prefix) :]: v for k, v in config.config.items() if k.startswith(prefix)}
+            providers[package] = ProviderRecord(
+                urn=f"{stack_urn.split('::pulumi:pulumi:Stack')[0]}::pulumi:providers:{package}::default",
+                type=f"pulumi:providers:{package}",
+                name="default",
+                inputs=inputs,
+            )
+        return providers[package]
+
+    records = [ResourceRecord(urn=stack_urn, type="pulumi:pulumi:Stack", name=f"{config.project}-{config.stack}")]
+    records += [
+        ResourceRecord(
+            urn=r.urn,
+            type=r.type,
+            name=r.name,
+            inputs=r.inputs,
+            outputs=r.outputs,
+            parent=r.parent or stack_urn,
+            provider=provider_for(r.type) if r.custom else None,
+        )
+        for r in result.resources
+    ]
+    try:
+        diagnostics = [d for per_resource in pack.analyze_many(records) for d in per_resource]
+        return diagnostics + pack.analyze_stack(records)
+    except PolicyConfigError as exc:
+        raise UsageError(str(exc)) from None
+    except AnalyzerError as exc:
+        raise UsageError(f"policy pack: {exc}") from None
 
 
 def _classify(exc: Exception) -> Exception:
@@ -144,8 +241,11 @@ class _Collect:
         self.sink.append(record.getMessage())
 
 
-def mask(value: Any) -> Any:
-    """Secrets and unknowns as `pulumi preview` shows them; numbers from the wire as ints."""
+def mask(value: Any, fingerprints: frozenset[str] = frozenset()) -> Any:
+    """Secrets and unknowns as `pulumi preview` shows them; numbers from the wire as ints.
+
+    A plain value whose SHA-256 is a known production-secret fingerprint is a leak the pack
+    reports; the plan must not print it either."""
     from pulumi.output import Unknown
     from pulumi.runtime.rpc import is_rpc_secret
 
@@ -154,12 +254,27 @@ def mask(value: Any) -> Any:
     if is_rpc_secret(value):
         return SECRET
     if isinstance(value, dict):
-        return {k: mask(v) for k, v in value.items() if not k.startswith("__")}
+        return {k: mask(v, fingerprints) for k, v in value.items() if not k.startswith("__")}
     if isinstance(value, (list, tuple)):
-        return [mask(v) for v in value]
+        return [mask(v, fingerprints) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, str) and fingerprints and _matches_fingerprint(value, fingerprints):
+        return REDACTED
     return value
+
+
+def _matches_fingerprint(value: str, fingerprints: frozenset[str]) -> bool:
+    import hashlib
+    from urllib.parse import unquote, urlsplit
+
+    candidates = {value}
+    try:
+        parts = urlsplit(value)
+        candidates |= {unquote(p) for p in (parts.password, parts.username) if p}
+    except ValueError:
+        pass
+    return any(hashlib.sha256(c.encode()).hexdigest() in fingerprints for c in candidates)
 
 
 def summary(result: PlanResult) -> dict[str, Any]:
@@ -179,16 +294,31 @@ def to_json(result: PlanResult) -> dict[str, Any]:
     document = {
         "stack": result.stack,
         "resources": [
-            {"urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent or None, "inputs": mask(r.inputs)}
+            {
+                "urn": r.urn,
+                "type": r.type,
+                "name": r.name,
+                "parent": r.parent or None,
+                "inputs": mask(r.inputs, result.redact),
+            }
             for r in result.resources
         ],
-        "outputs": mask(result.outputs),
-        "placeholders": [{"invoke": i.token, "result": mask(i.result)} for i in result.invocations],
+        "outputs": mask(result.outputs, result.redact),
+        "placeholders": [{"invoke": i.token, "result": mask(i.result, result.redact)} for i in result.invocations],
         "warnings": result.warnings,
         "summary": summary(result),
     }
-    if result.diagnostics:
-        document["diagnostics"] = [d.to_json() for d in result.diagnostics]
+    if result.policies_ran:
+        document["diagnostics"] = [
+            {
+                "policy": d.policy_name,
+                "enforcementLevel": d.enforcement_level,
+                "severity": d.severity,
+                "urn": d.urn or None,
+                "message": d.message,
+            }
+            for d in result.diagnostics
+        ]
     return document
 
 
@@ -219,12 +349,10 @@ def render_text(result: PlanResult) -> str:
             lines.append(f" +  {label:<52} {resource.name:<48} create{flags}")
             inner = prefix + ("   " if last else "│  ")
             if resource.custom:
-                for key, value in sorted(mask(resource.inputs).items()):
+                for key, value in sorted(mask(resource.inputs, result.redact).items()):
                     lines.append(f"    {inner}      {key}: {_inline(value)}")
             for diagnostic in diagnostics_by_urn.get(resource.urn, []):
-                lines.append(
-                    f"    {inner}      {diagnostic.enforcement_level} [{diagnostic.policy_name}] {diagnostic.message}"
-                )
+                lines.append(f"    {inner}      {_verdict(diagnostic)}")
             walk(resource.urn, inner)
 
     roots = [urn for urn in children if not any(r.urn == urn for r in result.resources)]
@@ -232,17 +360,17 @@ def render_text(result: PlanResult) -> str:
         walk(root_urn, "")
 
     lines += ["", "Outputs:"]
-    for key, value in sorted(mask(result.outputs).items()):
+    for key, value in sorted(mask(result.outputs, result.redact).items()):
         lines.append(f"    {key}: {_inline(value)}")
     if result.invocations:
         lines += ["", "Placeholders (invokes answered by the offline plan, not by the cloud):"]
         for invocation in result.invocations:
-            lines.append(f"    {invocation.token}: {_inline(mask(invocation.result))}")
+            lines.append(f"    {invocation.token}: {_inline(mask(invocation.result, result.redact))}")
     stack_diagnostics = [d for d in result.diagnostics if not d.urn or d.urn not in {r.urn for r in result.resources}]
     if stack_diagnostics:
         lines += ["", "Policy violations (stack):"]
         for d in stack_diagnostics:
-            lines.append(f"    {d.enforcement_level} [{d.policy_name}] {d.message}")
+            lines.append(f"    {_verdict(d)}")
     if result.warnings:
         lines += ["", "Warnings:"]
         lines += [f"    {warning}" for warning in result.warnings]
@@ -254,6 +382,12 @@ def render_text(result: PlanResult) -> str:
         f"policy violations: {counts['mandatoryViolations']} mandatory, {counts['advisoryViolations']} advisory",
     ]
     return "\n".join(lines)
+
+
+def _verdict(diagnostic) -> str:
+    # The pack sends "description\nmessage"; one line per verdict keeps the tree readable.
+    message = diagnostic.message.replace("\n", ": ")
+    return f"{diagnostic.enforcement_level.upper()} [{diagnostic.policy_name}] {message}"
 
 
 def _stack_urn_of(resource) -> str:

@@ -40,13 +40,11 @@ class ProjectDir(type(Path())):
     write_stack = None
 
 
-@pytest.fixture
-def project_dir(tmp_path, staging_config):
+def make_project(directory: Path, staging_config: dict) -> ProjectDir:
     """A throwaway copy of the project's entry files; `write_stack(name, **overrides)` adds a stack file
     derived from staging (an override of None removes the key)."""
-
-    shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
+    shutil.copy(ROOT / "Pulumi.yaml", directory / "Pulumi.yaml")
+    shutil.copy(ROOT / "__main__.py", directory / "__main__.py")
 
     def write_stack(name: str = "teststack", **overrides) -> str:
         config = {
@@ -60,29 +58,40 @@ def project_dir(tmp_path, staging_config):
                 config.pop(full_key, None)
             else:
                 config[full_key] = value
-        (tmp_path / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump({"config": config}))
+        (directory / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump({"config": config}))
         return name
 
-    directory = ProjectDir(tmp_path)
-    directory.write_stack = write_stack
-    return directory
+    project = ProjectDir(directory)
+    project.write_stack = write_stack
+    return project
+
+
+@pytest.fixture
+def project_dir(tmp_path, staging_config):
+    return make_project(tmp_path, staging_config)
+
+
+def run_canary_plan(stack: str = "staging", *, preview: bool = True, root: Path = ROOT, policies=False):
+    """The offline plan in-process; the canary stands in for every generated secret."""
+    from ops.mocks import PlanMocks
+    from ops.plan import run_plan
+
+    mocks = PlanMocks(preview=preview, secret_source=lambda length, specials: CANARY_SECRET)
+    result = run_plan(stack, preview=preview, root=root, mocks=mocks, policies=policies)
+    result.mocks = mocks
+    return result
 
 
 @pytest.fixture
 def plan():
-    """Run the offline plan in-process; canary values stand in for every generated secret."""
-    from ops.mocks import PlanMocks
-    from ops.plan import run_plan
+    return run_canary_plan
 
-    def _plan(stack: str = "staging", *, preview: bool = True, root: Path = ROOT, overrides=None):
-        mocks = PlanMocks(
-            preview=preview, secret_source=lambda length, specials: CANARY_SECRET, output_overrides=overrides
-        )
-        result = run_plan(stack, preview=preview, root=root, mocks=mocks)
-        result.mocks = mocks
-        return result
 
-    return _plan
+@pytest.fixture(scope="session")
+def update_plan(tmp_path_factory, staging_config):
+    """The update phase of a staging-like stack with real-looking CIDRs and contacts, planned once."""
+    project = make_project(tmp_path_factory.mktemp("update"), staging_config)
+    return run_canary_plan(project.write_stack(), preview=False, root=project)
 
 
 @pytest.fixture
@@ -102,6 +111,34 @@ def ops_cli():
         )
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def cli_plans() -> dict:
+    """`python -m ops plan` as CI runs it, once per variant for the whole session (each costs seconds)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    variants = {
+        "staging": ("plan", "staging"),
+        "staging-json": ("plan", "staging", "--json"),
+        "production": ("plan", "production"),
+    }
+    # Started together: each is mostly one core's work, and the suite has two.
+    running = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", "ops", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, args in variants.items()
+    }
+    results = {}
+    for name, process in running.items():
+        out, err = process.communicate(timeout=180)
+        results[name] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    return results
 
 
 def resources_of(result, type_: str) -> list:

@@ -12,9 +12,8 @@ ENV_VAR = "render:services:EnvVar"
 
 
 @pytest.fixture
-def update(plan, project_dir):
-    """The update phase of a staging-like stack whose CIDRs are real (documentation ranges refuse updates)."""
-    return plan(project_dir.write_stack(), preview=False, root=project_dir)
+def update(update_plan):
+    return update_plan
 
 
 @pytest.fixture

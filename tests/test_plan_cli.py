@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from ops.errors import UsageError
 from ops.plan import PlanRefused, render_text, to_json
-from tests.conftest import CANARY_SECRET, ROOT
+from tests.conftest import CANARY_SECRET
 
 
-@pytest.fixture(scope="module")
-def staging_text():
-    return subprocess.run(
-        [sys.executable, "-m", "ops", "plan", "staging"], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+@pytest.fixture
+def staging_text(cli_plans):
+    return cli_plans["staging"]
 
 
 def test_staging_plan_prints_the_tree_outputs_and_summary(staging_text):
@@ -41,8 +37,8 @@ def test_staging_plan_prints_the_tree_outputs_and_summary(staging_text):
     assert staging_text.stderr == ""
 
 
-def test_json_document(ops_cli):
-    completed = ops_cli("plan", "staging", "--json")
+def test_json_document(cli_plans):
+    completed = cli_plans["staging-json"]
     assert completed.returncode == 0, completed.stderr
     document = json.loads(completed.stdout)
     assert set(document) >= {"stack", "resources", "outputs", "summary"}
@@ -54,8 +50,8 @@ def test_json_document(ops_cli):
     assert all(p["invoke"] and "placeholder" in json.dumps(p["result"]) for p in document["placeholders"])
 
 
-def test_production_preview_passes_and_says_the_apply_is_blocked(ops_cli):
-    completed = ops_cli("plan", "production")
+def test_production_preview_passes_and_says_the_apply_is_blocked(cli_plans):
+    completed = cli_plans["production"]
     assert completed.returncode == 0, completed.stderr
     assert "the apply is blocked (stop before production)" in completed.stdout
 

@@ -1,0 +1,116 @@
+"""The plan with the real policy pack as a subprocess: both promises, end to end."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from ops.errors import UsageError
+from ops.plan import render_text, to_json
+from tests.conftest import CANARY_SECRET, ROOT
+
+STAGING_POLICY = json.loads((ROOT / "policies" / "config.staging.json").read_text())
+PRODUCTION_POLICY = json.loads((ROOT / "policies" / "config.production.json").read_text())
+PRODUCTION_SECRET = "prodsecret-7f3a9c2e"
+
+
+def open_window(stack: str | None = None) -> dict:
+    now = datetime.now(UTC)
+    window = {
+        "approvedBy": "Jane Doe",
+        "changeReference": "CHG-42",
+        "notBefore": (now - timedelta(hours=1)).isoformat(),
+        "notAfter": (now + timedelta(hours=1)).isoformat(),
+    }
+    return {**window, "stack": stack} if stack else window
+
+
+def policy_file(tmp_path, base: dict, **rule_overrides) -> str:
+    config = json.loads(json.dumps(base))
+    for rule, settings in rule_overrides.items():
+        config.setdefault(rule, {}).update(settings)
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(config))
+    return path
+
+
+def mandatory(result) -> set[str]:
+    return {d.policy_name for d in result.diagnostics if d.enforcement_level == "mandatory"}
+
+
+def test_staging_plan_passes_every_policy(cli_plans):
+    completed = cli_plans["staging-json"]
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    assert document["summary"]["mandatoryViolations"] == 0
+    assert all(d["enforcementLevel"] == "advisory" for d in document["diagnostics"])
+    # Unknowns in a preview are advisory, and the output says why.
+    assert any("during preview" in d["message"] for d in document["diagnostics"])
+
+
+def test_production_preview_passes_the_pack(cli_plans):
+    completed = cli_plans["production"]
+    assert completed.returncode == 0, completed.stderr
+    assert "0 mandatory" in completed.stdout
+
+
+def test_production_update_with_only_the_programs_key_is_stopped_by_the_pack(plan, project_dir, tmp_path):
+    stack = project_dir.write_stack("production", appNodeEnv="production", releaseWindow=open_window())
+    result = plan(stack, preview=False, root=project_dir, policies=policy_file(tmp_path, PRODUCTION_POLICY))
+    assert "stop-before-production" in mandatory(result)
+    stops = [d for d in result.diagnostics if d.policy_name == "stop-before-production"]
+    assert len(stops) == len(result.resources) + 1  # every resource, the stack included
+    assert "releaseWindow" in render_text(result)
+
+
+def test_production_update_with_both_keys_is_not_stopped(plan, project_dir, tmp_path):
+    stack = project_dir.write_stack("production", appNodeEnv="production", releaseWindow=open_window())
+    policy = policy_file(
+        tmp_path, PRODUCTION_POLICY, **{"stop-before-production": {"releaseWindow": open_window("production")}}
+    )
+    result = plan(stack, preview=False, root=project_dir, policies=policy)
+    assert "stop-before-production" not in mandatory(result)
+
+
+def test_fingerprinted_production_secret_in_staging_fails_without_leaking(plan, project_dir, tmp_path):
+    digest = hashlib.sha256(PRODUCTION_SECRET.encode()).hexdigest()
+    stack = project_dir.write_stack(appBranch=PRODUCTION_SECRET)
+    policy = policy_file(
+        tmp_path, STAGING_POLICY, **{"no-production-secrets": {"productionSecretFingerprints": [digest]}}
+    )
+    result = plan(stack, preview=False, root=project_dir, policies=policy)
+    assert "no-production-secrets" in mandatory(result)
+    hits = [d for d in result.diagnostics if d.policy_name == "no-production-secrets" and "branch" in d.message]
+    assert hits and all(d.urn.endswith("web-service") for d in hits)
+    for text in (render_text(result), json.dumps(to_json(result))):
+        assert PRODUCTION_SECRET not in text
+        assert CANARY_SECRET not in text
+
+
+def test_production_host_in_staging_fails(plan, project_dir, tmp_path):
+    stack = project_dir.write_stack(renderCustomDomain="app.kitchen-kontrol.com")
+    policy = policy_file(
+        tmp_path, STAGING_POLICY, **{"no-production-secrets": {"productionDomains": ["kitchen-kontrol.com"]}}
+    )
+    result = plan(stack, preview=False, root=project_dir, policies=policy)
+    assert "no-production-secrets" in mandatory(result)
+
+
+def test_policy_config_errors_are_usage_errors(plan, project_dir, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(UsageError):
+        plan(project_dir.write_stack(), root=project_dir, policies=broken)
+
+
+def test_mandatory_violation_exits_1_naming_the_policy(tmp_path, capsys):
+    from ops.__main__ import main
+
+    policy = policy_file(tmp_path, STAGING_POLICY, **{"rds-instance-backup-retention": {"minimumRetentionDays": 30}})
+    assert main(["plan", "staging", "--policy-config", str(policy)]) == 1
+    captured = capsys.readouterr()
+    assert "MANDATORY [rds-instance-backup-retention]" in captured.out
+    assert captured.err.strip() == "error: mandatory policy violations: rds-instance-backup-retention"
