@@ -114,3 +114,12 @@ def test_mandatory_violation_exits_1_naming_the_policy(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "MANDATORY [rds-instance-backup-retention]" in captured.out
     assert captured.err.strip() == "error: mandatory policy violations: rds-instance-backup-retention"
+
+
+def test_staging_update_passes_every_committed_policy(plan, project_dir):
+    """With real-looking values the update phase satisfies every rule, monitoring coverage included."""
+    result = plan(
+        project_dir.write_stack(), preview=False, root=project_dir, policies=ROOT / "policies" / "config.staging.json"
+    )
+    assert result.policies_ran
+    assert result.diagnostics == []

@@ -1,6 +1,6 @@
 """monitoring-coverage (stack): every Render web service has an uptime monitor and a Sentry DSN.
 
-Advisory in config.*.json until the monitoring work lands; flip it to mandatory there.
+Mandatory since the monitoring components landed (it was advisory in config.*.json before).
 Monitors are UptimeRobot dynamic resources (``pulumi-python:dynamic/...:Monitor``) whose
 ``url`` ends with the service's health check path; the DSN is a SENTRY_DSN env var set
 for the service (``render:services:EnvVar``, ``EnvVarsForService`` or the service's own

@@ -45,9 +45,8 @@ def test_info_lists_every_rule_with_metadata(packs):
 def test_committed_config_files_match_the_pack(packs, stack):
     info = packs[("staging", False)]._info
     config = reconcile_policy_config(info, load_policy_config(PACK / f"config.{stack}.json"))
-    assert config["monitoring-coverage"]["enforcementLevel"] == "advisory"
-    mandatory = [n for n in EXPECTED if n != "monitoring-coverage"]
-    assert {n: config[n]["enforcementLevel"] for n in mandatory} == dict.fromkeys(mandatory, "mandatory")
+    # The monitoring work has landed: every rule, monitoring-coverage included, is mandatory.
+    assert {n: config[n]["enforcementLevel"] for n in EXPECTED} == dict.fromkeys(EXPECTED, "mandatory")
     # Schema defaults are filled in as the CLI does.
     assert config["stop-before-production"]["productionStackPattern"] == "^(prod|production)([-_].*)?$"
     assert config["rds-instance-backup-retention"]["minimumRetentionDays"] == 7
