@@ -1,0 +1,118 @@
+"""Monitoring as code: one on-call list fans out to UptimeRobot, SNS and Sentry; alarms as configured."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pulumi.runtime.rpc import is_rpc_secret
+
+from stacks.settings import ConfigError, parse_settings
+from tests.conftest import ONCALL, only, resources_of
+from tests.test_settings import raw_from
+
+EMAILS = sorted(entry.split("<")[1].rstrip(">") for entry in ONCALL)
+MONITOR = "pulumi-python:dynamic/uptimerobot:Monitor"
+CONTACT = "pulumi-python:dynamic/uptimerobot:AlertContact"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+
+def test_every_channel_gets_exactly_the_on_call_list(update_plan):
+    uptime = sorted(r.inputs["value"] for r in resources_of(update_plan, CONTACT))
+    sns = sorted(r.inputs["endpoint"] for r in resources_of(update_plan, "aws:sns/topicSubscription:TopicSubscription"))
+    sentry = sorted(
+        r.inputs["email"]
+        for r in resources_of(update_plan, "sentry:index/sentryOrganizationMember:SentryOrganizationMember")
+    )
+    assert uptime == sns == sentry == EMAILS
+
+
+def test_adding_a_person_in_config_adds_them_everywhere(plan, project_dir):
+    extra = "backup: Cy Diaz <cy@kitchen-kontrol.dev>"
+    result = plan(project_dir.write_stack(oncallContacts=[*ONCALL, extra]), preview=False, root=project_dir)
+    assert len(resources_of(result, CONTACT)) == 3
+    assert len(resources_of(result, "aws:sns/topicSubscription:TopicSubscription")) == 3
+    assert len(resources_of(result, "sentry:index/sentryOrganizationMember:SentryOrganizationMember")) == 3
+
+
+def test_monitor_checks_the_health_url_and_alerts_after_two_failures(update_plan):
+    monitor = only(update_plan, MONITOR)
+    assert monitor.inputs["url"] == update_plan.outputs["healthUrl"]
+    assert monitor.inputs["interval"] == 300
+    assert monitor.inputs["type"] == "HTTP"
+    contacts = monitor.inputs["assigned_alert_contacts"]
+    assert len(contacts) == len(EMAILS)
+    assert {c["threshold"] for c in contacts} == {2}
+    assert "apiKey" not in json.dumps(monitor.inputs) and "api_key" not in json.dumps(monitor.inputs)
+
+
+def test_sentry_project_key_and_alert(update_plan):
+    project = only(update_plan, "sentry:index/sentryProject:SentryProject")
+    assert project.inputs["platform"] == "node"
+    assert project.inputs["slug"] == project.inputs["name"] == "kitchen-kontrol-teststack"
+    alert = only(update_plan, "sentry:index/sentryIssueAlert:SentryIssueAlert")
+    assert alert.inputs["environment"] == "teststack"
+    assert {c["id"].rsplit(".", 1)[1] for c in alert.inputs["conditions"]} == {
+        "FirstSeenEventCondition",
+        "RegressionEventCondition",
+    }
+    assert alert.inputs["actions"][0]["targetType"] == "Team"
+    assert is_rpc_secret(update_plan.outputs["sentryDsn"])
+    assert update_plan.outputs["sentryProjectUrl"].endswith("/projects/kitchen-kontrol-teststack/")
+
+
+@pytest.mark.parametrize(
+    ("metric", "operator", "threshold"),
+    [
+        ("CPUUtilization", "GreaterThanThreshold", 80),
+        ("FreeStorageSpace", "LessThanThreshold", 2 * 1024**3),
+        ("DatabaseConnections", "GreaterThanThreshold", 60),
+    ],
+)
+def test_database_alarms_as_configured(update_plan, metric, operator, threshold):
+    (alarm,) = [r for r in resources_of(update_plan, ALARM) if r.inputs["metricName"] == metric]
+    assert alarm.inputs["comparisonOperator"] == operator
+    assert alarm.inputs["threshold"] == threshold
+    assert alarm.inputs["dimensions"] == {"DBInstanceIdentifier": "kitchen-kontrol-teststack"}
+    topic = only(update_plan, "aws:sns/topic:Topic")
+    assert alarm.inputs["alarmActions"] == alarm.inputs["okActions"] == [topic.outputs["arn"]]
+    assert update_plan.outputs["alarmTopicArn"] == topic.outputs["arn"]
+
+
+def test_alarm_thresholds_follow_config(plan, project_dir):
+    result = plan(project_dir.write_stack(alarmCpuPercent=65, alarmConnections=40), preview=False, root=project_dir)
+    thresholds = {r.inputs["metricName"]: r.inputs["threshold"] for r in resources_of(result, ALARM)}
+    assert thresholds["CPUUtilization"] == 65 and thresholds["DatabaseConnections"] == 40
+
+
+@pytest.fixture(scope="module")
+def monitoring_raw(staging_config):
+    return {**raw_from(staging_config), "oncallContacts": json.dumps(ONCALL)}
+
+
+@pytest.mark.parametrize(
+    ("contacts", "expected"),
+    [
+        (["primary: Ana <ana@@kitchen-kontrol.dev>"], "expected entries like"),
+        (["primary: Ana <ana@localhost>"], "expected entries like"),
+        (["primary: Ana ana@kitchen-kontrol.dev"], "expected entries like"),
+        (["chief: Ana <ana@kitchen-kontrol.dev>"], "expected entries like"),
+        (["backup: Ana <ana@kitchen-kontrol.dev>"], "at least one primary"),
+        (["primary: Ana <ana@kitchen-kontrol.dev>", "backup: Ana L <ANA@kitchen-kontrol.dev>"], "each email once"),
+        ([], "at least one primary"),
+    ],
+)
+def test_contact_list_is_validated(monitoring_raw, contacts, expected):
+    with pytest.raises(ConfigError) as caught:
+        parse_settings("staging", {**monitoring_raw, "oncallContacts": json.dumps(contacts)})
+    assert "kitchen-kontrol:oncallContacts" in str(caught.value)
+    assert expected in str(caught.value)
+
+
+def test_example_domain_contacts_refuse_an_update(plan, project_dir):
+    from ops.plan import PlanRefused
+
+    with pytest.raises(PlanRefused, match="oncallContacts holds 1 address"):
+        plan(
+            project_dir.write_stack(oncallContacts=["primary: Ana <ana@example.com>"]), preview=False, root=project_dir
+        )
