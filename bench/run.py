@@ -55,14 +55,18 @@ def compare(floor: list[str], commands: dict[str, tuple[list[str], float]]) -> N
             elapsed, peak = timed(argv)
             times.setdefault(label, []).append(elapsed)
             peaks.setdefault(label, []).append(peak)
-    floor_s = statistics.median(times["floor"])
-    print(f"floor (import the SDKs, touch every class the program declares): {floor_s * 1000:.0f} ms median of {RUNS}")
+    floor_s, floor_min = statistics.median(times["floor"]), min(times["floor"])
+    print(
+        f"floor (import the SDKs, touch every class the program declares): {floor_s * 1000:.0f} ms median, "
+        f"{floor_min * 1000:.0f} ms best of {RUNS}"
+    )
     for label, (_, target) in commands.items():
-        median = statistics.median(times[label])
+        median, best = statistics.median(times[label]), min(times[label])
         ratio = median / floor_s
         verdict = "ok" if ratio <= target else "OVER TARGET"
         print(
-            f"{label}: {median * 1000:.0f} ms | ratio {ratio:.2f} (target <= {target}) {verdict} | "
+            f"{label}: {median * 1000:.0f} ms median, {best * 1000:.0f} ms best | ratio {ratio:.2f} of medians "
+            f"(target <= {target}) {verdict}, {best / floor_min:.2f} of bests | "
             f"peak RSS {max(peaks[label])} MiB (target <= 200)"
         )
 
@@ -87,7 +91,16 @@ def suite_time() -> None:
     print(f"test suite: {elapsed:.1f} s on {os.cpu_count()} cores (target <= 60 s) | {tail}")
 
 
+def compile_project() -> None:
+    """Byte-compile the project once, as any interpreter does on a first run where writing
+    .pyc is allowed (this machine sets PYTHONDONTWRITEBYTECODE): the SDKs in the floor were
+    compiled by pip at install time, so both sides start from bytecode."""
+    folders = [str(ROOT / name) for name in ("ops", "stacks", "components", "policies", "__main__.py")]
+    subprocess.run([PY, "-m", "compileall", "-q", *folders], cwd=ROOT, check=True)
+
+
 def main() -> None:
+    compile_project()
     plan = [PY, "-m", "ops", "plan", "staging"]
     compare(
         [PY, "-c", FLOOR],

@@ -129,9 +129,31 @@ class RecordingMonitor(mocks.MockMonitor):
         self.registrations: list[Registration] = []
         self.outputs_by_urn: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
+        self._thread_loops: set = set()
+
+    def _note_thread_loop(self) -> None:
+        # The SDK's mock monitor gives every worker thread an event loop and never closes it;
+        # left to the garbage collector, its self-pipe may be closed first and it complains.
+        from pulumi.runtime.sync_await import _ensure_event_loop
+
+        with self._lock:
+            self._thread_loops.add(_ensure_event_loop())
+
+    def close_thread_loops(self) -> None:
+        with self._lock:
+            loops, self._thread_loops = self._thread_loops, set()
+        for loop in loops:
+            if not loop.is_running() and not loop.is_closed():
+                loop.close()
+
+    def Invoke(self, request):  # noqa: N802 - gRPC method name
+        response = super().Invoke(request)
+        self._note_thread_loop()
+        return response
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
+        self._note_thread_loop()
         if request.type != "pulumi:pulumi:Stack":
             inputs = getattr(self.mocks.current, "inputs", {})
             urn = response.urn

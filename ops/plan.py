@@ -87,6 +87,7 @@ def run_plan(
     as a subprocess, started before the program so both use a core, and judges every resource."""
     import asyncio
     import contextvars
+    import gc
     import logging
     import runpy
 
@@ -122,16 +123,19 @@ def run_plan(
         )
         set_all_config(config.config, config.secret_keys)
         program = str(root / "__main__.py")
-        asyncio.run(run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
+        try:
+            asyncio.run(run_in_stack(lambda: runpy.run_path(program, run_name="__main__")))
+        finally:
+            monitor.close_thread_loops()
 
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    # Load the provider SDKs before the event loop starts: imported from inside the program they
-    # compete for the GIL with the SDK's RPC threads and take half as long again.
-    import stacks.environment  # noqa: F401
-
+    # The pack starts first, so its start-up overlaps the SDK imports on the other core.
     pack = _start_pack(config, preview, root, policies) if policies else None
     try:
+        _load_provider_modules()
+        # The SDK modules are here for good: keep the collector from rescanning them during the run.
+        gc.freeze()
         try:
             # A fresh context per plan: the SDK keeps its root resource and config in context variables.
             contextvars.Context().run(execute)
@@ -154,6 +158,7 @@ def run_plan(
             result.redact = frozenset(str(f).lower() for f in rule.get("productionSecretFingerprints", []))
         return result
     finally:
+        gc.unfreeze()
         if pack is not None:
             pack.close()
 
@@ -216,6 +221,23 @@ def _judge(pack, result: PlanResult, config, stack_urn: str) -> list:
         raise UsageError(str(exc)) from None
     except AnalyzerError as exc:
         raise UsageError(f"policy pack: {exc}") from None
+
+
+def _load_provider_modules() -> None:
+    """Load the provider SDK modules the components use before the event loop starts.
+
+    The SDKs load lazily, on first attribute access; inside the program that happens while the
+    SDK's RPC threads hold the GIL, which makes the same imports take half as long again.
+    """
+    import types
+
+    import stacks.environment  # noqa: F401 - imports every component module
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("components."):
+            for value in vars(module).values():
+                if isinstance(value, types.ModuleType) and type(value) is not types.ModuleType:
+                    getattr(value, "__all__", None)  # a lazy module loads on this access
 
 
 def _classify(exc: Exception) -> Exception:
