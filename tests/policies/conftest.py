@@ -120,7 +120,7 @@ BASELINES: dict[str, dict[str, Any]] = {
         },
         "envVars": [
             {"key": "NODE_ENV", "value": "staging"},
-            {"key": "DATABASE_URL", "value": "postgres://kk:stagingOnlyPassword1@kk-staging.abc.rds.amazonaws.com/kk"},
+            {"key": "DATABASE_URL", "value": "postgres://kk:stagingOnlyPassword1@kk-staging.rds.test/kk"},
         ],
     },
     ENV_VAR: {"serviceId": "srv-123", "envVarKey": "NODE_ENV", "value": "staging"},
