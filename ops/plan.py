@@ -16,7 +16,7 @@ from typing import Any
 from ops.errors import UsageError
 from ops.project import ROOT
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REFUSED = 0, 1  # usage errors: ops.errors.UsageError, exit 2
 SECRET, UNKNOWN, REDACTED = "[secret]", "[unknown]", "[redacted: production secret]"
 
 
@@ -27,6 +27,7 @@ class PlanRefused(Exception):
 @dataclass
 class PlanResult:
     stack: str
+    stack_urn: str
     preview: bool
     resources: list  # ops.mocks.Registration, in registration order
     outputs: dict[str, Any]
@@ -35,6 +36,10 @@ class PlanResult:
     diagnostics: list = field(default_factory=list)  # ops.analyzer.Diagnostic
     policies_ran: bool = False
     redact: frozenset[str] = frozenset()  # production-secret fingerprints from the policy config
+
+    @property
+    def mandatory_policies(self) -> list[str]:
+        return sorted({d.policy_name for d in self.diagnostics if d.enforcement_level == "mandatory"})
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,9 +69,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     print(json.dumps(to_json(result), indent=2, sort_keys=False) if args.json else render_text(result))
-    if any(d.enforcement_level == "mandatory" for d in result.diagnostics):
-        names = sorted({d.policy_name for d in result.diagnostics if d.enforcement_level == "mandatory"})
-        print(f"error: mandatory policy violations: {', '.join(names)}", file=sys.stderr)
+    if result.mandatory_policies:
+        print(f"error: mandatory policy violations: {', '.join(result.mandatory_policies)}", file=sys.stderr)
         return EXIT_REFUSED
     return EXIT_OK
 
@@ -145,6 +149,7 @@ def run_plan(
         stack_urn = f"urn:pulumi:{stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{stack}"
         result = PlanResult(
             stack=stack,
+            stack_urn=stack_urn,
             preview=preview,
             resources=list(monitor.registrations),
             outputs=monitor.outputs_by_urn.get(stack_urn, {}),
@@ -152,7 +157,7 @@ def run_plan(
             warnings=warnings,
         )
         if pack is not None:
-            result.diagnostics = _judge(pack, result, config, stack_urn)
+            result.diagnostics = _judge(pack, result, config)
             result.policies_ran = True
             rule = pack.policy_config.get("no-production-secrets", {})
             result.redact = frozenset(str(f).lower() for f in rule.get("productionSecretFingerprints", []))
@@ -180,9 +185,11 @@ def _start_pack(config, preview: bool, root: Path, policies: Path | bool):
         raise UsageError(str(exc)) from None
 
 
-def _judge(pack, result: PlanResult, config, stack_urn: str) -> list:
+def _judge(pack, result: PlanResult, config) -> list:
     """Every resource through Analyze (inputs, the engine's order: the stack first), then AnalyzeStack."""
     from ops.analyzer import AnalyzerError, PolicyConfigError, ProviderRecord, ResourceRecord
+
+    stack_urn = result.stack_urn
 
     providers: dict[str, ProviderRecord] = {}
 
@@ -300,7 +307,7 @@ def _matches_fingerprint(value: str, fingerprints: frozenset[str]) -> bool:
 
 
 def summary(result: PlanResult) -> dict[str, Any]:
-    mandatory = sum(1 for d in result.diagnostics if d.enforcement_level == "mandatory")
+    mandatory = sum(1 for d in result.diagnostics if d.enforcement_level == "mandatory")  # violations, not policies
     advisory = sum(1 for d in result.diagnostics if d.enforcement_level == "advisory")
     return {
         "phase": "preview" if result.preview else "update",
@@ -350,11 +357,11 @@ def render_text(result: PlanResult) -> str:
         "(SDK mocks: no CLI, no credentials, no network)",
         "",
         f"    {'Type':<52} {'Name':<48} Plan",
-        f" +  {'pulumi:pulumi:Stack':<52} {'kitchen-kontrol-' + result.stack:<48} create",
+        f" +  {'pulumi:pulumi:Stack':<52} {result.stack_urn.rsplit('::', 1)[1]:<48} create",
     ]
     children: dict[str, list] = {}
     for resource in result.resources:
-        children.setdefault(resource.parent or _stack_urn_of(resource), []).append(resource)
+        children.setdefault(resource.parent or result.stack_urn, []).append(resource)
     for siblings in children.values():
         siblings.sort(key=lambda r: (r.custom, r.name))  # registration order is not deterministic
     diagnostics_by_urn: dict[str, list] = {}
@@ -377,9 +384,7 @@ def render_text(result: PlanResult) -> str:
                 lines.append(f"    {inner}      {_verdict(diagnostic)}")
             walk(resource.urn, inner)
 
-    roots = [urn for urn in children if not any(r.urn == urn for r in result.resources)]
-    for root_urn in roots:
-        walk(root_urn, "")
+    walk(result.stack_urn, "")
 
     lines += ["", "Outputs:"]
     for key, value in sorted(mask(result.outputs, result.redact).items()):
@@ -410,10 +415,6 @@ def _verdict(diagnostic) -> str:
     # The pack sends "description\nmessage"; one line per verdict keeps the tree readable.
     message = diagnostic.message.replace("\n", ": ")
     return f"{diagnostic.enforcement_level.upper()} [{diagnostic.policy_name}] {message}"
-
-
-def _stack_urn_of(resource) -> str:
-    return resource.urn.split("$")[0].rsplit("::", 2)[0] + "::pulumi:pulumi:Stack"
 
 
 def _inline(value: Any) -> str:
