@@ -3,33 +3,13 @@ visible placeholders, and returns outputs the way a preview or an update would."
 
 from __future__ import annotations
 
-import secrets
-import string
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from pulumi.runtime import mocks, rpc
 
-# Invoke answers cannot be real offline; every value says so.
-PLACEHOLDER_INVOKES: dict[str, dict[str, Any]] = {
-    "aws:index/getAvailabilityZones:getAvailabilityZones": {
-        "id": "placeholder-region",
-        "names": ["placeholder-az-a", "placeholder-az-b"],
-        "zoneIds": ["placeholder-az-id-a", "placeholder-az-id-b"],
-    },
-    "aws:ec2/getSubnets:getSubnets": {"id": "placeholder", "ids": ["subnet-placeholder-a", "subnet-placeholder-b"]},
-    "render:owners:listOwners": {
-        "items": [
-            {"cursor": "placeholder", "owner": {"id": "tea-placeholder0000", "name": "placeholder", "type": "team"}}
-        ]
-    },
-}
-
-
-def random_secret(length: int, specials: str) -> str:
-    alphabet = string.ascii_letters + string.digits + specials
-    return "".join(secrets.choice(alphabet) for _ in range(length))
+from ops.cloud_answers import SecretSource, computed_outputs, invoke_result, random_secret
 
 
 @dataclass
@@ -57,7 +37,7 @@ class PlanMocks(mocks.Mocks):
     def __init__(
         self,
         preview: bool,
-        secret_source: Callable[[int, str], str] = random_secret,
+        secret_source: SecretSource = random_secret,
         output_overrides: Optional[dict[str, dict[str, Any]]] = None,
     ):
         self.preview = preview
@@ -68,7 +48,7 @@ class PlanMocks(mocks.Mocks):
         self.current = threading.local()
 
     def call(self, args: mocks.MockCallArgs):
-        result = PLACEHOLDER_INVOKES.get(args.token)
+        result = invoke_result(args.token)
         if result is None:
             return {}, [("token", f"the offline plan has no placeholder for invoke {args.token}")]
         self.invocations.append(Invocation(args.token, result))
@@ -89,36 +69,7 @@ class PlanMocks(mocks.Mocks):
         return resource_id, state
 
     def _computed(self, args: mocks.MockResourceArgs, resource_id: str) -> dict[str, Any]:
-        inputs = args.inputs
-        if args.typ == "random:index/randomPassword:RandomPassword":
-            specials = inputs.get("overrideSpecial", "") if inputs.get("special", True) else ""
-            return {"result": self.secret_source(int(inputs.get("length", 16)), specials)}
-        if args.typ == "aws:rds/instance:Instance":
-            address = f"{inputs.get('identifier', args.name)}.placeholder.rds.amazonaws.com"
-            return {
-                "address": address,
-                "port": 5432,
-                "endpoint": f"{address}:5432",
-                "arn": f"arn:aws:rds:placeholder:000000000000:db:{inputs.get('identifier', args.name)}",
-            }
-        if args.typ == "render:services:WebService":
-            return {
-                "id": "srv-placeholder",
-                "dashboardUrl": "https://dashboard.render.com/web/srv-placeholder",
-                "serviceDetails": {
-                    **inputs.get("serviceDetails", {}),
-                    "url": f"https://{inputs.get('name', args.name)}.onrender.com",
-                },
-            }
-        if args.typ == "render:services:EnvVar":
-            return {"key": inputs.get("envVarKey")}
-        if args.typ.startswith("aws:"):
-            # The provider auto-names what the program leaves unnamed (name + random suffix).
-            return {
-                "arn": f"arn:aws:placeholder:placeholder:000000000000:{args.name}",
-                "name": inputs.get("name", f"{args.name}-0000000"),
-            }
-        return {}
+        return computed_outputs(args.typ, args.name, args.inputs, self.secret_source)
 
 
 class RecordingMonitor(mocks.MockMonitor):

@@ -54,7 +54,8 @@ def is_production(stack: str) -> bool:
 
 def evaluate_window(raw: Optional[Any], now: datetime) -> WindowVerdict:
     """Whether `now` lies in [notBefore, notAfter) of the configured window, and why not."""
-    if raw is None or raw == "":
+    # Pulumi.yaml declares the window with default {}: an empty window is no window.
+    if raw is None or raw == {} or (isinstance(raw, str) and raw.replace(" ", "") in ("", "{}")):
         return WindowVerdict(False, f"no {WINDOW_KEY} is set")
     try:
         data = json.loads(raw) if isinstance(raw, str) else raw

@@ -269,6 +269,8 @@ def parse_settings(stack: str, raw: Mapping[str, Any]) -> Settings:
             problems[key] = f"unknown key; expected one of: {', '.join(sorted(KEYS))}"
             continue
         section, name, kind = KEYS[key]
+        if kind == "str" and raw[key] == "":
+            continue  # Pulumi.yaml declares the optional keys with default "": unset
         try:
             sections[section][name] = _coerce(raw[key], kind)
         except ValueError:

@@ -32,6 +32,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from .client import (
@@ -143,7 +144,8 @@ _RUNTIME_LOCK = threading.Lock()
 
 
 def _unknown(value: Any) -> bool:
-    return value == UNKNOWN if isinstance(value, str) else False
+    # The engine's dynamic-provider host hands unknowns over as `Unknown` objects; the wire form is a string.
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
 def _int(props, key, failures, *, default=None, minimum=None, maximum=None, label=None):
@@ -187,6 +189,8 @@ def _bool(props, key, failures, default):
 def _str(props, key, failures, *, default=None, required=True):
     value = props.get(key)
     value = default if value is None else value
+    if _unknown(value):
+        return value
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             failures.append(CheckFailure(key, f"{key} is required and must be a non-empty string"))
@@ -194,7 +198,7 @@ def _str(props, key, failures, *, default=None, required=True):
     if not isinstance(value, str):
         failures.append(CheckFailure(key, f"{key} must be a string, got {type(value).__name__}"))
         return value
-    return value if _unknown(value) else value.strip()
+    return value.strip()
 
 
 def _unexpected(props, allowed, failures):

@@ -16,7 +16,7 @@ from pulumi.dynamic.config import Config  # noqa: E402
 
 from components.uptimerobot import AlertContactProvider, MonitorProvider  # noqa: E402
 
-from .fake_api import FakeUptimeRobot  # noqa: E402
+from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot  # noqa: E402
 
 # A recognisable key: tests assert it never shows up in outputs, errors, logs or pickles.
 CANARY_KEY = "ur-canary-9f8e7d6c5b4a-SECRET"

@@ -19,7 +19,7 @@ from components.uptimerobot import (
 )
 
 from .conftest import CANARY_KEY, configured
-from .fake_api import FakeUptimeRobot
+from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
 from .helpers import HEALTH, assert_logs_clean, assert_no_key, contact_inputs, monitor_inputs
 
 

@@ -1,0 +1,162 @@
+"""The real Pulumi CLI, run against stand-in providers in a throwaway file backend.
+
+`make engine` builds the CLI into `.tools/bin` (tools/engine); a `pulumi` already on PATH is used
+as it is. Every run gets an environment of its own: the stand-in providers first on PATH, its own
+PULUMI_HOME (no plugin cache, credentials or update checks from the user's), a file backend, a
+passphrase secrets provider, the UptimeRobot dynamic provider pointed at a local fake, and no cloud
+credentials at all, so nothing it runs can reach a real account.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import stat
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ops.errors import UsageError
+from ops.project import ROOT
+from ops.rehearsal.standin import ENABLE_VARIABLE, PACKAGES
+
+TOOLS_BIN = ROOT / ".tools" / "bin"
+# What a program, provider or pack run by the CLI may see of the caller's environment.
+KEPT_VARIABLES = ("HOME", "LANG", "LC_ALL", "TMPDIR", "TZ", "TERM", "USER", "SSL_CERT_FILE", "SSL_CERT_DIR")
+MISSING_ENGINE = (
+    "no Pulumi CLI: run `make engine` (builds it from Go modules; needs Go) or install the Pulumi CLI "
+    "(https://www.pulumi.com/docs/iac/download-install/)"
+)
+
+
+class EngineMissing(UsageError):
+    """Neither a built CLI nor one on PATH."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    cli: Path
+    source: str  # "built" (make engine) or "PATH"
+    version: str
+
+
+def locate_engine(environ: dict[str, str] | None = None) -> Engine:
+    environ = os.environ if environ is None else environ
+    built = TOOLS_BIN / "pulumi"
+    if built.is_file() and os.access(built, os.X_OK):
+        cli, source = built, "built"
+    else:
+        found = shutil.which("pulumi", path=environ.get("PATH", ""))
+        if not found:
+            raise EngineMissing(MISSING_ENGINE)
+        cli, source = Path(found), "PATH"
+    try:
+        version = subprocess.run(
+            [str(cli), "version"], capture_output=True, text=True, timeout=60, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise EngineMissing(f"{cli} does not run ({exc.__class__.__name__}); {MISSING_ENGINE}") from None
+    return Engine(cli=cli, source=source, version=version)
+
+
+@dataclass
+class Step:
+    """One CLI command and what the rehearsal expects of it."""
+
+    name: str
+    args: list[str]
+    expect_success: bool = True
+    exit_code: int | None = None
+    seconds: float = 0.0
+    output: str = ""
+    notes: list[str] = field(default_factory=list)
+    ok: bool = False
+
+
+def write_standins(directory: Path, python: str, pythonpath: Path) -> None:
+    """`pulumi-resource-PACKAGE` launchers the engine finds on PATH (ambient plugins)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for package in PACKAGES:
+        launcher = directory / f"pulumi-resource-{package}"
+        launcher.write_text(
+            "#!/bin/sh\n"
+            "# Stand-in provider for the Kitchen Kontrol rehearsal; written by ops.rehearsal.engine.\n"
+            f'PYTHONPATH="{pythonpath}" exec "{python}" -m ops.rehearsal.standin {package} "$@"\n'
+        )
+        launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+
+
+def ensure_policy_venv(project: Path, venv: Path) -> None:
+    """The pack's `virtualenv: venv`: the project's venv already holds pulumi-policy, so point at it."""
+    link = project / "policies" / "venv"
+    if not link.exists():
+        link.symlink_to(venv.resolve(), target_is_directory=True)
+
+
+@dataclass
+class EngineSession:
+    """The CLI in one project directory with one backend, the stand-ins and no real credentials."""
+
+    engine: Engine
+    project: Path
+    backend: Path
+    uptimerobot_url: str
+    uptimerobot_key: str
+    passphrase: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    venv: Path = field(default_factory=lambda: Path(sys.prefix))
+
+    def __post_init__(self) -> None:
+        self.backend.mkdir(parents=True, exist_ok=True)
+        self.standins = self.backend / "standin-providers"
+        write_standins(self.standins, str(self.venv / "bin" / "python"), self.project)
+        ensure_policy_venv(self.project, self.venv)
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k in KEPT_VARIABLES}
+        path = [str(self.standins), str(self.engine.cli.parent), str(self.venv / "bin")]
+        path += [p for p in os.environ.get("PATH", "").split(os.pathsep) if p]
+        env.update(
+            {
+                "PATH": os.pathsep.join(path),
+                "PULUMI_HOME": str(self.backend / "pulumi-home"),
+                "PULUMI_BACKEND_URL": self.backend.resolve().as_uri(),
+                "PULUMI_CONFIG_PASSPHRASE": self.passphrase,
+                "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+                "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
+                "PULUMI_SUPPRESS_COPILOT_LINK": "true",
+                "NO_COLOR": "1",
+                ENABLE_VARIABLE: "1",
+                "UPTIMEROBOT_API_URL": self.uptimerobot_url,
+                "UPTIMEROBOT_API_KEY": self.uptimerobot_key,
+            }
+        )
+        return env
+
+    def run(self, args: list[str], timeout: float = 600) -> tuple[int, str, float]:
+        """Exit code, combined output and seconds of one CLI command."""
+        started = time.monotonic()
+        try:
+            done = subprocess.run(
+                [str(self.engine.cli), *args],
+                cwd=self.project,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=timeout,
+            )
+            code, output = done.returncode, done.stdout
+        except subprocess.TimeoutExpired as exc:
+            code, output = 124, f"{exc.output or ''}\n(timed out after {timeout:.0f} s)"
+        return code, output, time.monotonic() - started
+
+    def run_step(self, step: Step) -> Step:
+        step.exit_code, step.output, step.seconds = self.run(step.args)
+        step.ok = (step.exit_code == 0) == step.expect_success
+        return step
