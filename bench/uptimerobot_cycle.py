@@ -21,7 +21,7 @@ from pulumi.dynamic import ConfigureRequest  # noqa: E402
 from pulumi.dynamic.config import Config  # noqa: E402
 
 from components.uptimerobot import AlertContactProvider, MonitorProvider  # noqa: E402
-from tests.uptimerobot.fake_api import FakeUptimeRobot  # noqa: E402
+from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot  # noqa: E402
 
 BENCH_KEY = "bench-key-not-a-secret"
 

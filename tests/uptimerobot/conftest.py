@@ -15,7 +15,6 @@ from pulumi.dynamic import ConfigureRequest  # noqa: E402
 from pulumi.dynamic.config import Config  # noqa: E402
 
 from components.uptimerobot import AlertContactProvider, MonitorProvider  # noqa: E402
-
 from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot  # noqa: E402
 
 # A recognisable key: tests assert it never shows up in outputs, errors, logs or pickles.

@@ -17,9 +17,9 @@ from components.uptimerobot import (
     UptimeRobotClient,
     UptimeRobotError,
 )
+from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
 
 from .conftest import CANARY_KEY, configured
-from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
 from .helpers import HEALTH, assert_logs_clean, assert_no_key, contact_inputs, monitor_inputs
 
 
