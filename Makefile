@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt
 STACK ?= staging
 
-.PHONY: plan test lint bench clean secrets-baseline
+.PHONY: plan test lint bench clean secrets-baseline engine rehearse
 
 $(STAMP): $(REQUIREMENTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,8 +16,24 @@ $(STAMP): $(REQUIREMENTS)
 plan: $(STAMP) ## offline plan of STACK (default staging): no CLI, no credentials
 	$(PY) -m ops plan $(STACK)
 
-test: $(STAMP) ## the whole test suite
+test: $(STAMP) engine ## the whole test suite (engine tests need `make engine`: Go or a pulumi CLI)
 	$(PY) -m pytest
+
+# The real Pulumi CLI: one on PATH is used as it is; otherwise tools/engine builds the pinned
+# release from Go modules into .tools/bin (git-ignored; nothing built is committed).
+ENGINE_BIN := .tools/bin/pulumi
+ENGINE_SOURCES := tools/engine/go.mod tools/engine/go.sum tools/engine/build.sh $(wildcard tools/engine/languagehost/*.go)
+
+engine: ## the Pulumi CLI for the rehearsal: on PATH, or built from Go modules into .tools/bin
+	@if command -v pulumi >/dev/null 2>&1; then echo "engine: using $$(command -v pulumi) ($$(pulumi version))"; \
+	elif command -v go >/dev/null 2>&1; then $(MAKE) --no-print-directory $(ENGINE_BIN); \
+	else echo "engine: neither a pulumi CLI nor Go on PATH: engine tests will skip (install Go, then make engine)"; fi
+
+$(ENGINE_BIN): $(ENGINE_SOURCES)
+	tools/engine/build.sh
+
+rehearse: $(STAMP) engine ## the dress rehearsal of STACK (default staging) by the real engine, stand-in providers
+	$(PY) -m ops rehearse $(STACK)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -27,7 +43,7 @@ bench: $(STAMP) ## plan time vs. the floor of loading the SDKs, memory, suite ti
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .tools
 
 # Real Pulumi runs: always an explicit -s and the policy pack. `up` applies
 # staging only; production is preview-only (docs/pipeline.md).

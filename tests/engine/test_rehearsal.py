@@ -1,0 +1,128 @@
+"""The dress rehearsal, run by the real Pulumi CLI against the stand-in providers."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+from ops.rehearsal.lifecycle import documented_window_commands
+from tests.conftest import ROOT
+
+
+def _summary(rehearsal) -> list[tuple[str, bool]]:
+    return [(step.name, step.ok) for step in rehearsal.steps]
+
+
+def test_staging_lifecycle_previews_applies_settles_and_resists_destroy(staging_rehearsal):
+    steps = {step.name: step for step in staging_rehearsal.steps}
+    assert all(ok for _, ok in _summary(staging_rehearsal)), _summary(staging_rehearsal)
+    assert len(staging_rehearsal.steps) == staging_rehearsal.expected
+    assert steps["up"].exit_code == 0
+    assert steps["preview --expect-no-changes"].exit_code == 0
+    destroy = steps["destroy refused by protect"]
+    assert destroy.exit_code != 0 and "protect" in destroy.output
+    # Nothing was deleted: the protected database and service, and everything else, are still there.
+    assert sorted(staging_rehearsal.declared()) == sorted(staging_rehearsal.after_update)
+    assert {"aws:rds/instance:Instance", "render:services:WebService"} <= set(staging_rehearsal.after_update)
+
+
+def test_the_stand_ins_say_what_they_are(staging_rehearsal):
+    preview = next(step for step in staging_rehearsal.steps if step.name == "preview")
+    for package in ("aws", "random", "render", "sentry"):
+        assert f"stand-in provider for {package}" in preview.output
+
+
+def test_production_preview_passes_and_says_the_apply_is_blocked(production_rehearsal):
+    preview = next(step for step in production_rehearsal.steps if step.name == "preview")
+    assert preview.exit_code == 0
+    assert "the apply is blocked (stop before production)" in preview.output
+
+
+def test_production_update_is_refused_by_each_key_before_any_resource_exists(production_rehearsal):
+    assert all(ok for _, ok in _summary(production_rehearsal)), _summary(production_rehearsal)
+    assert len(production_rehearsal.steps) == production_rehearsal.expected
+    refused = [step for step in production_rehearsal.steps if step.name.startswith("up refused")]
+    assert [step.name for step in refused] == [
+        "up refused: no window open",
+        "up refused by the program",
+        "up refused by the policy pack",
+    ]
+    assert all(step.exit_code != 0 for step in refused)
+    assert production_rehearsal.declared() == []
+
+
+def test_documented_release_window_commands_are_the_ones_rehearsed(production_rehearsal):
+    stack_file = ROOT / "Pulumi.production.yaml"
+    commands = documented_window_commands(stack_file, *_window_times())
+    keys = [args[-2] for args in commands]
+    assert {"releaseWindow.approvedBy", "releaseWindow.changeReference"} <= set(keys)
+    assert {"releaseWindow.notBefore", "releaseWindow.notAfter"} <= set(keys)
+    rehearsed = [step.name for step in production_rehearsal.steps if "releaseWindow." in step.name]
+    assert rehearsed == [f"config set {key}" for key in keys]
+
+
+def _window_times():
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    return now, now + timedelta(hours=1)
+
+
+def test_secrets_stay_encrypted_in_the_state_and_out_of_every_printed_line(staging_rehearsal, uptimerobot_api):
+    session = staging_rehearsal.session
+    code, database_url, _ = session.run(["stack", "output", "-s", "staging", "databaseUrl", "--show-secrets"])
+    assert code == 0
+    password = re.match(r"postgresql://[^:]+:([^@]+)@", database_url.strip()).group(1)
+    assert len(password) >= 16
+    code, state, _ = session.run(["stack", "export", "-s", "staging"])
+    assert code == 0 and "ciphertext" in state
+    printed = "\n".join(step.output for step in staging_rehearsal.steps)
+    for canary in (password, session.passphrase):
+        assert canary not in state
+        assert canary not in printed
+    # The UptimeRobot key is read at call time and never stored, not even encrypted.
+    code, decrypted_state, _ = session.run(["stack", "export", "-s", "staging", "--show-secrets"])
+    assert code == 0 and password in decrypted_state
+    assert uptimerobot_api.api_key not in decrypted_state
+
+
+def test_an_env_var_change_updates_one_env_var_and_never_replaces_the_service(staging_rehearsal):
+    session = staging_rehearsal.session
+    assert session.run(["config", "set", "-s", "staging", "appLogLevel", "debug"])[0] == 0
+    try:
+        code, output, _ = session.run(["preview", "-s", "staging", "--json", *staging_rehearsal.policy_flags()])
+    finally:
+        session.run(["config", "set", "-s", "staging", "appLogLevel", "info"])
+    assert code == 0, output[-2000:]
+    steps = json.loads(output)["steps"]
+    changed = [(s["op"], s["urn"].rsplit("::", 1)[-1]) for s in steps if s["op"] != "same"]
+    # One in-place update: the service (and its deploy) are neither updated nor replaced.
+    assert changed == [("update", "kitchen-kontrol-staging-web-env-log-level")]
+
+
+def test_the_cli_accepts_the_committed_policy_configs_and_rejects_a_wrong_type(staging_rehearsal, tmp_path):
+    bad = json.loads((ROOT / "policies" / "config.staging.json").read_text())
+    bad["rds-instance-backup-retention"] = {"minimumRetentionDays": "seven"}
+    config = tmp_path / "bad.json"
+    config.write_text(json.dumps(bad))
+    code, output, _ = staging_rehearsal.session.run(
+        ["preview", "-s", "staging", "--policy-pack", "policies", "--policy-pack-config", str(config)]
+    )
+    assert code != 0
+    assert "minimumRetentionDays" in output
+
+
+def test_ops_rehearse_prints_each_step_and_exits_zero(engine):
+    done = subprocess.run(
+        [sys.executable, "-m", "ops", "rehearse", "production", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    assert report["ok"] is True and report["stack"] == "production"
+    assert all({"name", "expected", "exitCode", "seconds", "ok"} <= set(step) for step in report["steps"])
