@@ -126,3 +126,16 @@ def test_ops_rehearse_prints_each_step_and_exits_zero(engine):
     report = json.loads(done.stdout)
     assert report["ok"] is True and report["stack"] == "production"
     assert all({"name", "expected", "exitCode", "seconds", "ok"} <= set(step) for step in report["steps"])
+
+
+def test_a_create_only_change_previews_a_replacement(staging_rehearsal):
+    session = staging_rehearsal.session
+    assert session.run(["config", "set", "-s", "staging", "dbVpcCidr", "10.43.0.0/16"])[0] == 0
+    try:
+        code, output, _ = session.run(["preview", "-s", "staging", "--json"])
+    finally:
+        session.run(["config", "rm", "-s", "staging", "dbVpcCidr"])
+    assert code == 0, output[-2000:]
+    ops = {(s["op"], s["urn"].split("::")[2].split("$")[-1]) for s in json.loads(output)["steps"] if s["op"] != "same"}
+    assert ("replace", "aws:ec2/vpc:Vpc") in ops
+    assert not any(t in ("aws:rds/instance:Instance", "render:services:WebService") for op, t in ops if op == "replace")

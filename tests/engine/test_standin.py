@@ -1,0 +1,31 @@
+"""The stand-in providers refuse to run outside a rehearsal, and diff like the real ones."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from ops.rehearsal.replacements import create_only
+from tests.conftest import ROOT
+
+
+def test_a_standin_outside_the_rehearsal_refuses_to_start():
+    done = subprocess.run(
+        [sys.executable, "-m", "ops.rehearsal.standin", "aws"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 2
+    assert "only inside `python -m ops rehearse`" in done.stderr
+    assert done.stdout == ""  # no port: the engine would not connect
+
+
+def test_create_only_properties_are_listed_for_the_stateful_resources():
+    assert "identifier" in create_only("aws:rds/instance:Instance")
+    assert "ownerId" in create_only("render:services:WebService")
+    assert "envVarKey" in create_only("render:services:EnvVar")
+    assert "value" not in create_only("render:services:EnvVar")
+    assert create_only("aws:unknown/type:Type") == frozenset()
