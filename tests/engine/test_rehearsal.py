@@ -139,3 +139,20 @@ def test_a_create_only_change_previews_a_replacement(staging_rehearsal):
     ops = {(s["op"], s["urn"].split("::")[2].split("$")[-1]) for s in json.loads(output)["steps"] if s["op"] != "same"}
     assert ("replace", "aws:ec2/vpc:Vpc") in ops
     assert not any(t in ("aws:rds/instance:Instance", "render:services:WebService") for op, t in ops if op == "replace")
+
+
+def test_ops_engine_runs_any_cli_command_in_the_stand_in_environment(engine, tmp_path):
+    backend = tmp_path / "backend"
+    command = [sys.executable, "-m", "ops", "engine", "--backend", str(backend), "--", "stack", "ls", "--json"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+    assert (backend / "passphrase").stat().st_mode & 0o077 == 0
+
+
+def test_ops_engine_without_pulumi_arguments_is_a_usage_error(engine):
+    done = subprocess.run([sys.executable, "-m", "ops", "engine"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "error: expected pulumi arguments after --, e.g. python -m ops engine -- preview -s staging"
+    )
