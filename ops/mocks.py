@@ -19,6 +19,12 @@ PLACEHOLDER_INVOKES: dict[str, dict[str, Any]] = {
         "zoneIds": ["placeholder-az-id-a", "placeholder-az-id-b"],
     },
     "aws:ec2/getSubnets:getSubnets": {"id": "placeholder", "ids": ["subnet-placeholder-a", "subnet-placeholder-b"]},
+    "aws:index/getCallerIdentity:getCallerIdentity": {
+        "id": "000000000000",
+        "accountId": "000000000000",
+        "arn": "arn:aws:iam::000000000000:user/placeholder",
+        "userId": "placeholder",
+    },
     "render:owners:listOwners": {
         "items": [
             {"cursor": "placeholder", "owner": {"id": "tea-placeholder0000", "name": "placeholder", "type": "team"}}

@@ -8,7 +8,7 @@ import pytest
 from pulumi.runtime.rpc import is_rpc_secret
 
 from stacks.settings import ConfigError, parse_settings
-from tests.conftest import ONCALL, only, resources_of
+from tests.conftest import ONCALL, ROOT, only, resources_of
 from tests.test_settings import raw_from
 
 EMAILS = sorted(entry.split("<")[1].rstrip(">") for entry in ONCALL)
@@ -77,6 +77,42 @@ def test_database_alarms_as_configured(update_plan, metric, operator, threshold)
     topic = only(update_plan, "aws:sns/topic:Topic")
     assert alarm.inputs["alarmActions"] == alarm.inputs["okActions"] == [topic.outputs["arn"]]
     assert update_plan.outputs["alarmTopicArn"] == topic.outputs["arn"]
+
+
+def test_alarm_topic_key_lets_cloudwatch_publish_and_nothing_more(update_plan):
+    """The defect: alias/aws/sns, which CloudWatch alarms cannot use; every alarm fired into nothing."""
+    import fnmatch
+
+    key = only(update_plan, "aws:kms/key:Key")
+    topic = only(update_plan, "aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]
+    assert not topic.inputs["kmsMasterKeyId"].startswith("alias/aws/")
+    assert key.inputs["enableKeyRotation"] is True
+    assert key.inputs["deletionWindowInDays"] == 30
+    account = "000000000000"  # the offline plan's placeholder caller identity
+    admin, cloudwatch = json.loads(key.inputs["policy"])["Statement"]
+    assert admin["Principal"] == {"AWS": f"arn:aws:iam::{account}:root"} and admin["Effect"] == "Allow"
+    assert cloudwatch["Effect"] == "Allow"
+    assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert sorted(cloudwatch["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert cloudwatch["Condition"]["StringEquals"] == {"aws:SourceAccount": account}
+    source_arn = cloudwatch["Condition"]["ArnLike"]["aws:SourceArn"]
+    alarms = resources_of(update_plan, ALARM)
+    assert len(alarms) == 3
+    for alarm in alarms:  # the grant covers exactly these alarms (and the region is the alarm's own)
+        assert fnmatch.fnmatchcase(f"arn:aws:cloudwatch:us-east-1:{account}:alarm:{alarm.inputs['name']}", source_arn)
+    assert not fnmatch.fnmatchcase(f"arn:aws:cloudwatch:us-east-1:{account}:alarm:someone-elses", source_arn)
+    alias = only(update_plan, "aws:kms/alias:Alias")
+    assert alias.inputs["targetKeyId"] == key.outputs["arn"]
+
+
+def test_the_planned_alarm_topic_passes_alarm_topic_deliverable(plan, project_dir):
+    result = plan(
+        project_dir.write_stack(), preview=False, root=project_dir, policies=ROOT / "policies" / "config.staging.json"
+    )
+    assert result.policies_ran
+    assert [d for d in result.diagnostics if d.policy_name == "alarm-topic-deliverable"] == []
+    assert "alarm-topic-deliverable" not in result.mandatory_policies
 
 
 def test_alarm_thresholds_follow_config(plan, project_dir):
