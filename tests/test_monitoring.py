@@ -15,16 +15,16 @@ EMAILS = sorted(entry.split("<")[1].rstrip(">") for entry in ONCALL)
 MONITOR = "pulumi-python:dynamic/uptimerobot:Monitor"
 CONTACT = "pulumi-python:dynamic/uptimerobot:AlertContact"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TEAM_MEMBERSHIP = "pulumi-python:dynamic/sentry:TeamMembership"
 
 
 def test_every_channel_gets_exactly_the_on_call_list(update_plan):
     uptime = sorted(r.inputs["value"] for r in resources_of(update_plan, CONTACT))
     sns = sorted(r.inputs["endpoint"] for r in resources_of(update_plan, "aws:sns/topicSubscription:TopicSubscription"))
-    sentry = sorted(
-        r.inputs["email"]
-        for r in resources_of(update_plan, "sentry:index/sentryOrganizationMember:SentryOrganizationMember")
-    )
+    sentry = sorted(r.inputs["email"] for r in resources_of(update_plan, TEAM_MEMBERSHIP))
     assert uptime == sns == sentry == EMAILS
+    team = only(update_plan, "sentry:index/sentryTeam:SentryTeam")
+    assert {r.inputs["team"] for r in resources_of(update_plan, TEAM_MEMBERSHIP)} == {team.inputs["slug"]}
 
 
 def test_adding_a_person_in_config_adds_them_everywhere(plan, project_dir):
@@ -32,7 +32,7 @@ def test_adding_a_person_in_config_adds_them_everywhere(plan, project_dir):
     result = plan(project_dir.write_stack(oncallContacts=[*ONCALL, extra]), preview=False, root=project_dir)
     assert len(resources_of(result, CONTACT)) == 3
     assert len(resources_of(result, "aws:sns/topicSubscription:TopicSubscription")) == 3
-    assert len(resources_of(result, "sentry:index/sentryOrganizationMember:SentryOrganizationMember")) == 3
+    assert len(resources_of(result, TEAM_MEMBERSHIP)) == 3
 
 
 def test_monitor_checks_the_health_url_and_alerts_after_two_failures(update_plan):
@@ -56,6 +56,9 @@ def test_sentry_project_key_and_alert(update_plan):
         "FirstSeenEventCondition",
         "RegressionEventCondition",
     }
+    team = only(update_plan, "sentry:index/sentryTeam:SentryTeam")
+    assert team.inputs["slug"] == "kitchen-kontrol-teststack"  # the environment's own team
+    assert project.inputs["teams"] == [team.outputs["slug"]]
     assert alert.inputs["actions"][0]["targetType"] == "Team"
     assert is_rpc_secret(update_plan.outputs["sentryDsn"])
     assert update_plan.outputs["sentryProjectUrl"].endswith("/projects/kitchen-kontrol-teststack/")
