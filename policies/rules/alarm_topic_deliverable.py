@@ -12,13 +12,11 @@ and the topic to its key.  A key defined outside the stack cannot be judged and 
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
 
 from pulumi_policy import Severity
 
+from ._key_policy import CLOUDWATCH, cloudwatch_may_use, is_aws_managed_alias
 from ._support import Finding, StackContext, StackResource, StackRule, UnknownPropError, get, unknown, violation
 
 NAME = "alarm-topic-deliverable"
@@ -28,17 +26,6 @@ TOPIC = "aws:sns/topic:Topic"
 KEY = "aws:kms/key:Key"
 ALIAS = "aws:kms/alias:Alias"
 ACTION_PROPS = ("alarmActions", "okActions", "insufficientDataActions")
-CLOUDWATCH = "cloudwatch.amazonaws.com"
-NEEDED = ("kms:Decrypt", "kms:GenerateDataKey")
-_AWS_MANAGED = re.compile(r"(^|:)alias/aws/")
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, Sequence):
-        return [v for v in value if isinstance(v, str)]
-    return []
 
 
 def _alarm_topics(alarm: StackResource) -> set[str]:
@@ -52,40 +39,6 @@ def _alarm_topics(alarm: StackResource) -> set[str]:
             if isinstance(arn, str):  # matched against the topics' ARNs; other actions match none
                 arns.add(arn)
     return arns
-
-
-def _allows(pattern: str, action: str) -> bool:
-    # IAM action patterns: case-insensitive, "*" matches any run of characters.
-    regex = "^" + re.escape(pattern.lower()).replace(r"\*", ".*") + "$"
-    return re.match(regex, action.lower()) is not None
-
-
-def _cloudwatch_may_use(policy: Any) -> bool:
-    """Whether an Allow statement gives the CloudWatch service both actions publishing needs."""
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except ValueError:
-            return False
-    if not isinstance(policy, Mapping):
-        return False
-    statements = policy.get("Statement")
-    statements = [statements] if isinstance(statements, Mapping) else _list(statements)
-    granted: set[str] = set()
-    for statement in statements:
-        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
-            continue
-        principal = statement.get("Principal")
-        services = _strings(principal.get("Service")) if isinstance(principal, Mapping) else []
-        if CLOUDWATCH not in services and principal != "*":
-            continue
-        actions = _strings(statement.get("Action"))
-        granted |= {need for need in NEEDED if any(_allows(a, need) for a in actions)}
-    return granted == set(NEEDED)
-
-
-def _list(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, Sequence) and not isinstance(value, str) else []
 
 
 def _find_key(ref: str, resources: Sequence[StackResource]) -> StackResource | None:
@@ -124,7 +77,7 @@ def check(ctx: StackContext) -> Iterator[Finding]:
             if not isinstance(key_ref, str) or not key_ref:
                 continue  # unencrypted topics accept CloudWatch's publishes
             names = ", ".join(f'"{a}"' for a in sorted(alarms))
-            if _AWS_MANAGED.search(key_ref):
+            if is_aws_managed_alias(key_ref):
                 yield violation(
                     f"{topic.label}: encrypted with the AWS-managed key {key_ref.split(':')[-1]}, which "
                     f"CloudWatch cannot use, so alarm(s) {names} would notify nobody",
@@ -132,7 +85,7 @@ def check(ctx: StackContext) -> Iterator[Finding]:
                 )
                 continue
             key = _find_key(key_ref, ctx.resources)
-            if key is not None and not _cloudwatch_may_use(get(key.props, "policy")):
+            if key is not None and not cloudwatch_may_use(get(key.props, "policy")):
                 yield violation(
                     f"{topic.label}: its key {key.label} has no policy statement letting {CLOUDWATCH} "
                     f"use kms:Decrypt and kms:GenerateDataKey*, so alarm(s) {names} would notify nobody",
