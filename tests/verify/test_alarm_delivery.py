@@ -11,8 +11,9 @@ import pytest
 
 from ops.alarm_delivery import AwsCli, check_alarm_delivery
 
-TOPIC = "arn:aws:sns:us-east-1:444455556666:kitchen-kontrol-staging-db-alarms-topic"
-KEY = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ACCOUNT = "444455556666"
+TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:kitchen-kontrol-staging-db-alarms-topic"
+KEY = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 GOOD_POLICY = {
     "Statement": [
         {
@@ -24,7 +25,7 @@ GOOD_POLICY = {
     ]
 }
 DENIED = (
-    "Failed to execute action arn:aws:sns:us-east-1:444455556666:kitchen-kontrol-staging-db-alarms-topic. "
+    f"Failed to execute action {TOPIC}. "
     "Received error: 'CloudWatch Alarms does not have authorization to access the SNS topic encryption key.'"
 )
 
