@@ -116,14 +116,20 @@ def _cached(schema_json: str, config_json: str) -> tuple[str, ...]:
     return tuple(problems(json.loads(schema_json), json.loads(config_json)))
 
 
-def config_problems(properties: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]) -> tuple[str, ...]:
-    """Problems of a policy's config (``enforcementLevel`` excluded) against its properties.
+def schema_json(properties: Mapping[str, Mapping[str, Any]]) -> str:
+    return json.dumps(root_schema(properties), sort_keys=True)
+
+
+def config_problems(schema_text: str, config: Mapping[str, Any]) -> tuple[str, ...]:
+    """Problems of a policy's config (``enforcementLevel`` excluded) against ``schema_json(...)``.
 
     Memoised on the JSON text: the SDK hands every validation a fresh copy of the same config.
     """
+    if not config:
+        return ()
     given = {k: v for k, v in config.items() if k != "enforcementLevel"}
     try:
         config_json = json.dumps(given, sort_keys=True)
     except (TypeError, ValueError):
         return ("(config): expected JSON values only",)
-    return _cached(json.dumps(root_schema(properties), sort_keys=True), config_json)
+    return _cached(schema_text, config_json)

@@ -38,7 +38,7 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-from ._config import check_schema, config_problems, root_schema
+from ._config import check_schema, config_problems, root_schema, schema_json
 
 _UNKNOWN_SENTINELS = frozenset(
     {
@@ -265,10 +265,11 @@ class _Rule:
         # A rule author's mistake, caught when the pack loads: every property is typed and
         # every object refuses unknown properties, so no typo in a config goes unnoticed.
         check_schema(root_schema(self.config_schema or {}), f"rule {self.name}: config schema")
+        object.__setattr__(self, "_schema_text", schema_json(self.config_schema or {}))
 
     def config_problems(self, config: Mapping[str, Any] | None) -> tuple[str, ...]:
         """What is wrong with this rule's policy config; empty when it matches the schema."""
-        return config_problems(self.config_schema or {}, config or {})
+        return config_problems(self._schema_text, config or {})
 
     def _config_violation(self, problems: Sequence[str]) -> str:
         return (
