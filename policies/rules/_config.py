@@ -125,8 +125,6 @@ def config_problems(schema_text: str, config: Mapping[str, Any]) -> tuple[str, .
 
     Memoised on the JSON text: the SDK hands every validation a fresh copy of the same config.
     """
-    if not config:
-        return ()
     given = {k: v for k, v in config.items() if k != "enforcementLevel"}
     try:
         config_json = json.dumps(given, sort_keys=True)
