@@ -155,3 +155,15 @@ def test_example_domain_contacts_refuse_an_update(plan, project_dir):
         plan(
             project_dir.write_stack(oncallContacts=["primary: Ana <ana@example.com>"]), preview=False, root=project_dir
         )
+
+
+def test_component_args_refuse_a_shared_team_and_a_bad_key_window():
+    from components.alarms import DatabaseAlarmsArgs
+    from components.error_tracking import ErrorTrackingArgs
+
+    common = {"organization": "kitchen-kontrol", "project_slug": "kk-staging", "oncall_emails": EMAILS}
+    with pytest.raises(ValueError, match="team_slug: expected the environment's own team"):
+        ErrorTrackingArgs(team_slug="kitchen-kontrol", environment="staging", **common)
+    ErrorTrackingArgs(team_slug="kitchen-kontrol-staging", environment="staging", **common)
+    with pytest.raises(ValueError, match="key_deletion_window_days: expected 7 to 30"):
+        DatabaseAlarmsArgs(db_instance_identifier="db", emails=EMAILS, key_deletion_window_days=5)
