@@ -3,7 +3,6 @@ warm: the stack exists, the venvs and the CLI's caches are in place) beside `ops
 
 from __future__ import annotations
 
-import secrets
 import statistics
 import subprocess
 import sys
@@ -16,9 +15,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ops.errors import UsageError  # noqa: E402
+from ops.rehearsal.apis import local_apis  # noqa: E402
 from ops.rehearsal.engine import locate_engine  # noqa: E402
-from ops.rehearsal.lifecycle import Rehearsal  # noqa: E402
-from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot  # noqa: E402
+from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal  # noqa: E402
 
 
 def measure(runs: int) -> None:
@@ -27,8 +26,8 @@ def measure(runs: int) -> None:
     except UsageError as exc:
         print(f"pulumi preview -s staging: not measured ({exc})")
         return
-    with FakeUptimeRobot(api_key=secrets.token_hex(16)) as api, tempfile.TemporaryDirectory() as tmp:
-        rehearsal = Rehearsal(engine, "staging", Path(tmp), api.base_url, api.api_key)
+    with local_apis("staging", REHEARSAL_VALUES["oncallContacts"]) as apis, tempfile.TemporaryDirectory() as tmp:
+        rehearsal = Rehearsal(engine, "staging", Path(tmp), apis.env)
         for planned in rehearsal.setup():
             rehearsal.session.run_step(planned.step)
         preview = ["preview", "-s", "staging", *rehearsal.policy_flags()]

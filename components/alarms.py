@@ -1,16 +1,54 @@
-"""DatabaseAlarms: CloudWatch alarms on the RDS instance, mailed to every on-call contact via SNS."""
+"""DatabaseAlarms: CloudWatch alarms on the RDS instance, mailed to every on-call contact via SNS.
+
+The topic is encrypted with a customer-managed KMS key, not the AWS-managed ``alias/aws/sns``:
+CloudWatch alarms cannot publish to a topic under an AWS-managed key (its policy cannot be
+changed to let the CloudWatch service use it), so every alarm would fire into nothing.  The
+key's policy lets the account administer it and lets only CloudWatch, only for this
+account's alarms of this component, generate data keys and decrypt: exactly what publishing
+needs.  Rotation is on; a deleted key can be recovered during the deletion window.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
-from pulumi_aws import cloudwatch, sns
+from pulumi_aws import cloudwatch, get_caller_identity_output, kms, sns
 
 from components import TOKEN_PREFIX, slug_of
 
 GIB = 1024**3
+CLOUDWATCH_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey*")
+
+
+def alarm_key_policy(account_id: str, alarm_name_prefix: str) -> dict[str, Any]:
+    """The alarm topic key's policy: the account administers it (through IAM), CloudWatch may
+    only encrypt for and decrypt from this account's alarms named ``alarm_name_prefix*``."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AccountAdministersTheKeyThroughIam",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchAlarmsPublishToTheEncryptedTopic",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                "Action": list(CLOUDWATCH_KEY_ACTIONS),
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:cloudwatch:*:{account_id}:alarm:{alarm_name_prefix}*"},
+                },
+            },
+        ],
+    }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,6 +60,8 @@ class DatabaseAlarmsArgs:
     connections: int = 60
     period_seconds: int = 300
     evaluation_periods: int = 2
+    # KMS waits this long before deleting the topic key (7-30); until then it can be restored.
+    key_deletion_window_days: int = 30
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -31,17 +71,33 @@ class DatabaseAlarmsArgs:
             raise ValueError("cpu_percent: expected 1 to 100")
         if self.period_seconds % 60:
             raise ValueError("period_seconds: expected a multiple of 60")
+        if not 7 <= self.key_deletion_window_days <= 30:
+            raise ValueError("key_deletion_window_days: expected 7 to 30 (KMS's limits)")
 
 
 class DatabaseAlarms(pulumi.ComponentResource):
     topic_arn: pulumi.Output[str]
+    key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: DatabaseAlarmsArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(f"{TOKEN_PREFIX}DatabaseAlarms", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(args.tags)
 
-        topic = sns.Topic(f"{name}-topic", kms_master_key_id="alias/aws/sns", tags=tags, opts=child)
+        account_id = get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        # Alarm names are explicit so the key policy can name exactly these alarms.
+        alarm_prefix = f"{name}-"
+        key = kms.Key(
+            f"{name}-key",
+            description=f"Encrypts the SNS topic of the {name} CloudWatch alarms",
+            enable_key_rotation=True,
+            deletion_window_in_days=args.key_deletion_window_days,
+            policy=account_id.apply(lambda account: json.dumps(alarm_key_policy(account, alarm_prefix))),
+            tags=tags,
+            opts=child,
+        )
+        kms.Alias(f"{name}-key-alias", name=f"alias/{name}", target_key_id=key.arn, opts=child)
+        topic = sns.Topic(f"{name}-topic", kms_master_key_id=key.arn, tags=tags, opts=child)
         for email in args.emails:
             # Email subscriptions stay pending until the person clicks the confirmation link.
             sns.TopicSubscription(
@@ -77,6 +133,7 @@ class DatabaseAlarms(pulumi.ComponentResource):
         for suffix, metric, operator, threshold, unit, description in alarms:
             cloudwatch.MetricAlarm(
                 f"{name}-{suffix}",
+                name=f"{alarm_prefix}{suffix}",
                 namespace="AWS/RDS",
                 metric_name=metric,
                 dimensions={"DBInstanceIdentifier": args.db_instance_identifier},
@@ -95,4 +152,5 @@ class DatabaseAlarms(pulumi.ComponentResource):
             )
 
         self.topic_arn = topic.arn
-        self.register_outputs({"topic_arn": self.topic_arn})
+        self.key_arn = key.arn
+        self.register_outputs({"topic_arn": self.topic_arn, "key_arn": self.key_arn})

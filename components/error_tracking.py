@@ -1,7 +1,13 @@
-"""ErrorTracking: the Sentry team, project, client key (the app's SENTRY_DSN) and issue alert.
+"""ErrorTracking: the environment's Sentry team, project, client key (the app's SENTRY_DSN) and
+issue alert, and who of the organization is on that team.
 
-Credentials come from the environment (SENTRY_AUTH_TOKEN / SENTRY_TOKEN) or secret config
-`sentry:token`; nothing here reads them.
+Everything here belongs to one environment: the team slug carries the environment, so staging
+and production never declare the same Sentry object.  Organization membership is
+organization-wide and is never created or deleted here: on-call people must already be
+members, and `TeamMembership` only puts them on (and takes them off) this environment's team.
+
+Credentials come from the environment (SENTRY_AUTH_TOKEN and SENTRY_TOKEN, see README); nothing
+here reads them.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import pulumi
 import pulumiverse_sentry as sentry
 
 from components import TOKEN_PREFIX, slug_of
+from components.sentry_membership import TeamMembership
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 FIRST_SEEN = "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition"
@@ -27,7 +34,8 @@ class ErrorTrackingArgs:
     team_slug: str
     project_slug: str
     environment: str
-    member_emails: Sequence[str]
+    # On-call people, existing members of the organization; they join this environment's team.
+    oncall_emails: Sequence[str]
     platform: str = "node"
     alert_frequency_minutes: int = 30
 
@@ -39,6 +47,10 @@ class ErrorTrackingArgs:
         ):
             if not _SLUG.match(value):
                 raise ValueError(f"{field}: expected a Sentry slug (lowercase letters, digits, - and _)")
+        if not self.team_slug.endswith(f"-{self.environment}"):
+            raise ValueError("team_slug: expected the environment's own team, ending in -<environment>")
+        if not self.oncall_emails:
+            raise ValueError("oncall_emails: expected at least one on-call address")
         if not 5 <= self.alert_frequency_minutes <= 43200:
             raise ValueError("alert_frequency_minutes: expected 5 to 43200 (Sentry's limits)")
 
@@ -70,15 +82,15 @@ class ErrorTracking(pulumi.ComponentResource):
             name=args.environment,
             opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["dsnPublic"]),
         )
-        # The on-call list joins the team, so the team alert reaches exactly those people.
-        for email in args.member_emails:
-            sentry.SentryOrganizationMember(
-                f"{name}-member-{slug_of(email)}",
+        # The on-call list joins this environment's team, so the team alert reaches exactly them.
+        # Membership of the organization itself is looked up, never created or deleted here.
+        for email in args.oncall_emails:
+            TeamMembership(
+                f"{name}-team-member-{slug_of(email)}",
                 organization=org,
+                team=args.team_slug,
                 email=email,
-                role="member",
-                teams=[team.slug],
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[team]),
             )
         sentry.SentryIssueAlert(
             f"{name}-new-or-regressed",

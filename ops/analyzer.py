@@ -184,12 +184,25 @@ def load_policy_config(source: str | os.PathLike[str] | Mapping[str, Any] | None
     return result
 
 
-def reconcile_policy_config(info: Any, given: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+CHECKS = ("pack", "cli", "none")
+
+
+def reconcile_policy_config(
+    info: Any, given: Mapping[str, Mapping[str, Any]], *, check: str = "pack"
+) -> dict[str, dict[str, Any]]:
     """Mimic the CLI's ReconcilePolicyPackConfig: schema defaults, initial config, then ``given``.
 
     ``all`` sets the level of every policy before per-policy entries apply.  The result is
     validated against each policy's config schema; errors are listed in one exception.
+
+    ``check`` says how strictly: ``"pack"`` (default) as the pack itself judges its config,
+    unknown properties and unknown policy names refused; ``"cli"`` exactly what the Pulumi
+    CLI refuses (its schema cannot say ``additionalProperties: false``, so a misspelt
+    property gets through to the pack); ``"none"`` sends the config unchecked, to see what
+    the pack does with a config nothing else caught.
     """
+    if check not in CHECKS:
+        raise ValueError(f"check must be one of {', '.join(CHECKS)}")
     from google.protobuf import json_format
     from pulumi.runtime.proto import analyzer_pb2
 
@@ -217,11 +230,14 @@ def reconcile_policy_config(info: Any, given: Mapping[str, Mapping[str, Any]]) -
     apply(given)
 
     errors = []
+    if check == "none":
+        return result
     for name, schema in schemas.items():
         props = {k: v for k, v in result[name].items() if k != "enforcementLevel"}
-        errors += [f"{name}: {e}" for e in _schema_errors(schema, props)]
-    unknown = sorted(set(given) - set(schemas) - {"all"})
-    errors += [f"{name}: no such policy in the pack" for name in unknown]
+        errors += [f"{name}: {e}" for e in _schema_errors(schema, props, strict=check == "pack")]
+    if check == "pack":
+        unknown = sorted(set(given) - set(schemas) - {"all"})
+        errors += [f"{name}: no such policy in the pack" for name in unknown]
     if errors:
         raise PolicyConfigError("policy config does not match the pack: " + "; ".join(errors))
     return result
@@ -232,10 +248,12 @@ def _level(config: Mapping[str, Any]) -> dict[str, Any]:
     return {"enforcementLevel": str(level).lower()} if level else {}
 
 
-def _schema_errors(schema: Mapping[str, Any], props: Mapping[str, Any]) -> list[str]:
+def _schema_errors(schema: Mapping[str, Any], props: Mapping[str, Any], *, strict: bool) -> list[str]:
     import jsonschema
 
     full = {"type": "object", **{k: v for k, v in schema.items() if k in ("properties", "required")}}
+    if strict:
+        full["additionalProperties"] = False
     validator = jsonschema.Draft7Validator(full)
     return [
         f"{'.'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}"
@@ -386,10 +404,10 @@ class PolicyAnalyzer:
             ),
         )
 
-    def _send_policy_config(self, stub: Any) -> None:
+    def _send_policy_config(self, stub: Any, check: str = "pack") -> None:
         from pulumi.runtime.proto import analyzer_pb2
 
-        reconciled = reconcile_policy_config(self._info, self._given_config)
+        reconciled = reconcile_policy_config(self._info, self._given_config, check=check)
         request = analyzer_pb2.ConfigureAnalyzerRequest()
         for name, entry in reconciled.items():
             level = entry.get("enforcementLevel")
@@ -402,14 +420,19 @@ class PolicyAnalyzer:
         self._call(stub.Configure, request)
         self._policy_config = reconciled
 
-    def configure(self, policy_config: str | os.PathLike[str] | Mapping[str, Any] | None) -> None:
-        """Replace the policy config of the running pack (Configure again), e.g. between tests."""
+    def configure(
+        self, policy_config: str | os.PathLike[str] | Mapping[str, Any] | None, *, check: str = "pack"
+    ) -> None:
+        """Replace the policy config of the running pack (Configure again), e.g. between tests.
+
+        ``check`` as in ``reconcile_policy_config``.
+        """
         given = load_policy_config(policy_config)
         stub = self._connect()
         with self._lock:
             previous, self._given_config = self._given_config, given
             try:
-                self._send_policy_config(stub)
+                self._send_policy_config(stub, check)
             except Exception:
                 self._given_config = previous
                 raise

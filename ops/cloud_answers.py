@@ -9,6 +9,8 @@ import secrets
 import string
 from typing import Any, Callable
 
+PLACEHOLDER_ACCOUNT = "000000000000"
+
 # Invoke answers cannot be real offline; every value says so.
 PLACEHOLDER_INVOKES: dict[str, dict[str, Any]] = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": {
@@ -17,14 +19,18 @@ PLACEHOLDER_INVOKES: dict[str, dict[str, Any]] = {
         "zoneIds": ["placeholder-az-id-a", "placeholder-az-id-b"],
     },
     "aws:ec2/getSubnets:getSubnets": {"id": "placeholder", "ids": ["subnet-placeholder-a", "subnet-placeholder-b"]},
+    "aws:index/getCallerIdentity:getCallerIdentity": {
+        "id": PLACEHOLDER_ACCOUNT,
+        "accountId": PLACEHOLDER_ACCOUNT,
+        "arn": f"arn:aws:iam::{PLACEHOLDER_ACCOUNT}:user/placeholder",
+        "userId": "placeholder",
+    },
     "render:owners:listOwners": {
         "items": [
             {"cursor": "placeholder", "owner": {"id": "tea-placeholder0000", "name": "placeholder", "type": "team"}}
         ]
     },
 }
-
-PLACEHOLDER_ACCOUNT = "000000000000"
 
 SecretSource = Callable[[int, str], str]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from ops.errors import UsageError
 from ops.project import ROOT
+from ops.rehearsal.apis import local_apis, stack_contacts
 from ops.rehearsal.engine import EngineSession, locate_engine
-from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
 
 DEFAULT_BACKEND = ROOT / ".tools" / "backend"
 
@@ -35,16 +35,26 @@ def main(args: argparse.Namespace) -> int:
     if not passphrase_file.exists():
         passphrase_file.write_text(secrets.token_urlsafe(24) + "\n")
         passphrase_file.chmod(0o600)
-    # The fake lives as long as this command: its monitors do not outlive it, like the backend's do.
-    with FakeUptimeRobot(api_key=secrets.token_hex(16)) as uptimerobot:
+    # The fakes live as long as this command: what they hold does not outlive it, unlike the backend.
+    stack = _stack_argument(pulumi_args)
+    with local_apis(stack, stack_contacts(stack)) as apis:
         session = EngineSession(
             engine=engine,
             project=ROOT,
             backend=backend,
-            uptimerobot_url=uptimerobot.base_url,
-            uptimerobot_key=uptimerobot.api_key,
+            api_env=apis.env,
             passphrase=passphrase_file.read_text().strip(),
         )
         code, output, _ = session.run(pulumi_args)
     sys.stdout.write(output)
     return code
+
+
+def _stack_argument(pulumi_args: list[str]) -> str:
+    """The stack the command names (-s/--stack), for the fakes' organization and members; staging otherwise."""
+    for index, arg in enumerate(pulumi_args):
+        if arg in ("-s", "--stack") and index + 1 < len(pulumi_args):
+            return pulumi_args[index + 1]
+        if arg.startswith("--stack="):
+            return arg.split("=", 1)[1]
+    return "staging"

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import secrets
 import time
 from pathlib import Path
 
 from ops.project import load_stack_config
+from ops.rehearsal.apis import LocalApis, local_apis
 from ops.rehearsal.engine import Engine, Step, locate_engine
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal, workdir
 from ops.rehearsal.standin import PACKAGES
-from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
 
 SCHEMA_VERSION = 1
 OUTPUT_TAIL_LINES = 40
@@ -35,10 +34,10 @@ def main(args: argparse.Namespace) -> int:
     engine = locate_engine()
     started = time.monotonic()
     emit = (lambda _s: None) if args.json else _print_step
-    with FakeUptimeRobot(api_key=secrets.token_hex(16)) as uptimerobot, workdir(args.keep) as directory:
+    with local_apis(args.stack, REHEARSAL_VALUES["oncallContacts"]) as apis, workdir(args.keep) as directory:
         if not args.json:
-            _print_header(engine, args.stack, uptimerobot.base_url)
-        rehearsal = Rehearsal(engine, args.stack, directory, uptimerobot.base_url, uptimerobot.api_key)
+            _print_header(engine, args.stack, apis)
+        rehearsal = Rehearsal(engine, args.stack, directory, apis.env)
         steps = rehearsal.run(on_step=emit)
         expected = rehearsal.expected
         if args.keep:
@@ -53,12 +52,13 @@ def main(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def _print_header(engine: Engine, stack: str, uptimerobot_url: str) -> None:
+def _print_header(engine: Engine, stack: str, apis: LocalApis) -> None:
     from importlib import metadata
 
     standins = ", ".join(f"{p} {metadata.version(m)}" for p, m in PACKAGES.items())
     print(f"rehearsal of {stack}: pulumi {engine.version} ({engine.source}: {engine.cli})")
-    print(f"  stand-in providers (no cloud is called): {standins}; UptimeRobot: local fake at {uptimerobot_url}")
+    print(f"  stand-in providers (no cloud is called): {standins}")
+    print(f"  local fakes: UptimeRobot API at {apis.uptimerobot.base_url}, Sentry API at {apis.sentry.base_url}")
     for key, values in REHEARSAL_VALUES.items():
         print(f"  rehearsal value, temporary copy only: {key} = {json.dumps(values)}")
 

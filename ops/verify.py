@@ -201,6 +201,7 @@ def resolve_target(args: argparse.Namespace) -> Target:
     if args.url:
         return _target_from_urls(args.url, _join(args.url, args.health_path), "--url")
     outputs = _stack_outputs(args.stack)
+    args.stack_outputs = outputs  # read once; the alarm-delivery check uses them too
     app_url = outputs.get("appUrl")
     if not isinstance(app_url, str) or not app_url:
         raise UsageError(f"--stack {args.stack}: the stack has no string output 'appUrl'")
@@ -491,6 +492,13 @@ def main(args: argparse.Namespace) -> int:
     _validate(args)
     target = resolve_target(args)
     result = run_checks(target, args)
+    if args.stack:  # can CloudWatch publish to the alarm topic? (ops/alarm_delivery.py)
+        from ops.alarm_delivery import check_stack
+
+        delivery = check_stack(args.stack_outputs)
+        result.checks.append(Check(delivery.name, delivery.status, delivery.detail))
+        if delivery.status == FAIL and result.result == PASS:
+            result.result = FAIL
     if args.report:
         Path(args.report).write_text(render_markdown(result), encoding="utf-8")
     if args.json:

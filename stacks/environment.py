@@ -52,10 +52,11 @@ def build_environment(settings: Settings) -> Environment:
         f"{prefix}-sentry",
         ErrorTrackingArgs(
             organization=monitoring.sentry_organization,
-            team_slug=monitoring.sentry_team,
+            # The environment's own team: staging and production never share a Sentry object.
+            team_slug=f"{monitoring.sentry_team}-{settings.stack}",
             project_slug=prefix,
             environment=settings.stack,
-            member_emails=monitoring.emails,
+            oncall_emails=monitoring.emails,
         ),
     )
     web = RenderWebService(

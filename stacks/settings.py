@@ -145,7 +145,8 @@ class Contact(_Model):
 
 class MonitoringSettings(_Model):
     sentry_organization: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,49}$")
-    sentry_team: str = Field(default="kitchen-kontrol", pattern=r"^[a-z0-9][a-z0-9_-]{0,49}$")
+    # Prefix of the environment's own team, `<sentryTeam>-<stack>` (Sentry slugs end at 50 chars).
+    sentry_team: str = Field(default="kitchen-kontrol", pattern=r"^[a-z0-9][a-z0-9_-]{0,29}$")
     uptime_interval_seconds: int = Field(default=300, ge=60, le=86400)
     uptime_failure_threshold: int = Field(default=2, ge=1, le=10)
     alarm_cpu_percent: int = Field(default=80, ge=1, le=100)

@@ -8,23 +8,23 @@ import pytest
 from pulumi.runtime.rpc import is_rpc_secret
 
 from stacks.settings import ConfigError, parse_settings
-from tests.conftest import ONCALL, only, resources_of
+from tests.conftest import ONCALL, ROOT, only, resources_of
 from tests.test_settings import raw_from
 
 EMAILS = sorted(entry.split("<")[1].rstrip(">") for entry in ONCALL)
 MONITOR = "pulumi-python:dynamic/uptimerobot:Monitor"
 CONTACT = "pulumi-python:dynamic/uptimerobot:AlertContact"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TEAM_MEMBERSHIP = "pulumi-python:dynamic/sentry:TeamMembership"
 
 
 def test_every_channel_gets_exactly_the_on_call_list(update_plan):
     uptime = sorted(r.inputs["value"] for r in resources_of(update_plan, CONTACT))
     sns = sorted(r.inputs["endpoint"] for r in resources_of(update_plan, "aws:sns/topicSubscription:TopicSubscription"))
-    sentry = sorted(
-        r.inputs["email"]
-        for r in resources_of(update_plan, "sentry:index/sentryOrganizationMember:SentryOrganizationMember")
-    )
+    sentry = sorted(r.inputs["email"] for r in resources_of(update_plan, TEAM_MEMBERSHIP))
     assert uptime == sns == sentry == EMAILS
+    team = only(update_plan, "sentry:index/sentryTeam:SentryTeam")
+    assert {r.inputs["team"] for r in resources_of(update_plan, TEAM_MEMBERSHIP)} == {team.inputs["slug"]}
 
 
 def test_adding_a_person_in_config_adds_them_everywhere(plan, project_dir):
@@ -32,7 +32,7 @@ def test_adding_a_person_in_config_adds_them_everywhere(plan, project_dir):
     result = plan(project_dir.write_stack(oncallContacts=[*ONCALL, extra]), preview=False, root=project_dir)
     assert len(resources_of(result, CONTACT)) == 3
     assert len(resources_of(result, "aws:sns/topicSubscription:TopicSubscription")) == 3
-    assert len(resources_of(result, "sentry:index/sentryOrganizationMember:SentryOrganizationMember")) == 3
+    assert len(resources_of(result, TEAM_MEMBERSHIP)) == 3
 
 
 def test_monitor_checks_the_health_url_and_alerts_after_two_failures(update_plan):
@@ -56,6 +56,9 @@ def test_sentry_project_key_and_alert(update_plan):
         "FirstSeenEventCondition",
         "RegressionEventCondition",
     }
+    team = only(update_plan, "sentry:index/sentryTeam:SentryTeam")
+    assert team.inputs["slug"] == "kitchen-kontrol-teststack"  # the environment's own team
+    assert project.inputs["teams"] == [team.outputs["slug"]]
     assert alert.inputs["actions"][0]["targetType"] == "Team"
     assert is_rpc_secret(update_plan.outputs["sentryDsn"])
     assert update_plan.outputs["sentryProjectUrl"].endswith("/projects/kitchen-kontrol-teststack/")
@@ -77,6 +80,42 @@ def test_database_alarms_as_configured(update_plan, metric, operator, threshold)
     topic = only(update_plan, "aws:sns/topic:Topic")
     assert alarm.inputs["alarmActions"] == alarm.inputs["okActions"] == [topic.outputs["arn"]]
     assert update_plan.outputs["alarmTopicArn"] == topic.outputs["arn"]
+
+
+def test_alarm_topic_key_lets_cloudwatch_publish_and_nothing_more(update_plan):
+    """The defect: alias/aws/sns, which CloudWatch alarms cannot use; every alarm fired into nothing."""
+    import fnmatch
+
+    key = only(update_plan, "aws:kms/key:Key")
+    topic = only(update_plan, "aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"] == key.outputs["arn"]
+    assert not topic.inputs["kmsMasterKeyId"].startswith("alias/aws/")
+    assert key.inputs["enableKeyRotation"] is True
+    assert key.inputs["deletionWindowInDays"] == 30
+    account = "000000000000"  # the offline plan's placeholder caller identity
+    admin, cloudwatch = json.loads(key.inputs["policy"])["Statement"]
+    assert admin["Principal"] == {"AWS": f"arn:aws:iam::{account}:root"} and admin["Effect"] == "Allow"
+    assert cloudwatch["Effect"] == "Allow"
+    assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert sorted(cloudwatch["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert cloudwatch["Condition"]["StringEquals"] == {"aws:SourceAccount": account}
+    source_arn = cloudwatch["Condition"]["ArnLike"]["aws:SourceArn"]
+    alarms = resources_of(update_plan, ALARM)
+    assert len(alarms) == 3
+    for alarm in alarms:  # the grant covers exactly these alarms (and the region is the alarm's own)
+        assert fnmatch.fnmatchcase(f"arn:aws:cloudwatch:us-east-1:{account}:alarm:{alarm.inputs['name']}", source_arn)
+    assert not fnmatch.fnmatchcase(f"arn:aws:cloudwatch:us-east-1:{account}:alarm:someone-elses", source_arn)
+    alias = only(update_plan, "aws:kms/alias:Alias")
+    assert alias.inputs["targetKeyId"] == key.outputs["arn"]
+
+
+def test_the_planned_alarm_topic_passes_alarm_topic_deliverable(plan, project_dir):
+    result = plan(
+        project_dir.write_stack(), preview=False, root=project_dir, policies=ROOT / "policies" / "config.staging.json"
+    )
+    assert result.policies_ran
+    assert [d for d in result.diagnostics if d.policy_name == "alarm-topic-deliverable"] == []
+    assert "alarm-topic-deliverable" not in result.mandatory_policies
 
 
 def test_alarm_thresholds_follow_config(plan, project_dir):
@@ -116,3 +155,15 @@ def test_example_domain_contacts_refuse_an_update(plan, project_dir):
         plan(
             project_dir.write_stack(oncallContacts=["primary: Ana <ana@example.com>"]), preview=False, root=project_dir
         )
+
+
+def test_component_args_refuse_a_shared_team_and_a_bad_key_window():
+    from components.alarms import DatabaseAlarmsArgs
+    from components.error_tracking import ErrorTrackingArgs
+
+    common = {"organization": "kitchen-kontrol", "project_slug": "kk-staging", "oncall_emails": EMAILS}
+    with pytest.raises(ValueError, match="team_slug: expected the environment's own team"):
+        ErrorTrackingArgs(team_slug="kitchen-kontrol", environment="staging", **common)
+    ErrorTrackingArgs(team_slug="kitchen-kontrol-staging", environment="staging", **common)
+    with pytest.raises(ValueError, match="key_deletion_window_days: expected 7 to 30"):
+        DatabaseAlarmsArgs(db_instance_identifier="db", emails=EMAILS, key_deletion_window_days=5)

@@ -33,7 +33,7 @@ def test_staging_plan_prints_the_tree_outputs_and_summary(staging_text):
         "Placeholders (invokes answered by the offline plan",
     ):
         assert expected in out, expected
-    assert "Resources: + 49 to create (preview)" in out
+    assert "Resources: + 51 to create (preview)" in out
     assert staging_text.stderr == ""
 
 

@@ -34,9 +34,8 @@ DEFAULT_RETRY_BUDGET = 120.0
 # The free plan allows 10 requests/minute (since July 2021); Pro users raise it.
 DEFAULT_REQUESTS_PER_MINUTE = 10.0
 
-KEY_HELP = (
-    "set it with `pulumi config set --secret uptimerobot:apiKey <key>` or the UPTIMEROBOT_API_KEY environment variable"
-)
+# Never `pulumi config set --secret`: that writes the key into the stack file (README, Credentials).
+KEY_HELP = "provide uptimerobot:apiKey from a Pulumi ESC environment, or export UPTIMEROBOT_API_KEY=<key>"
 
 # API (camelCase) field -> our resource property, so errors name what the user wrote.
 API_FIELD_TO_PROP = {

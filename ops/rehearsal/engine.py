@@ -3,7 +3,7 @@
 `make engine` builds the CLI into `.tools/bin` (tools/engine); a `pulumi` already on PATH is used
 as it is. Every run gets an environment of its own: the stand-in providers first on PATH, its own
 PULUMI_HOME (no plugin cache, credentials or update checks from the user's), a file backend, a
-passphrase secrets provider, the UptimeRobot dynamic provider pointed at a local fake, and no cloud
+passphrase secrets provider, the dynamic providers pointed at local fakes of their APIs, and no cloud
 credentials at all, so nothing it runs can reach a real account.
 """
 
@@ -103,8 +103,7 @@ class EngineSession:
     engine: Engine
     project: Path
     backend: Path
-    uptimerobot_url: str
-    uptimerobot_key: str
+    api_env: dict[str, str]  # where the dynamic providers find their (fake) APIs: see ops.rehearsal.apis
     passphrase: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     venv: Path = field(default_factory=lambda: Path(sys.prefix))
 
@@ -131,8 +130,7 @@ class EngineSession:
                 "PULUMI_SUPPRESS_COPILOT_LINK": "true",
                 "NO_COLOR": "1",
                 ENABLE_VARIABLE: "1",
-                "UPTIMEROBOT_API_URL": self.uptimerobot_url,
-                "UPTIMEROBOT_API_KEY": self.uptimerobot_key,
+                **self.api_env,
             }
         )
         return env

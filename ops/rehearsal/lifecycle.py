@@ -79,7 +79,7 @@ def documented_window_commands(stack_file: Path, opens: datetime, closes: dateti
 
 
 class Rehearsal:
-    def __init__(self, engine: Engine, stack: str, workdir: Path, uptimerobot_url: str, uptimerobot_key: str):
+    def __init__(self, engine: Engine, stack: str, workdir: Path, api_env: dict[str, str]):
         self.stack = stack
         self.project = copy_project(workdir, stack)
         (self.project / ".venv").symlink_to((ROOT / ".venv").resolve(), target_is_directory=True)
@@ -87,8 +87,7 @@ class Rehearsal:
             engine=engine,
             project=self.project,
             backend=workdir / "backend",
-            uptimerobot_url=uptimerobot_url,
-            uptimerobot_key=uptimerobot_key,
+            api_env=api_env,
         )
         self.steps: list[Step] = []
         self.expected = 0

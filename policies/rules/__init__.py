@@ -7,6 +7,7 @@ pack with only ``policies/`` on ``sys.path``) and as ``policies.rules`` (tests, 
 from __future__ import annotations
 
 from . import (
+    alarm_topic_deliverable,
     aws_required_tags,
     monitoring_coverage,
     no_production_secrets,
@@ -37,6 +38,7 @@ ALL_RULES: tuple[ResourceRule | StackRule, ...] = (
     render_web_service_health_check.RULE,
     aws_required_tags.RULE,
     monitoring_coverage.RULE,
+    alarm_topic_deliverable.RULE,
 )
 
 

@@ -38,6 +38,8 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
+from ._config import check_schema, config_problems, root_schema, schema_json
+
 _UNKNOWN_SENTINELS = frozenset(
     {
         UNKNOWN_BOOLEAN_VALUE,
@@ -54,6 +56,7 @@ _UNKNOWN_SENTINELS = frozenset(
 _SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105 - protocol signature
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - protocol signature
 
+STACK_RESOURCE = "pulumi:pulumi:Stack"
 DEFAULT_PRODUCTION_STACK_PATTERN = r"^(prod|production)([-_].*)?$"
 PRODUCTION_STACK_PATTERN_SCHEMA = {
     "type": "string",
@@ -258,6 +261,22 @@ class _Rule:
     # policy on every resource, so this keeps the per-resource cost down).
     resource_types: frozenset[str] | None = None
 
+    def __post_init__(self) -> None:
+        # A rule author's mistake, caught when the pack loads: every property is typed and
+        # every object refuses unknown properties, so no typo in a config goes unnoticed.
+        check_schema(root_schema(self.config_schema or {}), f"rule {self.name}: config schema")
+        object.__setattr__(self, "_schema_text", schema_json(self.config_schema or {}))
+
+    def config_problems(self, config: Mapping[str, Any] | None) -> tuple[str, ...]:
+        """What is wrong with this rule's policy config; empty when it matches the schema."""
+        return config_problems(self._schema_text, config or {})
+
+    def _config_violation(self, problems: Sequence[str]) -> str:
+        return (
+            f"policy config of '{self.name}' does not match its schema, so the rule cannot run and "
+            f"fails closed: {'; '.join(problems)}"
+        )
+
     def evaluate(self, ctx: Any) -> Verdict:
         """Run the pure check; an ``UnknownPropError`` escaping it becomes an unknown finding."""
         found: list[Finding] = []
@@ -318,7 +337,15 @@ class ResourceRule(_Rule):
 
     def policy(self) -> ResourceValidationPolicy:
         def validate(args: Any, report_violation: Callable[..., None]) -> None:
-            if self.resource_types is not None and args.resource_type not in self.resource_types:
+            applies = self.resource_types is None or args.resource_type in self.resource_types
+            problems = self.config_problems(args.get_config())
+            if problems:
+                # On the Stack resource (the first registration of every run) and on each
+                # resource the rule would have checked.
+                if applies or args.resource_type == STACK_RESOURCE:
+                    report_violation(self._config_violation(problems))
+                return
+            if not applies:
                 return
             stack, dry_run = _runtime_stack()
             provider = getattr(args, "provider", None)
@@ -353,6 +380,10 @@ class StackRule(_Rule):
 
     def policy(self) -> StackValidationPolicy:
         def validate(args: Any, report_violation: Callable[..., None]) -> None:
+            problems = self.config_problems(args.get_config())
+            if problems:
+                report_violation(self._config_violation(problems))
+                return
             stack, dry_run = _runtime_stack()
             resources = [
                 StackResource(

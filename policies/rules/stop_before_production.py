@@ -107,6 +107,8 @@ RULE = ResourceRule(
         "productionStackPattern": PRODUCTION_STACK_PATTERN_SCHEMA,
         "releaseWindow": {
             "type": "object",
+            "properties": {field: {"type": "string"} for field in WINDOW_FIELDS},
+            "additionalProperties": False,
             "description": (
                 "The policy team's release window: stack, approvedBy, changeReference, "
                 "notBefore, notAfter (ISO-8601 with zone; [notBefore, notAfter))."

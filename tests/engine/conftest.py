@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
 
+from ops.rehearsal.apis import local_apis
 from ops.rehearsal.engine import EngineMissing, locate_engine
-from ops.rehearsal.lifecycle import Rehearsal
-from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
+from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal
 from tests.conftest import in_ci
 
 
@@ -22,26 +20,25 @@ def engine():
         pytest.skip(f"engine tests: {exc}")
 
 
-@pytest.fixture(scope="session")
-def uptimerobot_api():
-    with FakeUptimeRobot(api_key="UPTIMEROBOTcanary" + secrets.token_hex(8)) as fake:
-        yield fake
-
-
-def _rehearse(engine, stack: str, tmp_path_factory, uptimerobot_api) -> Rehearsal:
-    rehearsal = Rehearsal(
-        engine, stack, tmp_path_factory.mktemp(f"rehearsal-{stack}"), uptimerobot_api.base_url, uptimerobot_api.api_key
-    )
-    rehearsal.run()
-    return rehearsal
+def _rehearse(engine, stack: str, tmp_path_factory):
+    with local_apis(stack, REHEARSAL_VALUES["oncallContacts"]) as apis:
+        rehearsal = Rehearsal(engine, stack, tmp_path_factory.mktemp(f"rehearsal-{stack}"), apis.env)
+        rehearsal.run()
+        yield rehearsal, apis
 
 
 @pytest.fixture(scope="session")
-def staging_rehearsal(engine, tmp_path_factory, uptimerobot_api) -> Rehearsal:
-    """Staging rehearsed; afterwards its stack stays deployed (on the stand-ins) for further commands."""
-    return _rehearse(engine, "staging", tmp_path_factory, uptimerobot_api)
+def staging_apis(engine, tmp_path_factory):
+    """Staging rehearsed, with the local APIs it used; the stack stays deployed (on the stand-ins)."""
+    yield from _rehearse(engine, "staging", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
-def production_rehearsal(engine, tmp_path_factory, uptimerobot_api) -> Rehearsal:
-    return _rehearse(engine, "production", tmp_path_factory, uptimerobot_api)
+def staging_rehearsal(staging_apis) -> Rehearsal:
+    return staging_apis[0]
+
+
+@pytest.fixture(scope="session")
+def production_rehearsal(engine, tmp_path_factory) -> Rehearsal:
+    for rehearsal, _apis in _rehearse(engine, "production", tmp_path_factory):
+        yield rehearsal

@@ -70,7 +70,8 @@ def _window_times():
     return now, now + timedelta(hours=1)
 
 
-def test_secrets_stay_encrypted_in_the_state_and_out_of_every_printed_line(staging_rehearsal, uptimerobot_api):
+def test_secrets_stay_encrypted_in_the_state_and_out_of_every_printed_line(staging_apis):
+    staging_rehearsal, apis = staging_apis
     session = staging_rehearsal.session
     code, database_url, _ = session.run(["stack", "output", "-s", "staging", "databaseUrl", "--show-secrets"])
     assert code == 0
@@ -82,10 +83,11 @@ def test_secrets_stay_encrypted_in_the_state_and_out_of_every_printed_line(stagi
     for canary in (password, session.passphrase):
         assert canary not in state
         assert canary not in printed
-    # The UptimeRobot key is read at call time and never stored, not even encrypted.
+    # The dynamic providers' API credentials are read at call time and never stored, not even encrypted.
     code, decrypted_state, _ = session.run(["stack", "export", "-s", "staging", "--show-secrets"])
     assert code == 0 and password in decrypted_state
-    assert uptimerobot_api.api_key not in decrypted_state
+    assert apis.uptimerobot.api_key not in decrypted_state
+    assert apis.sentry.token not in decrypted_state
 
 
 def test_an_env_var_change_updates_one_env_var_and_never_replaces_the_service(staging_rehearsal):

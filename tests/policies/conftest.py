@@ -188,10 +188,11 @@ Analyze = Callable[..., list[Diagnostic]]
 
 @pytest.fixture
 def analyze(packs: dict[tuple[str, bool], PolicyAnalyzer]) -> Iterator[Analyze]:
-    """analyze(type, props, *, stack="staging", dry_run=False, config=None, provider=None, policy=None).
+    """analyze(type, props, *, stack="staging", dry_run=False, config=None, check="pack", provider=None, policy=None).
 
     Runs one Analyze through the real pack and returns its diagnostics (for ``policy`` only
-    when given).  A ``config`` other than the staging one is restored afterwards.
+    when given).  A ``config`` other than the staging one is restored afterwards; ``check``
+    is how strictly the client vets it first (``ops.analyzer.reconcile_policy_config``).
     """
     touched: set[tuple[str, bool]] = set()
 
@@ -202,14 +203,15 @@ def analyze(packs: dict[tuple[str, bool], PolicyAnalyzer]) -> Iterator[Analyze]:
         stack: str = "staging",
         dry_run: bool = False,
         config: dict[str, Any] | None = None,
+        check: str = "pack",
         provider: ProviderRecord | None = None,
         policy: str | None = None,
         name: str = "r",
     ) -> list[Diagnostic]:
         pack = packs[(stack, dry_run)]
         if config is not None:
-            pack.configure(config)
             touched.add((stack, dry_run))
+            pack.configure(config, check=check)
         record = ResourceRecord(
             urn=f"urn:pulumi:{stack}::kitchen-kontrol::{resource_type}::{name}",
             type=resource_type,

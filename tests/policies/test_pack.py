@@ -27,6 +27,7 @@ EXPECTED = {
     "render-web-service-health-check": "resource",
     "aws-required-tags": "resource",
     "monitoring-coverage": "stack",
+    "alarm-topic-deliverable": "stack",
 }
 
 

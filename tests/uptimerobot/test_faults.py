@@ -119,7 +119,7 @@ def test_bad_key_is_named_clearly_and_never_echoed(fake, fake_time):
 
 def test_missing_key_names_both_ways_to_set_it(fake, fake_time):
     keyless = configured(MonitorProvider, fake, fake_time, apiKey="")
-    with pytest.raises(MissingApiKeyError, match="pulumi config set --secret uptimerobot:apiKey.*UPTIMEROBOT_API_KEY"):
+    with pytest.raises(MissingApiKeyError, match="from a Pulumi ESC environment, or export UPTIMEROBOT_API_KEY="):
         keyless.read("1", {})
     assert fake.calls == []
 

@@ -1,0 +1,50 @@
+"""The SaaS APIs the program's own dynamic providers call, as local fakes for the rehearsal:
+UptimeRobot (monitor, alert contacts) and Sentry (team membership). Loopback only, random keys."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ops.project import load_stack_config
+from ops.rehearsal.sentry_fake import FakeSentry
+from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
+
+_EMAIL = re.compile(r"<([^<>]+)>")
+
+
+@dataclass(frozen=True)
+class LocalApis:
+    uptimerobot: FakeUptimeRobot
+    sentry: FakeSentry
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What the dynamic providers read from the environment (never from stack config)."""
+        return {
+            "UPTIMEROBOT_API_URL": self.uptimerobot.base_url,
+            "UPTIMEROBOT_API_KEY": self.uptimerobot.api_key,
+            "SENTRY_AUTH_TOKEN": self.sentry.token,
+            "SENTRY_BASE_URL": self.sentry.base_url,
+        }
+
+
+@contextmanager
+def local_apis(stack: str, contacts: list[str]) -> Iterator[LocalApis]:
+    """Fakes for `stack`: the on-call `contacts` ("role: Name <email>") are members of the stack's
+    Sentry organization, as they must be before a real `up`."""
+    config = load_stack_config(stack).config
+    organization = config.get("kitchen-kontrol:sentryOrganization", "")
+    emails = {match.group(1): [] for contact in contacts if (match := _EMAIL.search(contact))}
+    sentry = FakeSentry("sentry" + secrets.token_hex(16), organization, emails, teams=None)
+    with FakeUptimeRobot(api_key=secrets.token_hex(16)) as uptimerobot, sentry:
+        yield LocalApis(uptimerobot=uptimerobot, sentry=sentry)
+
+
+def stack_contacts(stack: str) -> list[str]:
+    raw = load_stack_config(stack).config.get("kitchen-kontrol:oncallContacts", "[]")
+    return json.loads(raw)

@@ -1,0 +1,142 @@
+"""Credentials, one story: every step that runs the Pulumi CLI gets exactly the secrets
+docs/pipeline.md says it needs, under the names the providers read, previews included; the
+README and docs never advise putting a provider credential in a stack file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET_REF = re.compile(r"^\$\{\{\s*secrets\.([A-Z0-9_]+)\s*\}\}$")
+# One Sentry secret, exported under both names the Sentry provider reads (README, Configuration).
+ENV_NAMES = {"SENTRY_AUTH_TOKEN": ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")}
+COLUMNS = {"preview": 2, "up": 3, "verify": 4}  # in docs/pipeline.md's secrets table
+
+
+def documented_secrets() -> dict[str, list[str]]:
+    """docs/pipeline.md's secrets table: name -> its cells."""
+    text = (ROOT / "docs" / "pipeline.md").read_text()
+    section = text.split("## Secrets and variables", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and re.fullmatch(r"`[A-Z0-9_]+`", cells[0]):
+            rows[cells[0].strip("`")] = cells
+    return rows
+
+
+def expected_env(kind: str) -> dict[str, str]:
+    """env var -> secret, for a step of `kind` (preview, up, verify), from the docs."""
+    expected = {}
+    for secret, cells in documented_secrets().items():
+        if cells[COLUMNS[kind]] == "yes":
+            for name in ENV_NAMES.get(secret, (secret,)):
+                expected[name] = secret
+    return expected
+
+
+def cli_steps(workflows: dict) -> list[tuple[str, dict, dict, str]]:
+    """(workflow, job, step, kind) for every step that runs the Pulumi CLI."""
+    found = []
+    for file, workflow in workflows.items():
+        for job in workflow.get("jobs", {}).values():
+            for step in job.get("steps", []):
+                uses, run = step.get("uses", ""), step.get("run", "")
+                if uses.startswith("pulumi/actions@"):
+                    found.append((file, job, step, step["with"]["command"]))
+                elif "ops verify --stack" in run:
+                    found.append((file, job, step, "verify"))
+                elif re.search(r"(^|\s)pulumi\s", run):
+                    pytest.fail(f"{file}: step {step.get('name')!r} runs pulumi directly; classify it here")
+    return found
+
+
+def secret_env(step: dict) -> dict[str, str]:
+    env = {}
+    for name, value in (step.get("env") or {}).items():
+        match = SECRET_REF.match(str(value))
+        if match:
+            env[name] = match.group(1)
+    return env
+
+
+def test_the_docs_table_is_there():
+    rows = documented_secrets()
+    assert set(rows) == {
+        "PULUMI_ACCESS_TOKEN",
+        "PULUMI_CONFIG_PASSPHRASE",
+        "RENDER_APIKEY",
+        "SENTRY_AUTH_TOKEN",
+        "UPTIMEROBOT_API_KEY",
+    }
+
+
+def test_every_cli_step_gets_exactly_the_documented_secrets(workflows):
+    steps = cli_steps(workflows)
+    assert {(file, kind) for file, _, _, kind in steps} == {
+        ("preview.yml", "preview"),
+        ("preview-production.yml", "preview"),
+        ("deploy-staging.yml", "up"),
+        ("deploy-staging.yml", "verify"),
+    }
+    for file, _, step, kind in steps:
+        assert secret_env(step) == expected_env(kind), f"{file}: {step.get('name') or step.get('uses')}"
+
+
+def test_jobs_without_an_environment_use_only_repository_secrets(workflows):
+    where = {name: cells[1] for name, cells in documented_secrets().items()}
+    for file, job, step, _ in cli_steps(workflows):
+        if "environment" in job:
+            continue
+        for name in secret_env(step).values():
+            assert where[name] == "repository", f"{file}: {name} must be a repository secret (no environment)"
+
+
+def test_no_other_step_sees_a_secret(workflows):
+    cli = {id(step) for _, _, step, _ in cli_steps(workflows)}
+    for file, workflow in workflows.items():
+        for job in workflow.get("jobs", {}).values():
+            for step in job.get("steps", []):
+                if id(step) not in cli:
+                    assert secret_env(step) == {}, f"{file}: {step.get('name') or step.get('uses')}"
+
+
+def _installed(package: str, relative: str) -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.origin is not None, package
+    return (Path(spec.origin).parent / relative).read_text()
+
+
+def test_names_are_the_ones_the_providers_read():
+    from components.sentry_membership import TOKEN_ENV
+    from components.uptimerobot.provider import resolve_settings
+
+    assert "_utilities.get_env('RENDER_APIKEY')" in _installed("pulumi_render", "provider.py")  # its env default
+    sentry_config = _installed("pulumiverse_sentry", "config/vars.py")
+    assert "get_env('SENTRY_TOKEN')" in sentry_config  # the bridge's default for sentry:token
+    assert "`SENTRY_AUTH_TOKEN`" in sentry_config  # what the Terraform provider inside reads first
+    assert TOKEN_ENV == ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
+    assert resolve_settings(lambda _k: None, {"UPTIMEROBOT_API_KEY": "k"}).api_key == "k"
+    workflow_names = set(expected_env("up")) - {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
+    assert workflow_names == {"RENDER_APIKEY", "SENTRY_AUTH_TOKEN", "SENTRY_TOKEN", "UPTIMEROBOT_API_KEY"}
+
+
+def test_the_readme_lists_the_same_names():
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("| provider | environment variables |", 1)[1].split("\n\n", 1)[0]
+    names = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
+    provider_names = set(expected_env("up")) - {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
+    assert provider_names <= names
+
+
+@pytest.mark.parametrize("doc", ["README.md", *sorted(p.name for p in (ROOT / "docs").glob("*.md"))])
+def test_no_doc_advises_a_provider_credential_in_stack_config(doc):
+    path = ROOT / doc if doc == "README.md" else ROOT / "docs" / doc
+    for line in path.read_text().splitlines():
+        if re.search(r"config set --secret (sentry|uptimerobot|render|aws):", line):
+            assert re.search(r"\b(Do not|Never|never)\b", line), f"{doc}: {line.strip()}"
