@@ -337,7 +337,7 @@ class UptimeRobotClient:
         attempts, and a budget: when the next wait would end past `deadline`, give up at once."""
 
         def out_of_budget(state: tenacity.RetryCallState) -> bool:
-            return state.upcoming_sleep > deadline - self.clock()
+            return state.upcoming_sleep >= deadline - self.clock()  # no time would be left to try
 
         def give_up(state: tenacity.RetryCallState) -> None:
             raise RetryBudgetExceeded(
@@ -395,6 +395,12 @@ class UptimeRobotClient:
     def _attempt(self, method, path, body, query, what, budget_deadline):
         wait = self._limiter.reserve(self.clock(), self.requests_per_minute)
         if wait > 0:
+            if wait >= budget_deadline - self.clock():
+                raise RetryBudgetExceeded(
+                    f"UptimeRobot {what}: the client-side rate limit (uptimerobot:requestsPerMinute = "
+                    f"{self.requests_per_minute:g}) would wait {wait:.1f}s, past the {self.retry_budget:g}s "
+                    "retry budget. Raise uptimerobot:retryTimeoutSeconds to wait longer."
+                )
             LOG.info("UptimeRobot %s: client-side rate limit, waiting %.1fs", what, wait)
             self.sleep(wait)
         url = httpx.URL(self.base_url + path, params=query)
@@ -412,7 +418,12 @@ class UptimeRobotClient:
         headers = {"Authorization": f"Bearer {self._api_key}"}
         if content is not None:
             headers["Content-Type"] = "application/json"
-        timeout = max(0.0, min(self.request_timeout, budget_deadline - self.clock()))
+        timeout = min(self.request_timeout, budget_deadline - self.clock())
+        if timeout <= 0:
+            raise RetryBudgetExceeded(
+                f"UptimeRobot {what}: the {self.retry_budget:g}s retry budget of this operation is spent. "
+                "Raise uptimerobot:retryTimeoutSeconds to wait longer."
+            )
         try:
             with _attempt_deadline(time.monotonic() + timeout):
                 request = self._http.build_request(method, url, content=content, headers=headers)

@@ -528,7 +528,13 @@ class MonitorProvider(_UptimeRobotProvider):
             query = {"name": desired["name"], "url": desired["url"]}
             if cursor:
                 query["cursor"] = cursor
-            page = client.request("GET", "/monitors", query=query, deadline=deadline) or {}
+            try:
+                page = client.request("GET", "/monitors", query=query, deadline=deadline) or {}
+            except RetryBudgetExceeded as exc:
+                raise RetryBudgetExceeded(
+                    f"UptimeRobot: read {pages} page(s) of monitors without reaching the last, "
+                    f"so it cannot tell whether the monitor exists; nothing was created. {exc}"
+                ) from None
             pages += 1
             items, cursor = _page(page, pages)
             for m in items:
@@ -542,19 +548,13 @@ class MonitorProvider(_UptimeRobotProvider):
                     matches.append(m)
             if not cursor:
                 break
-            lookup = "so it cannot tell whether the monitor exists; nothing was created"
             if cursor in seen:
                 raise UptimeRobotError(
                     f"UptimeRobot GET /monitors: page {pages} points back to an earlier page "
-                    f"(cursor {client.safe(cursor, 40)!r}); the listing never ends, {lookup}"
+                    f"(cursor {client.safe(cursor, 40)!r}); the listing never ends, "
+                    "so it cannot tell whether the monitor exists; nothing was created"
                 )
             seen.add(cursor)
-            if client.clock() >= deadline:
-                raise RetryBudgetExceeded(
-                    f"UptimeRobot GET /monitors: read {pages} page(s) of monitors without reaching the last "
-                    f"within the {client.retry_budget:g}s retry budget, {lookup}. "
-                    "Raise uptimerobot:retryTimeoutSeconds to wait longer."
-                )
         if not matches:
             return None
         matches.sort(key=lambda m: int(m["id"]) if str(m["id"]).isdigit() else 0)
