@@ -127,7 +127,8 @@ def test_other_zone_offsets_compare_as_instants(clock):
         ({"notAfter": 1780000000}, "releaseWindow.notAfter must be a string"),
         (
             {"extra": "x"},
-            "releaseWindow has unknown field(s) extra; expected stack, approvedBy, changeReference, notBefore, notAfter",
+            "releaseWindow has unknown field(s) extra; expected "
+            "stack, approvedBy, changeReference, notBefore, notAfter",
         ),
         ({"notAfter": "2026-06-02T08:00:00.000001+00:00"}, "releaseWindow is longer than the 24 h maximum"),
         ({"notAfter": OPENS.isoformat()}, "releaseWindow.notAfter must be later than notBefore"),
