@@ -2,9 +2,13 @@
 
 ``ops plan`` uses this to get the very verdicts ``pulumi preview|up --policy-pack policies``
 would give, without the CLI: the pack is launched as ``<python> -u -m pulumi.policy
-<engine-addr> <packdir>`` with cwd = packdir and the CLI's environment, then driven with
-GetAnalyzerInfo, Configure, ConfigureStack, Analyze (per resource, inputs) and AnalyzeStack
-(final state, outputs).
+<engine-addr> <packdir>`` with cwd = packdir, then driven with GetAnalyzerInfo, Configure,
+ConfigureStack, Analyze (per resource, inputs) and AnalyzeStack (final state, outputs).
+
+The pack gets only the environment an interpreter needs plus the engine's PULUMI_* values:
+it judges inputs and never calls a cloud, so no credential of the calling shell reaches it.
+What it says on stderr, and any error text it sends back, is redacted (secret config values,
+production-secret fingerprints) and capped before it goes into an exception.
 
     with PolicyAnalyzer(project="kitchen-kontrol", stack="staging", dry_run=True,
                         policy_config="policies/config.staging.json").start() as pack:
@@ -37,6 +41,21 @@ SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - protocol signatu
 
 DEFAULT_PACK_DIR = Path(__file__).resolve().parent.parent / "policies"
 _MAX_MESSAGE = 400 * 1024 * 1024  # the pack's own limit, so large stacks are not rejected
+# The environment the pack's interpreter needs; nothing else of the caller's is passed on.
+PACK_ENVIRONMENT = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "TMPDIR",
+    "TEMP",
+    "TMP",
+    "SYSTEMROOT",
+)
+PACK_ERROR_LIMIT = 2000  # characters of pack stderr / error text quoted in an exception
 
 
 class AnalyzerError(RuntimeError):
@@ -309,7 +328,7 @@ class PolicyAnalyzer:
         """Spawn the pack and return at once; the first RPC waits for its port."""
         if self._proc is not None:
             return self
-        env = dict(os.environ)
+        env = {k: v for k, v in os.environ.items() if k in PACK_ENVIRONMENT}
         env.update(
             PULUMI_PROJECT=self.project,
             PULUMI_STACK=self.stack,
@@ -350,11 +369,32 @@ class PolicyAnalyzer:
         finally:
             self._port_ready.set()
 
-    def _stderr_tail(self, limit: int = 4000) -> str:
+    @property
+    def fingerprints(self) -> frozenset[str]:
+        """The production-secret fingerprints of the given policy config (no pack needed)."""
+        entry = self._given_config.get("no-production-secrets", {})
+        values = entry.get("productionSecretFingerprints") or []
+        return frozenset(str(f).lower() for f in values) if isinstance(values, list) else frozenset()
+
+    def scrub(self, text: str) -> str:
+        """Text the pack produced, fit for a message: secrets redacted first, then capped."""
+        from ops.redact import redact_text
+
+        secrets = [v for k, v in self.program_config.items() if k in self.config_secret_keys]
+        return redact_text(text, secrets=secrets, fingerprints=self.fingerprints, limit=PACK_ERROR_LIMIT).strip()
+
+    def _stderr_tail(self) -> str:
         if self._stderr is None:
             return ""
-        self._stderr.seek(0)
-        return self._stderr.read().decode("utf-8", "replace")[-limit:].strip()
+        # Only called once the pack has exited (the file offset is shared with it). A bounded tail,
+        # from a line start, so no secret is cut in two before it is redacted.
+        size = self._stderr.seek(0, os.SEEK_END)
+        start = max(0, size - 1024 * 1024)
+        self._stderr.seek(start)
+        text = self._stderr.read().decode("utf-8", "replace")
+        if start:
+            text = text.partition("\n")[2]
+        return self.scrub(text)
 
     def _connect(self) -> Any:
         with self._lock:
@@ -444,7 +484,7 @@ class PolicyAnalyzer:
             return method(request, wait_for_ready=wait, timeout=max(self.startup_timeout, 60.0))
         except grpc.RpcError as exc:
             details = exc.details() if hasattr(exc, "details") else str(exc)
-            raise AnalyzerError(f"policy pack call failed: {details}") from None
+            raise AnalyzerError(f"policy pack call failed: {self.scrub(details or '')}") from None
 
     def close(self) -> None:
         """Close the channel and end the pack process: terminate, then kill."""
@@ -530,12 +570,11 @@ class PolicyAnalyzer:
             results.append(self._collect(*pending.pop(0), grpc))
         return results
 
-    @staticmethod
-    def _collect(resource: ResourceRecord, future: Any, grpc: Any) -> list[Diagnostic]:
+    def _collect(self, resource: ResourceRecord, future: Any, grpc: Any) -> list[Diagnostic]:
         try:
             return _resource_diagnostics(future.result(), resource)
         except grpc.RpcError as exc:
-            raise AnalyzerError(f"policy pack call failed: {exc.details()}") from None
+            raise AnalyzerError(f"policy pack call failed: {self.scrub(exc.details() or '')}") from None
 
     def analyze_stack(self, resources: Sequence[ResourceRecord]) -> list[Diagnostic]:
         """Analyze the final state of every resource (outputs), as the engine does at the end."""

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ops.errors import UsageError
+from ops.errors import Failure, UsageError
 from ops.project import ROOT
 
-EXIT_OK, EXIT_REFUSED = 0, 1  # usage errors: ops.errors.UsageError, exit 2
+EXIT_OK, EXIT_REFUSED, EXIT_FAILED = 0, 1, 1  # usage errors: ops.errors.UsageError, exit 2
 SECRET, UNKNOWN, REDACTED = "[secret]", "[unknown]", "[redacted: production secret]"
 
 
@@ -58,16 +58,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="policy pack config (default: policies/config.STACK.json)",
     )
     parser.add_argument("--no-policies", action="store_true", help="skip the policy pack")
+    parser.add_argument("--debug", action="store_true", help="on a failure, print every frame of the traceback")
     parser.set_defaults(handler=main)
 
 
 def main(args: argparse.Namespace) -> int:
     policies: Path | bool = False if args.no_policies else (args.policy_config or True)
     try:
-        result = run_plan(args.stack, preview=not args.as_update, policies=policies)
+        result = run_plan(args.stack, preview=not args.as_update, root=ROOT, policies=policies)
     except PlanRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    except Failure as exc:  # a bug in the program or a broken pack: where to look, not a one-liner
+        print(exc.report(debug=args.debug), file=sys.stderr)
+        return EXIT_FAILED
     print(json.dumps(to_json(result), indent=2, sort_keys=False) if args.json else render_text(result))
     if result.mandatory_policies:
         print(f"error: mandatory policy violations: {', '.join(result.mandatory_policies)}", file=sys.stderr)
@@ -85,7 +89,7 @@ def default_policy_config(stack: str, root: Path = ROOT) -> Path:
 def run_plan(
     stack: str, *, preview: bool = True, root: Path = ROOT, mocks=None, policies: Path | bool = False
 ) -> PlanResult:
-    """Run `root/__main__.py` for `stack`; raises UsageError (bad config) or PlanRefused.
+    """Run `root/__main__.py` for `stack`; raises UsageError (bad config), PlanRefused, or Failure (a bug).
 
     With `policies` (True: the stack's default config file, or a config path) the real pack runs
     as a subprocess, started before the program so both use a core, and judges every resource."""
@@ -143,8 +147,8 @@ def run_plan(
         try:
             # A fresh context per plan: the SDK keeps its root resource and config in context variables.
             contextvars.Context().run(execute)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes one line, never a traceback
-            raise _classify(exc) from None
+        except Exception as exc:  # noqa: BLE001 - sorted into a user's error, a refusal or a program failure
+            raise _classify(exc, root, _known_secrets(monitor), pack.fingerprints if pack else ()) from None
 
         stack_urn = f"urn:pulumi:{stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{stack}"
         result = PlanResult(
@@ -169,7 +173,7 @@ def run_plan(
 
 
 def _start_pack(config, preview: bool, root: Path, policies: Path | bool):
-    from ops.analyzer import PolicyAnalyzer, PolicyConfigError
+    from ops.analyzer import AnalyzerError, PolicyAnalyzer, PolicyConfigError
 
     source = default_policy_config(config.stack, root) if policies is True else policies
     try:
@@ -183,6 +187,8 @@ def _start_pack(config, preview: bool, root: Path, policies: Path | bool):
         ).start()
     except PolicyConfigError as exc:
         raise UsageError(str(exc)) from None
+    except AnalyzerError as exc:
+        raise Failure(f"policy pack: {exc}") from None
 
 
 def _judge(pack, result: PlanResult, config) -> list:
@@ -226,8 +232,8 @@ def _judge(pack, result: PlanResult, config) -> list:
         return diagnostics + pack.analyze_stack(records)
     except PolicyConfigError as exc:
         raise UsageError(str(exc)) from None
-    except AnalyzerError as exc:
-        raise UsageError(f"policy pack: {exc}") from None
+    except AnalyzerError as exc:  # already capped and redacted by the analyzer
+        raise Failure(f"policy pack: {exc}") from None
 
 
 def _load_provider_modules() -> None:
@@ -247,15 +253,77 @@ def _load_provider_modules() -> None:
                     getattr(value, "__all__", None)  # a lazy module loads on this access
 
 
-def _classify(exc: Exception) -> Exception:
+def _classify(exc: Exception, root: Path, secrets=(), fingerprints=()) -> Exception:
+    """A refusal and bad config are the user's business (one line); anything else is a bug in the
+    program: a Failure with its traceback, trimmed to the project's files unless --debug."""
+    import traceback
+
+    import pulumi
+
+    from ops.redact import redact_text
     from stacks.program import InvalidConfiguration, UpdateRefused
 
+    def clean(text: str) -> str:
+        return redact_text(text, secrets=secrets, fingerprints=fingerprints)
+
     if isinstance(exc, UpdateRefused):
-        return PlanRefused(str(exc))
+        return PlanRefused(clean(str(exc)))
     if isinstance(exc, InvalidConfiguration):
-        return UsageError(str(exc))
-    message = str(exc).splitlines()[0] if str(exc) else ""
-    return UsageError(f"the program failed: {exc.__class__.__name__}: {message}")
+        return UsageError(clean(str(exc)))
+    first_line = str(exc).splitlines()[0] if str(exc) else ""
+    message = f"the program failed: {exc.__class__.__name__}" + (f": {first_line}" if first_line else "")
+    if isinstance(exc, pulumi.RunError):  # the program's own one-line verdict: no traceback by design
+        return Failure(clean(message))
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if _project_file(f.filename, root)]
+    for frame in frames:
+        frame.filename = str(Path(frame.filename).resolve().relative_to(root.resolve()))
+    if frames:
+        trimmed = "Traceback (project files only; --debug shows every frame):\n" + "".join(
+            traceback.format_list(frames)
+        )
+    else:
+        trimmed = "No frame of the traceback is in the project's files; --debug shows every frame.\n"
+    trimmed += "".join(traceback.format_exception_only(exc))
+    return Failure(clean(message), clean(trimmed), clean("".join(traceback.format_exception(exc))))
+
+
+def _project_file(filename: str, root: Path) -> bool:
+    """A file of the program (its __main__.py, stacks/, components/ ...), not the SDK, the venv or this runner."""
+    try:
+        relative = Path(filename).resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return relative.parts[:1] not in ((".venv",), ("venv",)) and relative.as_posix() != "ops/plan.py"
+
+
+def _known_secrets(monitor) -> list[str]:
+    """Plain values of every secret registered so far: a traceback must not show them either."""
+    from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
+
+    found: list[str] = []
+
+    def walk(value: Any, secret: bool) -> None:
+        if is_rpc_secret(value):
+            walk(unwrap_rpc_secret(value), True)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item, secret)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, secret)
+        elif secret and isinstance(value, str):
+            found.append(value)
+
+    for registration in monitor.registrations:
+        walk(registration.inputs, False)
+        walk(registration.outputs, False)
+        # The monitor records outputs plain; the provider declares these secret.
+        for key in _SECRET_OUTPUTS.get(registration.type, ()):
+            walk(registration.outputs.get(key), True)
+    return found
+
+
+_SECRET_OUTPUTS = {"random:index/randomPassword:RandomPassword": ("result", "bcryptHash")}
 
 
 class _Collect:

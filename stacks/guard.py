@@ -2,44 +2,37 @@
 
 The policy pack's `stop-before-production` holds the second, independent key
 (policies/config.production.json); an apply needs both.
+
+Both keys follow one contract, written twice because neither side may import the other
+(`policies/` runs as its own process with only its folder on the path):
+fields `stack`, `approvedBy`, `changeReference`, `notBefore`, `notAfter` (texts of at most
+MAX_TEXT characters; timestamps ISO-8601 with a zone), the half-open interval
+[notBefore, notAfter), at most MAX_WINDOW long, for the stack being updated.
+tests/test_release_window_contract.py feeds one table of windows to both and requires the
+same verdict; `window_problem` here and in policies/rules/stop_before_production.py must
+stay step for step the same.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
-
 from stacks.settings import PROJECT, stack_file
 
 PRODUCTION_STACK = re.compile(r"^(prod|production)([-_].*)?$")
-MAX_WINDOW = timedelta(hours=24)
 WINDOW_KEY = f"{PROJECT}:releaseWindow"
+WINDOW_FIELDS = ("stack", "approvedBy", "changeReference", "notBefore", "notAfter")
+MAX_WINDOW = timedelta(hours=24)
+MAX_TEXT = 200
 
 
 class ProductionUpdateRefused(Exception):
     """An update of a production stack without an open release window."""
-
-
-class ReleaseWindow(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    approvedBy: str = Field(min_length=1, max_length=200)  # noqa: N815 - config field names
-    changeReference: str = Field(min_length=1, max_length=200)  # noqa: N815
-    notBefore: AwareDatetime  # noqa: N815
-    notAfter: AwareDatetime  # noqa: N815
-
-    @field_validator("notBefore", "notAfter", mode="before")
-    @classmethod
-    def _iso_text(cls, value: Any) -> Any:
-        # pydantic would read a bare number as a Unix time; the window must be written out.
-        if not isinstance(value, str) or "T" not in value:
-            raise ValueError("expected an ISO-8601 timestamp with zone, e.g. 2026-12-01T09:00:00+00:00")
-        return value
 
 
 @dataclass(frozen=True)
@@ -52,30 +45,72 @@ def is_production(stack: str) -> bool:
     return bool(PRODUCTION_STACK.match(stack))
 
 
-def evaluate_window(raw: Optional[Any], now: datetime) -> WindowVerdict:
-    """Whether `now` lies in [notBefore, notAfter) of the configured window, and why not."""
-    # Pulumi.yaml declares the window with default {}: an empty window is no window.
-    if raw is None or raw == {} or (isinstance(raw, str) and raw.replace(" ", "") in ("", "{}")):
-        return WindowVerdict(False, f"no {WINDOW_KEY} is set")
+def _parse_timestamp(window: Mapping[str, Any], key: str) -> tuple[Optional[datetime], Optional[str]]:
     try:
-        data = json.loads(raw) if isinstance(raw, str) else raw
-        window = ReleaseWindow.model_validate(data)
-    except (ValueError, ValidationError) as exc:
-        return WindowVerdict(False, f"{WINDOW_KEY} is malformed: {_window_problems(exc)}")
-    if window.notAfter <= window.notBefore:
-        return WindowVerdict(False, f"{WINDOW_KEY} is malformed: notAfter must be later than notBefore")
-    if window.notAfter - window.notBefore > MAX_WINDOW:
-        return WindowVerdict(
-            False, f"{WINDOW_KEY} is longer than the {MAX_WINDOW.total_seconds() / 3600:.0f} h maximum"
-        )
-    if now < window.notBefore:
-        return WindowVerdict(False, f"release window {window.changeReference} opens at {window.notBefore.isoformat()}")
-    if now >= window.notAfter:
-        return WindowVerdict(False, f"release window {window.changeReference} closed at {window.notAfter.isoformat()}")
+        parsed = datetime.fromisoformat(window[key].strip())
+    except ValueError:
+        return None, f"releaseWindow.{key} is not an ISO-8601 timestamp (write e.g. 2026-12-01T09:00:00+00:00)"
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return None, f"releaseWindow.{key} has no time zone (write e.g. 2026-12-01T09:00:00+00:00)"
+    return parsed, None
+
+
+def window_problem(window: Any, stack: str, now: datetime) -> Optional[str]:
+    """Why `window` does not open `stack` at `now`; None when it does. The contract's one algorithm."""
+    # Pulumi.yaml declares the program's window with default {}: an empty window is no window.
+    if window is None or (isinstance(window, Mapping) and not window):
+        return "no release window is set"
+    if not isinstance(window, Mapping):
+        return "releaseWindow must be an object with " + ", ".join(WINDOW_FIELDS)
+    unknown = sorted(str(k) for k in window if k not in WINDOW_FIELDS)
+    if unknown:
+        return f"releaseWindow has unknown field(s) {', '.join(unknown)}; expected " + ", ".join(WINDOW_FIELDS)
+    missing = [k for k in WINDOW_FIELDS if window.get(k) is None or str(window.get(k)).strip() == ""]
+    if missing:
+        return "releaseWindow is missing field(s): " + ", ".join(missing)
+    for key in WINDOW_FIELDS:
+        if not isinstance(window[key], str):
+            return f"releaseWindow.{key} must be a string"
+        if len(window[key]) > MAX_TEXT:
+            return f"releaseWindow.{key} is longer than {MAX_TEXT} characters"
+    if window["stack"].strip() != stack:
+        return f'releaseWindow is for stack "{window["stack"].strip()}", not "{stack}"'
+    not_before, error = _parse_timestamp(window, "notBefore")
+    if error:
+        return error
+    not_after, error = _parse_timestamp(window, "notAfter")
+    if error:
+        return error
+    assert not_before is not None and not_after is not None
+    if not_after <= not_before:
+        return "releaseWindow.notAfter must be later than notBefore"
+    if not_after - not_before > MAX_WINDOW:
+        return f"releaseWindow is longer than the {MAX_WINDOW.total_seconds() / 3600:g} h maximum"
+    if now < not_before:
+        return f"release window {window['changeReference'].strip()} opens at {not_before.isoformat()}"
+    if now >= not_after:
+        return f"release window {window['changeReference'].strip()} closed at {not_after.isoformat()}"
+    return None
+
+
+def evaluate_window(raw: Optional[Any], now: datetime, stack: str) -> WindowVerdict:
+    """Whether `now` lies in [notBefore, notAfter) of the stack config's window for `stack`, and why not.
+
+    `raw` is the config value as the engine hands it to the program: JSON text (or the parsed object)."""
+    if raw is None or raw == "":
+        return WindowVerdict(False, f"no {WINDOW_KEY} is set")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return WindowVerdict(False, f"{WINDOW_KEY} is not a JSON object")
+    problem = window_problem(raw, stack, now)
+    if problem:
+        return WindowVerdict(False, f"{WINDOW_KEY}: {problem}")
     return WindowVerdict(
         True,
-        f"release window {window.changeReference} approved by {window.approvedBy} "
-        f"is open until {window.notAfter.isoformat()}",
+        f"release window {raw['changeReference'].strip()} approved by {raw['approvedBy'].strip()} "
+        f"is open until {datetime.fromisoformat(raw['notAfter'].strip()).isoformat()}",
     )
 
 
@@ -83,7 +118,7 @@ def check_update_allowed(stack: str, dry_run: bool, raw_window: Optional[Any], n
     """Raise ProductionUpdateRefused for a closed production update; return a note for the log, if any."""
     if not is_production(stack):
         return None
-    verdict = evaluate_window(raw_window, now)
+    verdict = evaluate_window(raw_window, now, stack)
     if dry_run:
         if verdict.open:
             return f"production stack {stack!r}: {verdict.reason}"
@@ -94,22 +129,3 @@ def check_update_allowed(stack: str, dry_run: bool, raw_window: Optional[Any], n
             f"set an approved, open {WINDOW_KEY} in {stack_file(stack)} (and the policy pack's releaseWindow)"
         )
     return f"production stack {stack!r}: {verdict.reason}"
-
-
-def _window_problems(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        parts = []
-        for error in exc.errors(include_input=False, include_url=False):
-            field = ".".join(str(p) for p in error["loc"]) or "releaseWindow"
-            if error["type"] == "missing":
-                parts.append(f"{field} is missing")
-            elif error["type"] == "timezone_aware":
-                parts.append(f"{field} needs a time zone (e.g. 2026-12-01T09:00:00+00:00)")
-            elif error["type"].startswith("datetime"):
-                parts.append(f"{field} is not an ISO-8601 timestamp")
-            elif error["type"] == "extra_forbidden":
-                parts.append(f"{field} is not a known field (approvedBy, changeReference, notBefore, notAfter)")
-            else:
-                parts.append(f"{field}: {error['msg']}")
-        return "; ".join(parts)
-    return "expected an object with approvedBy, changeReference, notBefore, notAfter"

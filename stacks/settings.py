@@ -9,6 +9,7 @@ from typing import Any, Literal, Mapping, Optional
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 PROJECT = "kitchen-kontrol"
 # RFC 5737: fine for a preview, useless for a real database fence.
@@ -117,11 +118,24 @@ class DatabaseSettings(_Model):
     @model_validator(mode="after")
     def _storage_ceiling(self) -> DatabaseSettings:
         if self.max_allocated_storage < self.allocated_storage:
-            raise ValueError(f"expected at least {PROJECT}:dbAllocatedStorage")
+            raise _keyed("dbMaxAllocatedStorage", f"expected at least {PROJECT}:dbAllocatedStorage")
+        return self
+
+    @model_validator(mode="after")
+    def _one_network(self) -> DatabaseSettings:
+        if self.vpc_id is not None and "vpc_cidr" in self.model_fields_set:
+            raise _keyed(
+                "dbVpcCidr", f"only used for the dedicated VPC; remove it, or remove {PROJECT}:dbVpcId to get that VPC"
+            )
         return self
 
     def documentation_cidrs(self) -> list[str]:
         return [c for c in self.allowed_cidrs if any(ipaddress.ip_network(c).subnet_of(r) for r in _same_family(c))]
+
+
+def _keyed(key: str, reason: str) -> PydanticCustomError:
+    """A check across fields, naming the config key the user should change."""
+    return PydanticCustomError("config_key", "{reason}", {"key": key, "reason": reason})
 
 
 def _same_family(cidr: str):
@@ -280,7 +294,7 @@ def parse_settings(stack: str, raw: Mapping[str, Any]) -> Settings:
         settings = Settings(stack=stack, **sections)
     except ValidationError as exc:
         for error in exc.errors(include_input=False, include_url=False):
-            problems.setdefault(_key_for(error["loc"]), _describe(error))
+            problems.setdefault(_key_for(error), _describe(error))
         settings = None
     if problems or settings is None:
         details = "; ".join(f"{PROJECT}:{key}: {why}" for key, why in sorted(problems.items()))
@@ -307,12 +321,14 @@ def _coerce(value: Any, kind: str) -> Any:
     return value
 
 
-def _key_for(loc: tuple) -> str:
+def _key_for(error: dict) -> str:
+    loc = error["loc"]
+    keyed = (error.get("ctx") or {}).get("key")
+    if keyed:  # a check across fields says which key it is about
+        return keyed
     if len(loc) >= 2 and (loc[0], loc[1]) in _FIELD_TO_KEY:
         key = _FIELD_TO_KEY[(loc[0], loc[1])]
         return key + "".join(f"[{part}]" for part in loc[2:] if isinstance(part, int))
-    if len(loc) == 1 and loc[0] == "database":
-        return "dbMaxAllocatedStorage"
     return ".".join(str(part) for part in loc)
 
 

@@ -17,6 +17,7 @@ TICK = timedelta(microseconds=1)
 @pytest.fixture
 def window() -> dict:
     return {
+        "stack": "production",
         "approvedBy": "Jane Doe",
         "changeReference": "CHG-1234",
         "notBefore": OPENS.isoformat(),
@@ -46,7 +47,7 @@ def test_non_production_names(stack):
     ],
 )
 def test_window_is_half_open(window, now, is_open):
-    assert evaluate_window(json.dumps(window), now).open is is_open
+    assert evaluate_window(json.dumps(window), now, "production").open is is_open
 
 
 def test_update_inside_window_proceeds_with_a_note(window):
@@ -60,38 +61,45 @@ def test_update_without_window_is_refused():
 
 
 def test_update_before_window_says_when_it_opens(window):
-    with pytest.raises(ProductionUpdateRefused, match="opens at 2026-12-01T09:00:00"):
-        check_update_allowed("prod", False, json.dumps(window), OPENS - TICK)
+    with pytest.raises(ProductionUpdateRefused, match="CHG-1234 opens at 2026-12-01T09:00:00"):
+        check_update_allowed("production", False, json.dumps(window), OPENS - TICK)
 
 
 def test_update_after_window_says_it_closed(window):
-    with pytest.raises(ProductionUpdateRefused, match="closed at 2026-12-01T11:00:00"):
-        check_update_allowed("prod", False, json.dumps(window), CLOSES)
+    with pytest.raises(ProductionUpdateRefused, match="CHG-1234 closed at 2026-12-01T11:00:00"):
+        check_update_allowed("production", False, json.dumps(window), CLOSES)
+
+
+def test_window_for_another_stack_does_not_open_this_one(window):
+    with pytest.raises(ProductionUpdateRefused, match='releaseWindow is for stack "production", not "prod-eu"'):
+        check_update_allowed("prod-eu", False, json.dumps(window), OPENS)
 
 
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"notAfter": "2026-12-01T11:00:00"}, "notAfter needs a time zone"),
-        ({"notBefore": "tomorrow"}, "notBefore"),
-        ({"notBefore": 1764579600}, "notBefore"),
-        ({"approvedBy": None}, "approvedBy"),
-        ({"extra": "x"}, "extra is not a known field"),
+        ({"notAfter": "2026-12-01T11:00:00"}, "releaseWindow.notAfter has no time zone"),
+        ({"notBefore": "tomorrow"}, "releaseWindow.notBefore is not an ISO-8601 timestamp"),
+        ({"notBefore": 1764579600}, "releaseWindow.notBefore must be a string"),
+        ({"approvedBy": None}, "releaseWindow is missing field(s): approvedBy"),
+        ({"stack": None}, "releaseWindow is missing field(s): stack"),
+        ({"extra": "x"}, "releaseWindow has unknown field(s) extra"),
         ({"notAfter": OPENS.isoformat()}, "notAfter must be later than notBefore"),
         ({"notAfter": (OPENS + timedelta(hours=25)).isoformat()}, "longer than the 24 h maximum"),
+        ({"approvedBy": "x" * 201}, "releaseWindow.approvedBy is longer than 200 characters"),
     ],
 )
 def test_malformed_window_stays_refused_and_says_why(window, change, reason):
     broken = {k: v for k, v in {**window, **change}.items() if v is not None}
-    verdict = evaluate_window(json.dumps(broken), OPENS + timedelta(minutes=5))
+    verdict = evaluate_window(json.dumps(broken), OPENS + timedelta(minutes=5), "production")
     assert not verdict.open
     assert reason in verdict.reason
-    with pytest.raises(ProductionUpdateRefused, match="malformed|longer"):
+    with pytest.raises(ProductionUpdateRefused, match="kitchen-kontrol:releaseWindow: "):
         check_update_allowed("production", False, json.dumps(broken), OPENS + timedelta(minutes=5))
 
 
 def test_not_json_window_is_malformed():
-    assert "malformed" in evaluate_window("{not json", OPENS).reason
+    assert "not a JSON object" in evaluate_window("{not json", OPENS, "production").reason
 
 
 def test_preview_of_production_passes_and_says_apply_is_blocked():

@@ -103,6 +103,7 @@ def test_production_update_registers_nothing(plan, project_dir):
 
 def test_open_release_window_lets_the_program_plan_production(plan, project_dir):
     window = {
+        "stack": "prod-eu",
         "approvedBy": "Jane Doe",
         "changeReference": "CHG-1",
         "notBefore": "2000-01-01T00:00:00+00:00",

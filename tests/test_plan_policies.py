@@ -17,15 +17,15 @@ PRODUCTION_POLICY = json.loads((ROOT / "policies" / "config.production.json").re
 PRODUCTION_SECRET = "prodsecret-7f3a9c2e"
 
 
-def open_window(stack: str | None = None) -> dict:
+def open_window(stack: str = "production") -> dict:
     now = datetime.now(UTC)
-    window = {
+    return {
+        "stack": stack,
         "approvedBy": "Jane Doe",
         "changeReference": "CHG-42",
         "notBefore": (now - timedelta(hours=1)).isoformat(),
         "notAfter": (now + timedelta(hours=1)).isoformat(),
     }
-    return {**window, "stack": stack} if stack else window
 
 
 def policy_file(tmp_path, base: dict, **rule_overrides) -> str:

@@ -88,6 +88,16 @@ def test_every_bad_key_is_listed_in_one_error(staging_raw):
     assert "\n" not in message
 
 
+def test_cross_field_errors_name_their_own_key(staging_raw):
+    # Two checks across database fields: each names the key it is about, not a fixed one.
+    ceiling = error_for(staging_raw, dbAllocatedStorage="100", dbMaxAllocatedStorage="50")
+    assert "kitchen-kontrol:dbMaxAllocatedStorage: expected at least kitchen-kontrol:dbAllocatedStorage" in ceiling
+    network = error_for(staging_raw, dbVpcId="vpc-0123456789abcdef0", dbVpcCidr="10.1.0.0/16")
+    assert "kitchen-kontrol:dbVpcCidr: only used for the dedicated VPC" in network
+    assert "dbMaxAllocatedStorage" not in network
+    assert parse_settings("staging", {**staging_raw, "dbVpcId": "vpc-0123456789abcdef0"}).database.vpc_id
+
+
 def test_missing_required_cidrs(staging_raw):
     raw = dict(staging_raw)
     del raw["dbAllowedCidrs"]

@@ -1,32 +1,48 @@
-"""Stdlib HTTP client for UptimeRobot's v3 REST API (bearer token, JSON).
+"""HTTP client for UptimeRobot's v3 REST API (bearer token, JSON): httpx for transport, tenacity for retries.
 
-Why stdlib: the client runs inside Pulumi's dynamic-provider process, which only
-has the program's venv; urllib keeps the dependency surface at zero.
+Both are in the program's requirements, and the dynamic provider runs in the program's venv.
 
-Secret hygiene: the API key lives only in this object (never pickled: the
-provider keeps clients in a per-process cache) and is sent only in the
-`Authorization` header. Every message this module produces passes `_redact`,
-so even a server echoing the header back cannot leak it into errors or logs.
+- Every attempt has one total deadline (`request_timeout`, and never past the retry budget):
+  connect, TLS, sending, headers and body together. httpx's own timeouts bound each socket
+  operation only, so a server trickling a byte a second would hold a request open forever.
+- Redirects are never followed by httpx. One that stays on the API's origin (scheme, host,
+  port) and keeps its method is followed here; any other is an error. So the
+  `Authorization` header never leaves the API's origin.
+- Retries (tenacity): 429 for every method after `Retry-After`, 5xx / network failures /
+  unreadable replies for idempotent methods with exponential backoff and equal jitter, all
+  within one retry budget; a POST that may have been applied raises AmbiguousWriteError.
+
+Secret hygiene: the API key lives only in this object (never pickled: the provider keeps
+clients in a per-process cache) and is sent only in the `Authorization` header. Every text
+taken from a response is redacted *before* it is cut to length (`safe`), so a key echoed by
+the server cannot survive, even in part, in errors or logs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import email.utils
-import http.client
 import json
 import logging
 import math
 import random
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpcore
+import httpx
+import tenacity
+
 LOG = logging.getLogger("components.uptimerobot")
+# httpcore logs every response's headers at DEBUG: a server reflecting the key in a header would
+# put it in a debug log, past `redact`. Nothing here needs httpcore's debug trace.
+if logging.getLogger("httpcore").level < logging.INFO:
+    logging.getLogger("httpcore").setLevel(logging.INFO)
 
 DEFAULT_API_URL = "https://api.uptimerobot.com/v3"
 DEFAULT_REQUEST_TIMEOUT = 30.0
@@ -53,6 +69,13 @@ API_FIELD_TO_PROP = {
     "threshold": "assigned_alert_contacts",
     "recurrence": "assigned_alert_contacts",
 }
+
+# Longest text from a response that goes into a message (after redaction), and the longest
+# field name; a reply larger than MAX_BODY is not read to the end.
+MAX_DETAIL = 300
+MAX_FIELD = 80
+MAX_BODY = 8 * 1024 * 1024
+MAX_REDIRECTS = 3
 
 _IDEMPOTENT = frozenset({"GET", "PUT", "PATCH", "DELETE", "HEAD"})
 _BACKOFF_BASE = 1.0
@@ -107,6 +130,79 @@ class _Transient(Exception):
         self.delay = delay
 
 
+# --------------------------------------------------------------------------
+# Transport: httpx with a total deadline per attempt
+
+# monotonic() by which the current attempt must be done; set around each send.
+_ATTEMPT_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("uptimerobot_deadline", default=None)
+
+
+def _bounded(timeout: float | None, expired: type[Exception]) -> float | None:
+    """The per-operation timeout, shortened to what is left of the attempt's deadline."""
+    deadline = _ATTEMPT_DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise expired("the request's total deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, bounded))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync sockets, every connect/read/write bounded by the attempt's deadline."""
+
+    def __init__(self) -> None:
+        self._sync = httpcore.SyncBackend()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._sync.connect_tcp(host, port, bounded, local_address, socket_options))
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):  # pragma: no cover - not used
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._sync.connect_unix_socket(path, bounded, socket_options))
+
+    def sleep(self, seconds: float) -> None:  # pragma: no cover - httpcore's connect retries are off
+        self._sync.sleep(seconds)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport (request/response mapping, exception mapping) over the deadline backend.
+
+    httpx has no public hook for a network backend, so the pool it built is swapped for one with
+    ours; tests/uptimerobot/test_transport.py fails if a new httpx stops using `_pool`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=_DeadlineBackend())
+
+
+# --------------------------------------------------------------------------
+# Client-side rate limit
+
+
 class _RateLimiter:
     """Sliding one-minute window shared by every client of one API URL in a process.
 
@@ -156,10 +252,26 @@ def validate_api_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
+class _Backoff(tenacity.wait.wait_base):
+    """The server's wish (Retry-After) if it gave one, else exponential backoff with equal jitter."""
+
+    def __init__(self, rng: Callable[[], float]) -> None:
+        self.rng = rng
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+        delay = getattr(retry_state.outcome.exception(), "delay", None)
+        if delay is not None:
+            return delay
+        # Equal jitter: never 0, never in lock-step with peers.
+        ceiling = min(_BACKOFF_CAP, _BACKOFF_BASE * 2 ** (retry_state.attempt_number - 1))
+        return ceiling / 2 + self.rng() * ceiling / 2
+
+
 class UptimeRobotClient:
     """One account's API access: retries, rate limit, bounded total wait.
 
-    `sleep`, `clock` and `rng` are injectable so tests run without real waiting.
+    `sleep`, `clock` and `rng` are injectable so tests run without real waiting; `clock` drives
+    the retry budget, while each attempt's own deadline is real time.
     """
 
     def __init__(
@@ -176,6 +288,7 @@ class UptimeRobotClient:
     ) -> None:
         self._api_key = api_key or None
         self.base_url = validate_api_url(base_url)
+        self._origin = _origin(httpx.URL(self.base_url))
         self.request_timeout = request_timeout
         self.retry_budget = retry_budget
         self.requests_per_minute = requests_per_minute
@@ -183,12 +296,22 @@ class UptimeRobotClient:
         self.clock = clock
         self.rng = rng
         self._limiter = _limiter_for(self.base_url)
+        self._http = httpx.Client(
+            transport=_DeadlineTransport(),
+            follow_redirects=False,
+            trust_env=False,
+            timeout=httpx.Timeout(request_timeout),
+            headers={"Accept": "application/json", "User-Agent": "kitchen-kontrol-infra-uptimerobot/2"},
+        )
 
     def __repr__(self) -> str:  # never show the key
         return f"UptimeRobotClient(base_url={self.base_url!r})"
 
     def __reduce__(self):  # a client must never end up in a pickle (state)
         raise TypeError("UptimeRobotClient is per-process state and cannot be pickled")
+
+    def close(self) -> None:
+        self._http.close()
 
     # -- public helpers -------------------------------------------------
 
@@ -200,23 +323,46 @@ class UptimeRobotClient:
             text = text.replace(self._api_key, "***")
         return text
 
-    def backoff(self, attempt: int, deadline: float, what: str, last_error: str, delay: float | None = None) -> None:
-        """Sleep before retry `attempt` (0-based), or give up if the budget is spent."""
-        if delay is None:
-            # Exponential with "equal jitter": never 0, never in lock-step with peers.
-            ceiling = min(_BACKOFF_CAP, _BACKOFF_BASE * 2**attempt)
-            delay = ceiling / 2 + self.rng() * ceiling / 2
-        remaining = deadline - self.clock()
-        if delay > remaining:
+    def safe(self, text: Any, limit: int = MAX_DETAIL) -> str:
+        """Text from a response, fit for a message: the key redacted first, then cut to `limit`.
+
+        The other order could cut the key in two and leave a piece nobody would recognise.
+        """
+        text = self.redact(str(text))
+        return text if len(text) <= limit else text[: limit - 1] + "…"
+
+    def retrying(self, what: str, deadline: float, retry_on: type[Exception] = _Transient) -> tenacity.Retrying:
+        """A tenacity loop for one logical operation: backoff (or the server's Retry-After) between
+        attempts, and a budget: when the next wait would end past `deadline`, give up at once."""
+
+        def out_of_budget(state: tenacity.RetryCallState) -> bool:
+            return state.upcoming_sleep >= deadline - self.clock()  # no time would be left to try
+
+        def give_up(state: tenacity.RetryCallState) -> None:
             raise RetryBudgetExceeded(
                 self.redact(
-                    f"UptimeRobot {what}: gave up after {attempt + 1} attempt(s) within the "
-                    f"{self.retry_budget:g}s retry budget (next wait {delay:.1f}s); last error: {last_error}. "
-                    "Raise uptimerobot:retryTimeoutSeconds to wait longer."
+                    f"UptimeRobot {what}: gave up after {state.attempt_number} attempt(s) within the "
+                    f"{self.retry_budget:g}s retry budget (next wait {state.upcoming_sleep:.1f}s); last error: "
+                    f"{state.outcome.exception()}. Raise uptimerobot:retryTimeoutSeconds to wait longer."
                 )
             )
-        LOG.warning("UptimeRobot %s: %s; retrying in %.1fs", what, self.redact(last_error), delay)
-        self.sleep(delay)
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
+            LOG.warning(
+                "UptimeRobot %s: %s; retrying in %.1fs",
+                what,
+                self.redact(str(state.outcome.exception())),
+                state.upcoming_sleep,
+            )
+
+        return tenacity.Retrying(
+            retry=tenacity.retry_if_exception_type(retry_on),
+            wait=_Backoff(lambda: self.rng()),
+            stop=out_of_budget,
+            sleep=lambda seconds: self.sleep(seconds),
+            before_sleep=log_retry,
+            retry_error_callback=give_up,
+        )
 
     def request(
         self,
@@ -238,49 +384,93 @@ class UptimeRobotClient:
         method = method.upper()
         what = f"{method} {path}"  # no query string: it may carry the monitored URL
         deadline = self.deadline() if deadline is None else deadline
-        attempt = 0
-        while True:
-            try:
-                return self._attempt(method, path, body, query, what)
-            except _Transient as exc:
-                self.backoff(attempt, deadline, what, str(exc), exc.delay)
-                attempt += 1
+        for attempt in self.retrying(what, deadline):
+            with attempt:
+                return self._attempt(method, path, body, query, what, deadline)
+        raise AssertionError("unreachable: tenacity returns or raises")  # pragma: no cover
 
     # -- internals --------------------------------------------------------
 
-    def _attempt(self, method, path, body, query, what):
+    def _attempt(self, method, path, body, query, what, budget_deadline):
         wait = self._limiter.reserve(self.clock(), self.requests_per_minute)
         if wait > 0:
+            if wait >= budget_deadline - self.clock():
+                raise RetryBudgetExceeded(
+                    f"UptimeRobot {what}: the client-side rate limit (uptimerobot:requestsPerMinute = "
+                    f"{self.requests_per_minute:g}) would wait {wait:.1f}s, past the {self.retry_budget:g}s "
+                    "retry budget. Raise uptimerobot:retryTimeoutSeconds to wait longer."
+                )
             LOG.info("UptimeRobot %s: client-side rate limit, waiting %.1fs", what, wait)
             self.sleep(wait)
-        url = self.base_url + path
-        if query:
-            url += "?" + urllib.parse.urlencode(query)
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(url, data=data, method=method)  # noqa: S310 (scheme checked)
-        req.add_header("Authorization", f"Bearer {self._api_key}")
-        req.add_header("Accept", "application/json")
-        req.add_header("User-Agent", "kitchen-kontrol-infra-uptimerobot/1")
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
+        url = httpx.URL(self.base_url + path, params=query)
+        content = None if body is None else json.dumps(body).encode()
         idempotent = method in _IDEMPOTENT
+        for _hop in range(MAX_REDIRECTS + 1):
+            status, headers, raw = self._send(method, url, content, what, idempotent, budget_deadline)
+            if not 300 <= status < 400:
+                return self._handle(method, what, status, headers, raw, idempotent)
+            url = self._redirect_target(method, what, status, headers, url)
+        raise UptimeRobotError(f"UptimeRobot {what}: more than {MAX_REDIRECTS} redirects", status=status)
+
+    def _send(self, method, url, content, what, idempotent, budget_deadline):
+        """One HTTP exchange within one total deadline; returns (status, headers, body)."""
+        headers = {"Authorization": f"Bearer {self._api_key}"}
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        timeout = min(self.request_timeout, budget_deadline - self.clock())
+        if timeout <= 0:
+            raise RetryBudgetExceeded(
+                f"UptimeRobot {what}: the {self.retry_budget:g}s retry budget of this operation is spent. "
+                "Raise uptimerobot:retryTimeoutSeconds to wait longer."
+            )
         try:
-            with urllib.request.urlopen(req, timeout=self.request_timeout) as resp:  # noqa: S310 (scheme checked)
-                status, headers, raw = resp.status, resp.headers, resp.read()
-        except urllib.error.HTTPError as exc:
-            status, headers = exc.code, exc.headers
-            try:
-                raw = exc.read()
-            except (OSError, http.client.HTTPException):
-                raw = b""
-        except (TimeoutError, ConnectionError, http.client.HTTPException, urllib.error.URLError) as exc:
-            reason = getattr(exc, "reason", exc)
-            never_sent = isinstance(reason, ConnectionRefusedError)
-            msg = f"network error ({type(reason).__name__}: {self.redact(str(reason)) or 'no detail'})"
+            with _attempt_deadline(time.monotonic() + timeout):
+                request = self._http.build_request(method, url, content=content, headers=headers)
+                response = self._http.send(request, stream=True)
+                try:
+                    raw = _read_capped(response)
+                finally:
+                    response.close()
+        except httpx.RequestError as exc:  # transport failures, and a body that does not decode
+            never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+            if isinstance(exc, httpx.TimeoutException):
+                msg = f"no complete answer within {timeout:g}s ({type(exc).__name__})"
+            else:
+                msg = f"network error ({type(exc).__name__}: {self.safe(exc) or 'no detail'})"
             if idempotent or never_sent:
                 raise _Transient(msg) from None
             raise AmbiguousWriteError(f"UptimeRobot {what}: {msg}; the request may have been applied") from None
-        return self._handle(method, what, status, headers, raw, idempotent)
+        except _TooLarge:
+            msg = f"a reply larger than {MAX_BODY // (1024 * 1024)} MiB"
+            if idempotent:
+                raise UptimeRobotError(f"UptimeRobot {what}: {msg}") from None
+            raise AmbiguousWriteError(f"UptimeRobot {what}: {msg}; the request may have been applied") from None
+        return response.status_code, response.headers, raw
+
+    def _redirect_target(self, method, what, status, headers, url: httpx.URL) -> httpx.URL:
+        location = headers.get("Location")
+        if not location:
+            raise UptimeRobotError(f"UptimeRobot {what}: a {status} redirect without a Location", status=status)
+        try:
+            target = url.join(location)
+        except httpx.InvalidURL:
+            raise UptimeRobotError(
+                f"UptimeRobot {what}: a {status} redirect to an invalid URL", status=status
+            ) from None
+        if _origin(target) != self._origin:
+            raise UptimeRobotError(
+                f"UptimeRobot {what}: the API redirected ({status}) to {self.safe(_origin_text(target), 120)}; "
+                f"only redirects within {_origin_text(url)} are followed, so the API key stays there. "
+                "Check uptimerobot:apiUrl / UPTIMEROBOT_API_URL.",
+                status=status,
+            )
+        if status not in (307, 308) and method != "GET":
+            raise UptimeRobotError(
+                f"UptimeRobot {what}: the API answered {status}, a redirect that would turn {method} into GET; "
+                "not followed",
+                status=status,
+            )
+        return target
 
     def _handle(self, method, what, status, headers, raw, idempotent):
         if 200 <= status < 300:
@@ -323,13 +513,13 @@ class UptimeRobotClient:
         raise UptimeRobotError(f"UptimeRobot {what} failed ({status}): {message}", status=status)
 
     def _parse_error(self, raw: bytes) -> tuple[str, str | None]:
-        """Pull a short message and a field name out of the many error body shapes."""
+        """A short message and a field name out of the many error body shapes, both `safe`."""
         try:
             body = json.loads(raw) if raw.strip() else {}
         except ValueError:
             return "unreadable error body", None
         if not isinstance(body, dict):
-            return self.redact(str(body)[:200]), None
+            return self.safe(body), None
         field = None
         for key in ("field", "property", "parameter_name", "param"):
             if isinstance(body.get(key), str):
@@ -353,7 +543,7 @@ class UptimeRobotClient:
             first = message.split(" ", 1)[0].split(".")[0]
             if first in API_FIELD_TO_PROP:
                 field = first
-        return self.redact(message[:300]), field
+        return self.safe(message), None if field is None else self.safe(field, MAX_FIELD)
 
     def _retry_after(self, headers, only_explicit: bool = False) -> float | None:
         value = headers.get("Retry-After") if headers else None
@@ -374,3 +564,36 @@ class UptimeRobotClient:
             except ValueError:
                 pass
         return None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _attempt_deadline(deadline: float) -> Iterator[None]:
+    token = _ATTEMPT_DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _ATTEMPT_DEADLINE.reset(token)
+
+
+def _read_capped(response: httpx.Response) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():  # decoded: a small gzip bomb counts at its real size
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default
+
+
+def _origin_text(url: httpx.URL) -> str:
+    scheme, host, port = _origin(url)
+    return f"{scheme}://{host}:{port}"

@@ -8,7 +8,10 @@ Why this module looks the way it does:
   pickle. `configure()` fills it from the stack config once per plugin process.
 - One resource type per provider class (pulumi#9434), hence two classes.
 - `check` normalises inputs (ints, sorted contacts, defaults), so `diff` can
-  compare plainly and contact order never produces a perpetual diff.
+  compare plainly and contact order never produces a perpetual diff; email
+  addresses compare case-insensitively everywhere (adoption, diff, read).
+- `create` adopts an existing object instead of duplicating it, but never the one
+  a replacement is replacing: the engine deletes that id right after the create.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from .client import (
     LOG,
     AmbiguousWriteError,
     NotFoundError,
+    RetryBudgetExceeded,
     UptimeRobotClient,
     UptimeRobotError,
 )
@@ -132,6 +136,9 @@ class _Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.client: UptimeRobotClient | None = None
+        # Ids `diff` has decided to replace in this process: the engine creates the replacement,
+        # then deletes these, so the replacement's create must not adopt one of them.
+        self.replacing: set[str] = set()
 
 
 # Keyed by provider instance (weakly): nothing secret in the key, nothing here pickled.
@@ -302,9 +309,19 @@ def normalize_contact(props: Mapping[str, Any]) -> tuple[dict[str, Any], list[Ch
     return out, failures
 
 
-def _changed(olds: Mapping[str, Any], news: Mapping[str, Any], fields) -> list[str]:
+def _changed(olds: Mapping[str, Any], news: Mapping[str, Any], fields, casefold=()) -> list[str]:
     # An unknown (preview) value might differ: report it as a change.
-    return [f for f in fields if _unknown(news.get(f)) or olds.get(f) != news.get(f)]
+    def same(f: str) -> bool:
+        old, new = olds.get(f), news.get(f)
+        if f in casefold and isinstance(old, str) and isinstance(new, str):
+            return old.casefold() == new.casefold()
+        return old == new
+
+    return [f for f in fields if _unknown(news.get(f)) or not same(f)]
+
+
+def _same_email(a: Any, b: Any) -> bool:
+    return isinstance(a, str) and isinstance(b, str) and a.strip().casefold() == b.strip().casefold()
 
 
 def _require_valid(normalize, props):
@@ -312,6 +329,22 @@ def _require_valid(normalize, props):
     if failures:  # check() ran already in a real deployment; this guards direct callers
         raise UptimeRobotError("; ".join(f"{f.property}: {f.reason}" for f in failures))
     return values
+
+
+def _page(page: Any, number: int) -> tuple[list, str | None]:
+    """(items, next cursor) of one page of a v3 listing: `data` + `nextCursorId`/`nextLink`, or a bare list."""
+    if isinstance(page, list):
+        return page, None
+    if not isinstance(page, Mapping):
+        raise UptimeRobotError(f"UptimeRobot GET /monitors: page {number} is not a listing")
+    items = page.get("data") or page.get("monitors") or []
+    if not isinstance(items, list):
+        raise UptimeRobotError(f"UptimeRobot GET /monitors: page {number} holds no list of monitors")
+    cursor = page.get("nextCursorId")
+    link = page.get("nextLink")
+    if cursor is None and isinstance(link, str) and link:
+        cursor = urllib.parse.parse_qs(urllib.parse.urlparse(link).query).get("cursor", [None])[0]
+    return items, None if cursor in (None, "") else str(cursor)
 
 
 # --------------------------------------------------------------------------
@@ -324,6 +357,7 @@ class _UptimeRobotProvider(ResourceProvider):
     kind = "object"
     fields: tuple[str, ...] = ()
     replace_on: tuple[str, ...] = ()
+    casefold: tuple[str, ...] = ()  # fields compared case-insensitively (email addresses)
 
     def __getstate__(self) -> dict:
         return {}  # belt and braces: no instance state may ever reach the pickle
@@ -333,12 +367,17 @@ class _UptimeRobotProvider(ResourceProvider):
         with _RUNTIME_LOCK:
             _RUNTIME[self] = _Runtime(settings)
 
-    def client(self) -> UptimeRobotClient:
-        """This process's HTTP client, built lazily from configure() (or the environment)."""
+    def _runtime(self) -> _Runtime:
         with _RUNTIME_LOCK:
             runtime = _RUNTIME.get(self)
             if runtime is None:  # configure() not called (direct use): environment only
                 runtime = _RUNTIME[self] = _Runtime(resolve_settings(lambda _k: None, os.environ))
+            return runtime
+
+    def client(self) -> UptimeRobotClient:
+        """This process's HTTP client, built lazily from configure() (or the environment)."""
+        runtime = self._runtime()
+        with _RUNTIME_LOCK:
             if runtime.client is None:
                 s = runtime.settings
                 runtime.client = UptimeRobotClient(
@@ -362,9 +401,29 @@ class _UptimeRobotProvider(ResourceProvider):
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old_values, _ = self._normalize({k: v for k, v in olds.items() if k in self.fields})
         new_values, _ = self._normalize(news)
-        changed = _changed(old_values, new_values, self.fields)
+        changed = _changed(old_values, new_values, self.fields, self.casefold)
         replaces = [f for f in changed if f in self.replace_on]
+        if replaces and id_:
+            runtime = self._runtime()
+            with _RUNTIME_LOCK:
+                runtime.replacing.add(str(id_))
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+    def _adoptable(self, candidate: Mapping[str, Any]) -> bool:
+        """False for an object this process is replacing: adopting it would hand the replacement the
+        very id the engine deletes next, leaving the state on an object that no longer exists."""
+        runtime = self._runtime()
+        with _RUNTIME_LOCK:
+            replacing = str(candidate.get("id")) in runtime.replacing
+        if replacing:
+            LOG.warning("UptimeRobot: not adopting %s %s: it is the one being replaced", self.kind, candidate.get("id"))
+            return False
+        return True
+
+    def _forget_replaced(self, id_: str) -> None:
+        runtime = self._runtime()
+        with _RUNTIME_LOCK:
+            runtime.replacing.discard(str(id_))
 
     def _create_idempotent(self, client, path, body, find, deadline):
         """POST, but never twice for one object: look before every re-post.
@@ -372,21 +431,20 @@ class _UptimeRobotProvider(ResourceProvider):
         A POST that timed out (or got a 5xx / garbage reply) may have been
         applied; re-posting blindly would leave a duplicate.
         """
-        attempt = 0
-        while True:
-            try:
+        for attempt in client.retrying(f"POST {path}", deadline, retry_on=AmbiguousWriteError):
+            with attempt:
+                if attempt.retry_state.attempt_number > 1:
+                    found = find(deadline)
+                    if found is not None:
+                        LOG.warning(
+                            "UptimeRobot: adopted %s %s created by an unanswered POST", self.kind, found.get("id")
+                        )
+                        return found
                 created = client.request("POST", path, body, deadline=deadline)
-            except AmbiguousWriteError as exc:
-                client.backoff(attempt, deadline, f"POST {path}", str(exc))
-                attempt += 1
-                found = find(deadline)
-                if found is not None:
-                    LOG.warning("UptimeRobot: adopted %s %s created by an unanswered POST", self.kind, found.get("id"))
-                    return found
-                continue
-            if not isinstance(created, Mapping) or created.get("id") in (None, ""):
-                raise UptimeRobotError(f"UptimeRobot POST {path} returned no id for the new {self.kind}")
-            return created
+                if not isinstance(created, Mapping) or created.get("id") in (None, ""):
+                    raise UptimeRobotError(f"UptimeRobot POST {path} returned no id for the new {self.kind}")
+                return created
+        raise AssertionError("unreachable: tenacity returns or raises")  # pragma: no cover
 
 
 class MonitorProvider(_UptimeRobotProvider):
@@ -464,29 +522,43 @@ class MonitorProvider(_UptimeRobotProvider):
         }
 
     def _find(self, client: UptimeRobotClient, desired: Mapping[str, Any], deadline: float):
-        """Find an existing monitor with the same name, URL and type (adoption)."""
-        matches, cursor = [], None
-        for _page in range(200):
+        """Find an existing monitor with the same name, URL and type (adoption).
+
+        Reads every page: a match on a page it skipped would become a duplicate. A listing that
+        loops or outlasts the retry budget fails, so nothing is created on a partial look.
+        """
+        matches, cursor, seen, pages = [], None, set(), 0
+        while True:
             query = {"name": desired["name"], "url": desired["url"]}
             if cursor:
                 query["cursor"] = cursor
-            page = client.request("GET", "/monitors", query=query, deadline=deadline) or {}
-            items = (page.get("data") or page.get("monitors") or []) if isinstance(page, Mapping) else page
+            try:
+                page = client.request("GET", "/monitors", query=query, deadline=deadline) or {}
+            except RetryBudgetExceeded as exc:
+                raise RetryBudgetExceeded(
+                    f"UptimeRobot: read {pages} page(s) of monitors without reaching the last, "
+                    f"so it cannot tell whether the monitor exists; nothing was created. {exc}"
+                ) from None
+            pages += 1
+            items, cursor = _page(page, pages)
             for m in items:
                 if (
-                    m.get("friendlyName") == desired["name"]
+                    isinstance(m, Mapping)
+                    and m.get("friendlyName") == desired["name"]
                     and m.get("url") == desired["url"]
                     and self._live(m, desired)["type"] == desired["type"]
+                    and self._adoptable(m)
                 ):
                     matches.append(m)
-            cursor = None
-            if isinstance(page, Mapping):
-                cursor = page.get("nextCursorId")
-                link = page.get("nextLink")
-                if cursor is None and link:
-                    cursor = urllib.parse.parse_qs(urllib.parse.urlparse(link).query).get("cursor", [None])[0]
             if not cursor:
                 break
+            if cursor in seen:
+                raise UptimeRobotError(
+                    f"UptimeRobot GET /monitors: page {pages} points back to an earlier page "
+                    f"(cursor {client.safe(cursor, 40)!r}); the listing never ends, "
+                    "so it cannot tell whether the monitor exists; nothing was created"
+                )
+            seen.add(cursor)
         if not matches:
             return None
         matches.sort(key=lambda m: int(m["id"]) if str(m["id"]).isdigit() else 0)
@@ -543,6 +615,7 @@ class MonitorProvider(_UptimeRobotProvider):
             self.client().request("DELETE", f"/monitors/{id_}")
         except NotFoundError:
             pass  # 404/410: already gone, which is what delete wants
+        self._forget_replaced(id_)
 
 
 class AlertContactProvider(_UptimeRobotProvider):
@@ -551,6 +624,7 @@ class AlertContactProvider(_UptimeRobotProvider):
     kind = "alert contact"
     fields = CONTACT_FIELDS
     replace_on = ("type", "value")  # the v3 PATCH cannot change either
+    casefold = ("value",)  # adoption matches addresses case-insensitively, so diff must too
 
     def _normalize(self, props):
         return normalize_contact(props)
@@ -560,8 +634,9 @@ class AlertContactProvider(_UptimeRobotProvider):
         live = dict(desired)
         if api.get("friendlyName") is not None:
             live["name"] = api["friendlyName"]
-        if api.get("value") is not None:
-            live["value"] = api["value"]
+        value = api.get("value")
+        if value is not None and not (isinstance(value, str) and _same_email(value, desired.get("value"))):
+            live["value"] = value  # the API's spelling of the same address is no drift
         ctype = api.get("type")
         if ctype is not None:
             live["type"] = "email" if ctype == 2 else str(ctype).lower()
@@ -576,10 +651,15 @@ class AlertContactProvider(_UptimeRobotProvider):
         listing = client.request("GET", "/user/alert-contacts", deadline=deadline) or []
         if isinstance(listing, Mapping):
             listing = listing.get("data") or listing.get("alertContacts") or []
-        want = desired["value"].lower()
         for contact in listing:
+            if not isinstance(contact, Mapping):
+                continue
             live = self._live(contact, desired)
-            if live["type"] == desired["type"] and str(live["value"]).lower() == want:
+            if (
+                live["type"] == desired["type"]
+                and _same_email(live["value"], desired["value"])
+                and self._adoptable(contact)
+            ):
                 return contact
         return None
 
@@ -628,3 +708,4 @@ class AlertContactProvider(_UptimeRobotProvider):
             self.client().request("DELETE", f"/alert-contacts/{id_}")
         except NotFoundError:
             pass
+        self._forget_replaced(id_)

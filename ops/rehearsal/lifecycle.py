@@ -37,7 +37,7 @@ REHEARSAL_VALUES: dict[str, list[str]] = {
 COPIED = ("Pulumi.yaml", "__main__.py", "requirements.txt", "stacks", "components", "policies", "ops")
 IGNORED = shutil.ignore_patterns("__pycache__", "venv", ".venv", "*.pyc")
 PROTECTED_TYPES = ("aws:rds/instance:Instance", "render:services:WebService")
-PROGRAM_REFUSAL = "no kitchen-kontrol:releaseWindow is set"
+PROGRAM_REFUSAL = "kitchen-kontrol:releaseWindow: no release window is set"
 PACK_REFUSAL = re.compile(r"\[mandatory\].*stop-before-production")
 _DOCUMENTED_SET = re.compile(r"^\s*#\s*(pulumi config set --path .*releaseWindow\..*)$", re.MULTILINE)
 

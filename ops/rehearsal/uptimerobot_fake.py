@@ -25,9 +25,12 @@ class Fault:
     """One injected misbehaviour for requests matching `method` and `path` (regex, full match).
 
     kind: "429" (Retry-After: retry_after), "500", "401", "404", "malformed" (200 with broken
-    JSON), "echo" (400 whose message repeats the Authorization header), "timeout" (sleep
-    `delay` seconds, then answer). `commit` decides whether the request is applied before
-    the fault (a create that happened but whose reply was lost).
+    JSON), "echo" (400 whose message repeats the Authorization header), "echo-header" (the same
+    in a response header), "timeout" (sleep `delay` seconds, then answer), "body" (answer
+    `status` with `payload`), "redirect" (`status` with `Location: location`), "trickle-headers"
+    and "trickle-body" (the answer one byte every `delay` seconds, from the status line or from
+    the body on). `commit` decides whether the request is applied before the fault (a create that
+    happened but whose reply was lost); a committed fault answers with the real result.
     """
 
     method: str
@@ -37,6 +40,9 @@ class Fault:
     commit: bool = False
     retry_after: str = "7"
     delay: float = 2.0
+    status: int = 400
+    payload: Any = None
+    location: str = ""
 
 
 class FakeUptimeRobot:
@@ -277,6 +283,9 @@ class FakeUptimeRobot:
 class _Handler(BaseHTTPRequestHandler):
     api: FakeUptimeRobot
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the second waits for the client's
+    # delayed ACK (about 40 ms a request on Linux).
+    disable_nagle_algorithm = True
 
     def log_message(self, *args: Any) -> None:  # keep pytest output clean
         pass
@@ -340,12 +349,38 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, {"message": "Not found."})
         if fault.kind == "echo":  # a badly behaved server reflecting the credential back
             return self._send(400, {"message": f"Bad header {self.headers.get('Authorization')}", "field": "url"})
+        if fault.kind == "echo-header":
+            auth = self.headers.get("Authorization", "")
+            return self._send(400, {"message": "Bad header"}, {"X-Echo": auth})
+        if fault.kind == "body":
+            return self._send(fault.status, fault.payload)
+        if fault.kind == "redirect":
+            return self._send(fault.status, {"message": "moved"}, {"Location": fault.location})
+        if fault.kind in ("trickle-headers", "trickle-body"):
+            return self._trickle(fault, status, payload)
         if fault.kind == "malformed":
             return self._send(200, None, raw=b'{"id": 12, "friendlyName": <html>')
         if fault.kind == "timeout":
             time.sleep(fault.delay)  # past the client's timeout: it gives up, the change (if committed) stays
             return self._send(status, payload)
         raise AssertionError(f"unknown fault kind {fault.kind}")
+
+    def _trickle(self, fault: Fault, status: int, payload: Any) -> None:
+        """A slow-loris answer: every read finishes quickly, the whole answer takes long."""
+        data = json.dumps(payload).encode()
+        head = (
+            f"HTTP/1.1 {status} Whatever\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        fast, slow = (b"", head + data) if fault.kind == "trickle-headers" else (head, data)
+        self.close_connection = True
+        try:
+            self.wfile.write(fast)
+            for i in range(len(slow)):
+                self.wfile.write(slow[i : i + 1])
+                time.sleep(fault.delay)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up: what a deadline is for
 
     def do_GET(self) -> None:
         self._handle()

@@ -1,4 +1,9 @@
-"""security-group-no-public-postgres: PostgreSQL (5432) is never open to the whole internet."""
+"""security-group-no-public-postgres: PostgreSQL (5432) is never open to the whole internet.
+
+The database is publicly addressable on purpose: Render has no private path into AWS, so
+the security group's allow-list of Render's outbound IPs is the only fence.  The advice
+therefore narrows the sources; it never asks to make the database private.
+"""
 
 from __future__ import annotations
 
@@ -100,9 +105,11 @@ RULE = ResourceRule(
     description="Security groups must not allow PostgreSQL (5432) ingress from 0.0.0.0/0 or ::/0.",
     severity=Severity.CRITICAL,
     remediation=(
-        "Allow 5432 only from the application's security group or known CIDRs "
-        "(referenced_security_group_id / source_security_group_id), never from 0.0.0.0/0 or ::/0; "
-        "keep the database publicly_accessible=False."
+        "Allow 5432 only from the known client networks, never from 0.0.0.0/0 or ::/0: list Render's "
+        "outbound IPs (dashboard -> service -> Connect -> Outbound) in kitchen-kontrol:dbAllowedCidrs, "
+        "one ingress rule each, or reference a security group (referenced_security_group_id). "
+        "The database stays publicly addressable because Render has no private path into AWS; "
+        "this security group is its fence."
     ),
     check=check,
     resource_types=frozenset({INGRESS_RULE, SECURITY_GROUP, LEGACY_RULE}),

@@ -7,13 +7,20 @@ was created, which would be too late.  Every resource counts, components and the
 included, so nothing can slip through.
 
 This is the policy team's key.  The program checks its own window in the stack config
-(``kitchen-kontrol:releaseWindow``); opening production takes both.
+(``kitchen-kontrol:releaseWindow``); opening production takes both.  Both keys follow one
+contract, written twice because the pack cannot import the program (stacks/guard.py) nor
+the program the pack: fields ``stack``, ``approvedBy``, ``changeReference``, ``notBefore``,
+``notAfter`` (texts of at most MAX_TEXT characters, timestamps ISO-8601 with a zone), the
+half-open interval [notBefore, notAfter), at most MAX_WINDOW long, for the stack being
+updated.  tests/test_release_window_contract.py feeds one table of windows to both and
+requires the same verdict; ``window_problem`` here and in stacks/guard.py must stay step
+for step the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pulumi_policy import Severity
@@ -30,6 +37,8 @@ from ._support import (
 
 NAME = "stop-before-production"
 WINDOW_FIELDS = ("stack", "approvedBy", "changeReference", "notBefore", "notAfter")
+MAX_WINDOW = timedelta(hours=24)
+MAX_TEXT = 200
 
 
 def utcnow() -> datetime:
@@ -38,30 +47,34 @@ def utcnow() -> datetime:
 
 
 def _parse_timestamp(window: Mapping[str, Any], key: str) -> tuple[datetime | None, str | None]:
-    raw = window[key]
-    if not isinstance(raw, str):
-        return None, f"releaseWindow.{key} must be an ISO-8601 timestamp string"
     try:
-        parsed = datetime.fromisoformat(raw.strip())
+        parsed = datetime.fromisoformat(window[key].strip())
     except ValueError:
-        return None, f"releaseWindow.{key} is not an ISO-8601 timestamp"
+        return None, f"releaseWindow.{key} is not an ISO-8601 timestamp (write e.g. 2026-12-01T09:00:00+00:00)"
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        return None, f"releaseWindow.{key} has no time zone (write e.g. 2025-06-01T08:00:00Z)"
+        return None, f"releaseWindow.{key} has no time zone (write e.g. 2026-12-01T09:00:00+00:00)"
     return parsed, None
 
 
 def window_problem(window: Any, stack: str, now: datetime) -> str | None:
-    """Why ``window`` does not open ``stack`` at ``now``; None when the window is open.
-
-    The window is the half-open interval [notBefore, notAfter).
-    """
+    """Why ``window`` does not open ``stack`` at ``now``; None when it does.  The contract's one algorithm."""
     if window is None:
         return "no release window is configured (policy config releaseWindow)"
+    if isinstance(window, Mapping) and not window:  # as the program reads its key's default {}
+        return "no release window is set"
     if not isinstance(window, Mapping):
         return "releaseWindow must be an object with " + ", ".join(WINDOW_FIELDS)
-    missing = [k for k in WINDOW_FIELDS if not isinstance(window.get(k), str) or not window.get(k, "").strip()]
+    unknown = sorted(str(k) for k in window if k not in WINDOW_FIELDS)
+    if unknown:
+        return f"releaseWindow has unknown field(s) {', '.join(unknown)}; expected " + ", ".join(WINDOW_FIELDS)
+    missing = [k for k in WINDOW_FIELDS if window.get(k) is None or str(window.get(k)).strip() == ""]
     if missing:
         return "releaseWindow is missing field(s): " + ", ".join(missing)
+    for key in WINDOW_FIELDS:
+        if not isinstance(window[key], str):
+            return f"releaseWindow.{key} must be a string"
+        if len(window[key]) > MAX_TEXT:
+            return f"releaseWindow.{key} is longer than {MAX_TEXT} characters"
     if window["stack"].strip() != stack:
         return f'releaseWindow is for stack "{window["stack"].strip()}", not "{stack}"'
     not_before, error = _parse_timestamp(window, "notBefore")
@@ -73,10 +86,12 @@ def window_problem(window: Any, stack: str, now: datetime) -> str | None:
     assert not_before is not None and not_after is not None
     if not_after <= not_before:
         return "releaseWindow.notAfter must be later than notBefore"
+    if not_after - not_before > MAX_WINDOW:
+        return f"releaseWindow is longer than the {MAX_WINDOW.total_seconds() / 3600:g} h maximum"
     if now < not_before:
-        return f"release window not yet open (opens at {not_before.isoformat()})"
+        return f"release window {window['changeReference'].strip()} opens at {not_before.isoformat()}"
     if now >= not_after:
-        return f"release window closed at {not_after.isoformat()}"
+        return f"release window {window['changeReference'].strip()} closed at {not_after.isoformat()}"
     return None
 
 
@@ -98,8 +113,8 @@ RULE = ResourceRule(
     severity=Severity.CRITICAL,
     remediation=(
         "Production changes need two keys. Get the release approved, then set releaseWindow "
-        "(stack, approvedBy, changeReference, notBefore, notAfter as ISO-8601 with a zone) under "
-        '"stop-before-production" in policies/config.production.json AND the program\'s '
+        "(stack, approvedBy, changeReference, notBefore, notAfter as ISO-8601 with a zone; at most 24 h) under "
+        '"stop-before-production" in policies/config.production.json AND the same fields in the program\'s '
         "kitchen-kontrol:releaseWindow in the stack config; run `pulumi up` inside the window."
     ),
     check=check,

@@ -81,3 +81,73 @@ def test_bench_round_trip_reports_per_resource_time(packs):
     result = bench_round_trip(20, analyzer=packs[("staging", False)])
     assert result.resources == 20
     assert 0 < result.ms_per_resource < 100 and 0 < result.sequential_ms_per_resource < 100
+
+
+# What a developer's or CI's shell may hold; canary values made up from the names.
+CREDENTIAL_NAMES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "RENDER_APIKEY",
+    "SENTRY_AUTH_TOKEN",
+    "SENTRY_TOKEN",
+    "UPTIMEROBOT_API_KEY",
+    "PULUMI_ACCESS_TOKEN",
+    "PULUMI_CONFIG_PASSPHRASE",
+    "GITHUB_TOKEN",
+)
+CREDENTIALS = {name: "CANARY" + name.title().replace("_", "") for name in CREDENTIAL_NAMES}
+CONFIG_CANARY = "CANARYconfig" + "Value7f3a"
+PRODUCTION_CANARY = "CANARYprod" + "Value55d1"
+
+
+def broken_pack(tmp_path, dump):
+    """A pack that records the environment it was given, talks a lot on stderr, then dies."""
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "__main__.py").write_text(
+        "import json, os, sys\n"
+        f"open({str(dump)!r}, 'w').write(json.dumps(dict(os.environ)))\n"
+        "for i in range(3000):\n"
+        f"    print('{CONFIG_CANARY}{PRODUCTION_CANARY} line', i, 'password={PRODUCTION_CANARY}', file=sys.stderr)\n"
+        f"print('Traceback: no login with {CONFIG_CANARY} at postgres://u:{PRODUCTION_CANARY}@db', file=sys.stderr)\n"
+        "raise SystemExit(3)\n"
+    )
+    return pack
+
+
+def test_the_pack_gets_no_credentials_and_its_stderr_is_capped_and_redacted(tmp_path, monkeypatch):
+    import hashlib
+    import json
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    dump = tmp_path / "env.json"
+    policy_config = {
+        "no-production-secrets": {
+            "productionSecretFingerprints": [hashlib.sha256(PRODUCTION_CANARY.encode()).hexdigest()]
+        }
+    }
+    pack = PolicyAnalyzer(
+        project="kk",
+        stack="staging",
+        dry_run=False,
+        pack_dir=broken_pack(tmp_path, dump),
+        policy_config=policy_config,
+        program_config={"kk:dbPassword": CONFIG_CANARY, "aws:region": "us-east-1"},
+        config_secret_keys=["kk:dbPassword"],
+    )
+    with pack, pytest.raises(AnalyzerError, match=r"exited \(code 3\) before serving") as caught:
+        pack.info()
+
+    environment = json.loads(dump.read_text())
+    assert not set(CREDENTIALS) & set(environment), sorted(environment)
+    assert not any(value in json.dumps(environment) for value in CREDENTIALS.values())
+    assert environment["PULUMI_STACK"] == "staging" and "PATH" in environment
+
+    message = str(caught.value)
+    assert len(message) <= analyzer.PACK_ERROR_LIMIT + 100
+    assert message.endswith("Traceback: no login with [secret] at [redacted: production secret]")
+    for canary in (CONFIG_CANARY, PRODUCTION_CANARY):  # not even a piece cut off by the cap
+        assert not any(canary[i : i + 6] in message for i in range(len(canary) - 5)), canary

@@ -61,3 +61,12 @@ def test_legacy_security_group_rule():
 
 def test_unknown(analyze):
     assert_unknown(analyze, rule, INGRESS_RULE, baseline(INGRESS_RULE), "cidrIpv4")
+
+
+def test_remediation_matches_the_design(packs):
+    # The database is public on purpose (Render has no private path into AWS): the advice must
+    # narrow the security group, never tell the reader to make the database private.
+    info = packs[("staging", False)].info()
+    advice = next(p.remediation for p in info.policies if p.name == rule.NAME)
+    assert "publicly_accessible" not in advice and "private" not in advice.replace("no private path", "")
+    assert "dbAllowedCidrs" in advice and "0.0.0.0/0" in advice and "fence" in advice

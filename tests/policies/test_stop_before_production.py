@@ -89,13 +89,15 @@ def test_clock_edges(clock, now, open_):
 def test_not_yet_open_says_when(clock):
     clock(OPENS - timedelta(hours=1))
     assert messages(verdict(release_window=window()))[0].endswith(
-        "release window not yet open (opens at 2026-06-01T08:00:00+00:00)"
+        "release window CHG-1042 opens at 2026-06-01T08:00:00+00:00"
     )
 
 
 def test_closed_says_when(clock):
     clock(CLOSES)
-    assert messages(verdict(release_window=window()))[0].endswith("release window closed at 2026-06-01T10:00:00+00:00")
+    assert messages(verdict(release_window=window()))[0].endswith(
+        "release window CHG-1042 closed at 2026-06-01T10:00:00+00:00"
+    )
 
 
 def test_other_zone_offsets_compare_as_instants(clock):
@@ -112,11 +114,23 @@ def test_other_zone_offsets_compare_as_instants(clock):
         ({"stack": "staging"}, 'releaseWindow is for stack "staging", not "production"'),
         (
             {"notBefore": "2026-06-01T08:00:00"},
-            "releaseWindow.notBefore has no time zone (write e.g. 2025-06-01T08:00:00Z)",
+            "releaseWindow.notBefore has no time zone (write e.g. 2026-12-01T09:00:00+00:00)",
         ),
-        ({"notAfter": "2026-06-01 10:00"}, "releaseWindow.notAfter has no time zone (write e.g. 2025-06-01T08:00:00Z)"),
-        ({"notAfter": "tomorrow"}, "releaseWindow.notAfter is not an ISO-8601 timestamp"),
-        ({"notAfter": 1780000000}, "releaseWindow is missing field(s): notAfter"),
+        (
+            {"notAfter": "2026-06-01 10:00"},
+            "releaseWindow.notAfter has no time zone (write e.g. 2026-12-01T09:00:00+00:00)",
+        ),
+        (
+            {"notAfter": "tomorrow"},
+            "releaseWindow.notAfter is not an ISO-8601 timestamp (write e.g. 2026-12-01T09:00:00+00:00)",
+        ),
+        ({"notAfter": 1780000000}, "releaseWindow.notAfter must be a string"),
+        (
+            {"extra": "x"},
+            "releaseWindow has unknown field(s) extra; expected "
+            "stack, approvedBy, changeReference, notBefore, notAfter",
+        ),
+        ({"notAfter": "2026-06-02T08:00:00.000001+00:00"}, "releaseWindow is longer than the 24 h maximum"),
         ({"notAfter": OPENS.isoformat()}, "releaseWindow.notAfter must be later than notBefore"),
     ],
 )
@@ -171,4 +185,4 @@ def test_protocol_closed_window_stays_blocked(analyze):
         config=_policy_config(window()),
         policy="stop-before-production",
     )
-    assert len(diags) == 1 and "release window closed at 2026-06-01T10:00:00+00:00" in diags[0].message
+    assert len(diags) == 1 and "release window CHG-1042 closed at 2026-06-01T10:00:00+00:00" in diags[0].message

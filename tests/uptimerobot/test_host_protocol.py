@@ -109,3 +109,24 @@ def test_bad_key_error_through_the_plugin_is_clear_and_clean(plugin, fake):
     assert "UptimeRobot rejected the API key (401" in details and "uptimerobot:apiKey" in details
     assert CANARY_KEY not in details
     assert fake.contacts == {}
+
+
+def test_replacement_through_the_plugin_never_adopts_its_predecessor(plugin, fake):
+    # Diff, Create and Delete arrive as separate RPCs; the plugin keeps one provider per
+    # pickled provider, so what Diff learned about the replaced id reaches Create.
+    stub = plugin
+    configure(stub, fake)
+    provider = serialize_provider(AlertContactProvider())
+    old_news = {"__provider": provider, "name": "ops", "type": "email", "value": "a@example.com"}
+    checked = stub.Check(proto.CheckRequest(urn="urn:c", olds=struct({}), news=struct(old_news)))
+    created = stub.Create(proto.CreateRequest(urn="urn:c", properties=checked.inputs))
+    fake.contacts[int(created.id)]["value"] = "b@example.com"  # edited in the dashboard
+    news = stub.Check(
+        proto.CheckRequest(urn="urn:c", olds=checked.inputs, news=struct({**old_news, "value": "b@example.com"}))
+    ).inputs
+    diff = stub.Diff(proto.DiffRequest(id=created.id, urn="urn:c", olds=created.properties, news=news))
+    assert list(diff.replaces) == ["value"] and not diff.deleteBeforeReplace
+    replacement = stub.Create(proto.CreateRequest(urn="urn:c", properties=news))
+    stub.Delete(proto.DeleteRequest(id=created.id, urn="urn:c", properties=created.properties))
+    assert replacement.id != created.id
+    assert list(fake.contacts) == [int(replacement.id)]

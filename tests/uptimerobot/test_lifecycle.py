@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from components.uptimerobot import UptimeRobotError
+from components.uptimerobot import MonitorProvider, RetryBudgetExceeded, UptimeRobotError
 from components.uptimerobot.provider import PROVIDER_VERSION
 
+from .conftest import configured
 from .helpers import HEALTH, assert_logs_clean, assert_no_key, contact_inputs, monitor_inputs
 
 
@@ -136,3 +137,74 @@ def test_create_adopts_existing_contact_by_email(fake, contacts):
     first = contacts.create(contact_inputs(contacts, email="Ops@Example.com"))
     again = contacts.create(contact_inputs(contacts, email="ops@example.com"))
     assert again.id == first.id and len(fake.contacts) == 1
+
+
+def engine_apply(provider, id_, olds, news):
+    """What the engine does with one resource's diff: nothing, an update in place, or (default
+    create-before-delete) the replacement's create followed by the delete of the old id."""
+    diff = provider.diff(id_, olds, news)
+    if not diff.changes:
+        return id_
+    if diff.replaces:
+        assert diff.delete_before_replace is False
+        replacement = provider.create(news)
+        provider.delete(id_, olds)
+        return replacement.id
+    provider.update(id_, olds, news)
+    return id_
+
+
+def test_refresh_of_an_adopted_contact_spelled_differently_keeps_it(fake, contacts):
+    # Created by hand as Ops@Example.com, adopted by a program that writes ops@example.com.
+    outside = contacts.client().request("POST", "/alert-contacts", {"type": "Email", "value": "Ops@Example.com"})
+    news = contact_inputs(contacts, email="ops@example.com")
+    adopted = contacts.create(news)
+    assert adopted.id == str(outside["id"])
+    refreshed = contacts.read(adopted.id, adopted.outs)  # `pulumi refresh`
+    assert refreshed.outs["value"] == "ops@example.com"  # the same address, so no drift to show
+    assert contacts.diff(adopted.id, refreshed.outs, news).changes is False
+    final = engine_apply(contacts, adopted.id, refreshed.outs, news)
+    assert final == adopted.id and int(final) in fake.contacts
+
+
+def test_replacement_never_adopts_the_contact_it_replaces(fake, contacts):
+    old = contacts.create(contact_inputs(contacts, email="a@example.com"))
+    fake.contacts[int(old.id)]["value"] = "b@example.com"  # edited in the dashboard, no refresh since
+    news = contact_inputs(contacts, email="b@example.com")
+    final = engine_apply(contacts, old.id, old.outs, news)
+    assert final != old.id
+    assert list(fake.contacts) == [int(final)]  # the state's id exists: the replacement was created, not adopted
+    assert fake.contacts[int(final)]["value"] == "b@example.com"
+
+
+def test_adoption_reads_every_page(fake, monitors):
+    fake.page_size = 1
+    for i in range(250):
+        fake.add_monitor(friendlyName=f"kk-staging-health-{i}", url=HEALTH)
+    orphan = fake.add_monitor(friendlyName="kk-staging-health", url=HEALTH)  # on page 251
+    created = monitors.create(monitor_inputs(monitors))
+    assert created.id == str(orphan["id"])
+    assert fake.calls.count(("POST", "/v3/monitors")) == 0 and len(fake.monitors) == 251
+
+
+def test_a_listing_that_never_ends_fails_clearly_and_creates_nothing(fake, monitors):
+    fake.inject("GET", "/v3/monitors", "body", status=200, payload={"data": [], "nextCursorId": "42"}, times=1000)
+    with pytest.raises(UptimeRobotError, match=r"page 2 points back to an earlier page.*nothing was created") as info:
+        monitors.create(monitor_inputs(monitors))
+    assert fake.monitors == {} and ("POST", "/v3/monitors") not in fake.calls
+    assert_no_key(info.value)
+
+
+def test_a_listing_longer_than_the_budget_fails_clearly(fake, fake_time):
+    # One request a minute and 100 s of budget: page 3 would have to wait past it.
+    slow = configured(MonitorProvider, fake, fake_time, retryTimeoutSeconds="100", requestsPerMinute="1")
+    fake.page_size = 1
+    for i in range(5):
+        fake.add_monitor(friendlyName=f"kk-staging-health-{i}", url=HEALTH)
+    with pytest.raises(
+        RetryBudgetExceeded,
+        match=r"read 2 page\(s\) of monitors without reaching the last.*"
+        r"nothing was created.*requestsPerMinute",
+    ):
+        slow.create(monitor_inputs(slow))
+    assert ("POST", "/v3/monitors") not in fake.calls and fake_time.sleeps == [60.0]
