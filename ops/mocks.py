@@ -3,6 +3,7 @@ visible placeholders, and returns outputs the way a preview or an update would."
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 import threading
@@ -112,6 +113,14 @@ class PlanMocks(mocks.Mocks):
             }
         if args.typ == "render:services:EnvVar":
             return {"key": inputs.get("envVarKey")}
+        if args.typ.startswith("pulumi-python:dynamic/uptimerobot:"):
+            # The dynamic provider's create: a numeric id (from the name, so runs agree), and for
+            # a monitor its dashboard link.
+            monitor_id = str(800000000 + int(hashlib.sha256(args.name.encode()).hexdigest()[:6], 16))
+            outputs: dict[str, Any] = {"id": monitor_id, "status": "NOT_CHECKED"}
+            if args.typ.endswith(":Monitor"):
+                outputs["dashboard_url"] = f"https://dashboard.uptimerobot.com/monitors/{monitor_id}"
+            return outputs
         if args.typ.startswith("aws:"):
             # The provider auto-names what the program leaves unnamed (name + random suffix).
             return {
@@ -145,6 +154,17 @@ class RecordingMonitor(mocks.MockMonitor):
         for loop in loops:
             if not loop.is_running() and not loop.is_closed():
                 loop.close()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The engine's URN: the parent's whole type chain, `$`-joined, without the root Stack's type.
+
+        The SDK's mock keeps only the parent's own type and keeps the Stack's, so its URNs
+        match no real deployment."""
+        if parent:
+            parent_chain = parent.split("::")[2]
+            if parent_chain != "pulumi:pulumi:Stack":
+                type_ = f"{parent_chain}${type_}"
+        return super().make_urn("", type_, name)
 
     def Invoke(self, request):  # noqa: N802 - gRPC method name
         response = super().Invoke(request)
