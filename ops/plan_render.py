@@ -41,12 +41,15 @@ def shorten(text: str, width: int) -> str:
     return text[:head] + ELLIPSIS + (text[-tail:] if tail else "")
 
 
-def shorten_left(text: str, width: int) -> str:
-    """Drop the head: a child's name repeats its parent's (shown above it in the tree) and
-    siblings differ at the end."""
-    if width <= 0 or len(text) <= width:
-        return text
-    return ELLIPSIS + text[len(text) - width + 1 :] if width > 1 else text[:width]
+def shorten_name(name: str, parent: str, width: int) -> str:
+    """A name in `width` columns. A child's name repeats its parent's, shown just above it in the
+    tree: that head goes first (`…-member-oncall-…`), then the middle of the rest."""
+    if width <= 0 or len(name) <= width:
+        return name
+    if parent and name.startswith(parent) and len(name) > len(parent):
+        rest = name[len(parent) :]
+        return ELLIPSIS + shorten(rest, width - 1) if width > 1 else ELLIPSIS
+    return shorten(name, width)
 
 
 def wrap(text: str, width: int, indent: str, hanging: str | None = None) -> list[str]:
@@ -67,9 +70,10 @@ def inline(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def tree_rows(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """(tree prefix + simplified type, name, flags) per resource, in document order."""
+def tree_rows(document: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(tree prefix + simplified type, name, flags, parent's name) per resource, in document order."""
     resources = document["resources"]
+    names = {r["urn"]: r["name"] for r in resources}
     children: dict[str | None, list] = {}
     for r in resources:
         children.setdefault(r["parent"], []).append(r)
@@ -80,7 +84,8 @@ def tree_rows(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
         for index, r in enumerate(kids):
             last = index == len(kids) - 1
             branch = "" if depth == 0 else ("└─ " if last else "├─ ")
-            rows.append((prefix + branch + simplify_type(r["type"]), r["name"], " [protect]" if r["protect"] else ""))
+            flags = " [protect]" if r["protect"] else ""
+            rows.append((prefix + branch + simplify_type(r["type"]), r["name"], flags, names.get(r["parent"], "")))
             inner = "" if depth == 0 else prefix + ("   " if last else "│  ")
             walk(r["urn"], inner, depth + 1)
 
@@ -91,18 +96,22 @@ def tree_rows(document: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 def tree_lines(document: Mapping[str, Any], width: int, details_for=None) -> list[str]:
     """The resource table. `details_for(resource, indent)` may add lines under each resource."""
     rows = tree_rows(document)
-    type_width = max(len(t) for t, _, _ in rows)
-    name_width = max(len(n) + len(f) for _, n, f in rows)
+    type_width = max(len(row[0]) for row in rows)
+    name_width = max(len(row[1]) + len(row[2]) for row in rows)
     margin = 4  # " +  "
-    if width > 0 and margin + type_width + 2 + name_width > width:
-        # Names give way first (down to 24 columns), then types.
-        name_width = max(24, width - margin - 2 - type_width)
-        type_width = max(24, min(type_width, width - margin - 2 - name_width))
+    available = width - margin - 2
+    if width > 0 and type_width + name_width > available:
+        # Share the room: neither column below half, unless the other needs less.
+        type_width = min(type_width, max(available // 2, available - name_width))
+        name_width = available - type_width
     lines = [f"    {'Type':<{type_width}}  Name"]
     by_position = list(document["resources"])
-    for index, (type_label, name, flags) in enumerate(rows):
-        cell_type = shorten(type_label, type_width) if width > 0 else type_label
-        cell_name = shorten_left(name, name_width - len(flags)) + flags if width > 0 else name + flags
+    for index, (type_label, name, flags, parent) in enumerate(rows):
+        if width > 0:
+            cell_type = shorten(type_label, type_width)
+            cell_name = shorten_name(name, parent, name_width - len(flags)) + flags
+        else:
+            cell_type, cell_name = type_label, name + flags
         lines.append(f" +  {cell_type:<{type_width}}  {cell_name}".rstrip())
         if details_for is not None:
             lines += details_for(by_position[index], type_label)
