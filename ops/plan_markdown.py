@@ -81,10 +81,19 @@ def _mandatory(diagnostics: Iterable[Mapping[str, Any]]) -> list[str]:
 def _policy_summary(summary: Mapping[str, Any]) -> str:
     if not summary["policiesRun"]:
         return "policies not run"
-    parts = [f"{summary['mandatoryViolations']} mandatory", f"{summary['advisoryViolations']} advisory violation(s)"]
-    if summary["deferredChecks"]:
-        parts.append(f"{summary['deferredChecks']} check(s) deferred until values are known")
-    return ", ".join(parts)
+    mandatory, advisory = summary["mandatoryViolations"], summary["advisoryViolations"]
+    if mandatory or advisory:
+        verdict = (
+            f"**{mandatory} mandatory** and {advisory} advisory violation(s)"
+            if mandatory
+            else f"{advisory} advisory violation(s)"
+        )
+    else:
+        verdict = "no violations"
+    deferred = (
+        f" ({summary['deferredChecks']} checks deferred until values are known)" if summary["deferredChecks"] else ""
+    )
+    return f"{verdict}{deferred}"
 
 
 def _cost_section(cost: Mapping[str, Any] | None) -> list[str]:
@@ -97,6 +106,7 @@ def _cost_section(cost: Mapping[str, Any] | None) -> list[str]:
         *table(["service", "what", "per month"], rows),
         "",
         *notes,
+        "",
         f"List prices of {text(cost['prices']['retrieved'])} from `{cost['prices']['file']}`: an estimate, not a bill.",
     ]
     return details(f"Cost estimate: ~{usd(cost['monthly'])}/month", body)
@@ -107,11 +117,11 @@ def render_plan(document: Mapping[str, Any]) -> str:
     cost = document.get("cost")
     head = (
         f"### Plan of `{text(document['stack'])}` ({s['phase']}): + {s['create']} to create · "
-        f"policies: {_policy_summary(s)}" + (f" · ~{usd(cost['monthly'])}/month" if cost else "")
+        f"{_policy_summary(s)}" + (f" · ~{usd(cost['monthly'])}/month" if cost else "")
     )
     lines = [head, ""]
     lines += _mandatory(document["diagnostics"])
-    lines += details("Policy results by rule", fenced(policy_lines(document, 0)))
+    lines += details("Policy results by rule", fenced(policy_lines(document, 0, details=True)))
     lines += _cost_section(cost)
     lines += details(f"Resources ({s['resources']})", fenced(tree_lines(document, 0)))
     return "\n".join(lines).rstrip() + "\n"
@@ -123,7 +133,7 @@ def render_comparison(comparison: Mapping[str, Any], document: Mapping[str, Any]
     s = c["head"]
     cost = c["cost"]
     money = f" · ~{usd(cost['after'])}/month ({signed_usd(cost['delta'])})" if cost else ""
-    lines = [f"### `{text(c['stack'])}` ({c['phase']}): {headline(c)} · policies: {_policy_summary(s)}{money}", ""]
+    lines = [f"### `{text(c['stack'])}` ({c['phase']}): {headline(c)} · {_policy_summary(s)}{money}", ""]
     lines += _mandatory(document["diagnostics"])
 
     appeared, disappeared = c["policies"]["appeared"], c["policies"]["disappeared"]
@@ -173,7 +183,7 @@ def render_comparison(comparison: Mapping[str, Any], document: Mapping[str, Any]
             "An estimate from list prices (`ops/prices.json`).",
         ]
         lines += details(f"Cost: {signed_usd(cost['delta'])}/month (~{usd(cost['after'])}/month)", body)
-    lines += details("Policy results of this plan, by rule", fenced(policy_lines(document, 0)))
+    lines += details("Policy results of this plan, by rule", fenced(policy_lines(document, 0, details=True)))
     lines += details(f"All resources of this plan ({s['resources']})", fenced(tree_lines(document, 0)))
     return "\n".join(lines).rstrip() + "\n"
 
