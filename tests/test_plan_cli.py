@@ -93,7 +93,10 @@ def test_urns_are_the_engines(staging_document):
     prefix = "urn:pulumi:staging::kitchen-kontrol::"
     assert urns["kitchen-kontrol-staging"] == f"{prefix}pulumi:pulumi:Stack::kitchen-kontrol-staging"
     # A top-level component: just its type, no Stack in the chain.
-    assert urns["kitchen-kontrol-staging-db"] == f"{prefix}kitchen-kontrol:index:PostgresDatabase::kitchen-kontrol-staging-db"
+    assert (
+        urns["kitchen-kontrol-staging-db"]
+        == f"{prefix}kitchen-kontrol:index:PostgresDatabase::kitchen-kontrol-staging-db"
+    )
     # Nested two deep: the whole parent chain, grandparent first.
     assert urns["kitchen-kontrol-staging-db-network-vpc"] == (
         f"{prefix}kitchen-kontrol:index:PostgresDatabase$kitchen-kontrol:index:DatabaseNetwork$aws:ec2/vpc:Vpc"
@@ -223,3 +226,37 @@ def test_secrets_never_reach_text_or_json(plan, project_dir, preview):
     assert "[secret]" in text and "[secret]" in document
     if preview:
         assert "[unknown]" in text
+
+
+def test_an_update_reports_every_blocking_problem_at_once(plan, project_dir):
+    stack = project_dir.write_stack(
+        dbAllowedCidrs=["203.0.113.0/28"], oncallContacts=["primary: Ana <ana@example.com>"]
+    )
+    with pytest.raises(PlanRefused) as caught:
+        plan(stack, preview=False, root=project_dir)
+    message = str(caught.value)
+    assert "dbAllowedCidrs holds documentation ranges (203.0.113.0/28)" in message
+    assert "oncallContacts holds 1 address(es) at reserved example domains" in message
+
+
+def test_a_refused_production_update_also_names_the_unfinished_config(plan, project_dir):
+    stack = project_dir.write_stack("production", appNodeEnv="production", dbAllowedCidrs=["203.0.113.0/28"])
+    with pytest.raises(PlanRefused) as caught:
+        plan(stack, preview=False, root=project_dir)
+    message = str(caught.value)
+    assert message.startswith("stop-before-production: refusing to update production stack 'production'")
+    assert "dbAllowedCidrs holds documentation ranges" in message
+
+
+def test_a_config_error_also_names_the_refused_update(plan, project_dir):
+    stack = project_dir.write_stack("production", appNodeEnv="production", appPort=0)
+    with pytest.raises(UsageError) as caught:
+        plan(stack, preview=False, root=project_dir)
+    message = str(caught.value)
+    assert "kitchen-kontrol:appPort: expected a value of at least 1" in message
+    assert "also blocking the update: stop-before-production" in message
+
+
+def test_aws_region_from_the_stack_file_is_checked(plan, project_dir):
+    with pytest.raises(UsageError, match="aws:region: 'us-east-7' is not a region the AWS SDK knows; did you mean"):
+        plan(project_dir.write_stack(**{"aws:region": "us-east-7"}), root=project_dir)
