@@ -85,8 +85,12 @@ def test_policy_results_come_after_the_tree_mandatory_first(plan, project_dir, t
     result = plan(project_dir.write_stack(dbDeletionProtection=False), root=project_dir, policies=policy)
     lines = render_text(result).splitlines()
     last_row = max(i for i, line in enumerate(lines) if line.startswith(" +  "))
-    mandatory_at = next(i for i, line in enumerate(lines) if line.startswith("  MANDATORY [rds-instance-backup-retention]"))
-    advisory_at = next(i for i, line in enumerate(lines) if line.startswith("  ADVISORY [rds-instance-deletion-protection]"))
+    mandatory_at = next(
+        i for i, line in enumerate(lines) if line.startswith("  MANDATORY [rds-instance-backup-retention]")
+    )
+    advisory_at = next(
+        i for i, line in enumerate(lines) if line.startswith("  ADVISORY [rds-instance-deletion-protection]")
+    )
     deferred_at = next(i for i, line in enumerate(lines) if line.startswith("  deferred ["))
     assert last_row < mandatory_at < advisory_at < deferred_at
     assert lines[mandatory_at + 1].endswith("backupRetentionPeriod is 7 days, need at least 30")
