@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import sys
-import textwrap
 from typing import Any, Iterable, Mapping
 
 from ops.cost import usd
@@ -41,6 +40,19 @@ def shorten(text: str, width: int) -> str:
     return text[:head] + ELLIPSIS + (text[-tail:] if tail else "")
 
 
+def shorten_type(label: str, width: int) -> str:
+    """A tree-prefixed type in `width` columns: the tree stays, then the module goes
+    (`sentry:…:SentryOrganizationMember`), then the middle."""
+    if width <= 0 or len(label) <= width:
+        return label
+    type_ = label.lstrip("│├└─ ")
+    tree = label[: len(label) - len(type_)]
+    parts = type_.split(":")
+    if len(parts) == 3:
+        type_ = f"{parts[0]}:{ELLIPSIS}:{parts[2]}"
+    return tree + shorten(type_, width - len(tree)) if width > len(tree) else shorten(label, width)
+
+
 def shorten_name(name: str, parent: str, width: int) -> str:
     """A name in `width` columns. A child's name repeats its parent's, shown just above it in the
     tree: that head goes first (`…-member-oncall-…`), then the middle of the rest."""
@@ -53,17 +65,27 @@ def shorten_name(name: str, parent: str, width: int) -> str:
 
 
 def wrap(text: str, width: int, indent: str, hanging: str | None = None) -> list[str]:
-    """`text` as lines of at most `width`, first prefixed by `indent`, the rest by `hanging`."""
+    """`text` as lines of at most `width`, first prefixed by `indent`, the rest by `hanging`.
+    A word (a URL) is split only when a line of its own cannot hold it."""
     hanging = indent if hanging is None else hanging
     if width <= 0:
         return [indent + text]
-    room = max(width - len(hanging), 20)
-    first_room = max(width - len(indent), 20)
-    lines = textwrap.wrap(text, width=first_room, break_long_words=True, break_on_hyphens=False) or [""]
-    if len(lines) > 1:
-        rest = " ".join(lines[1:])
-        lines = lines[:1] + textwrap.wrap(rest, width=room, break_long_words=True, break_on_hyphens=False)
-    return [indent + lines[0]] + [hanging + line for line in lines[1:]]
+    lines: list[str] = []
+    prefix, current = indent, ""
+    for word in text.split(" "):
+        if current and len(prefix) + len(current) + 1 + len(word) <= width:
+            current += " " + word
+            continue
+        if current:
+            lines.append(prefix + current)
+            prefix = hanging
+        current = word
+        while len(prefix) + len(current) > width and width > len(prefix):
+            room = width - len(prefix)
+            lines.append(prefix + current[:room])
+            prefix, current = hanging, current[room:]
+    lines.append(prefix + current)
+    return lines
 
 
 def inline(value: Any) -> str:
@@ -108,7 +130,7 @@ def tree_lines(document: Mapping[str, Any], width: int, details_for=None) -> lis
     by_position = list(document["resources"])
     for index, (type_label, name, flags, parent) in enumerate(rows):
         if width > 0:
-            cell_type = shorten(type_label, type_width)
+            cell_type = shorten_type(type_label, type_width)
             cell_name = shorten_name(name, parent, name_width - len(flags)) + flags
         else:
             cell_type, cell_name = type_label, name + flags
@@ -233,33 +255,22 @@ def policy_lines(document: Mapping[str, Any], width: int, *, details: bool = Fal
             lines.append(f"      … and {len(found) - len(shown)} more (--details lists every one)")
     deferred_rules = [r for r in rules if r["deferred"]]
     if deferred_rules:
-        name_width = max(len(r["name"]) for r in deferred_rules)
+        lines.append("  deferred until values are known (not violations; the update enforces them):")
         for rule in deferred_rules:
             where = [d for d in diagnostics if d["policy"] == rule["name"] and d["deferred"]]
             resources = sum(1 for d in where if d["urn"])
-            stack = len(where) - resources
             count = ", ".join(
                 part
                 for part in (
                     f"{resources} resource(s)" if resources else "",
-                    "the stack check" if stack else "",
+                    "the stack check" if len(where) > resources else "",
                 )
                 if part
             )
-            lines += wrap(
-                f"deferred [{rule['name']}]{' ' * (name_width - len(rule['name']))} until values are known: {count}",
-                width,
-                "  ",
-                "      ",
-            )
+            lines += wrap(f"{rule['name']}: {count}", width, "    ", "        ")
             if details:  # the resources' own deferrals are listed under them in the tree
                 for d in (d for d in where if not d["urn"]):
-                    lines += wrap(
-                        f"{_resource_label(document, d['urn'])}: {deferred_reason(d['message'])}",
-                        width,
-                        "      ",
-                        "        ",
-                    )
+                    lines += wrap(f"stack: {deferred_reason(d['message'])}", width, "        ", "          ")
     passed = [r["name"] for r in rules if r["verdict"] == "passed"]
     if passed and details:
         lines += wrap(f"passed: {', '.join(passed)}", width, "  ", "      ")

@@ -54,7 +54,7 @@ def test_plan_comment_renders_summary_first_and_folds_the_rest(base):
     assert html.count("<details>") == html.count("</details>") == 3
     assert "<summary>Cost estimate: ~$20.98/month</summary>" in html
     assert "<table>" in html and "<td>Render</td>" in html
-    assert "deferred [no-production-secrets]" in html  # policy results, in a code block
+    assert "no-production-secrets: 28 resource(s)" in html  # policy results, in a code block
     assert "passed: aws-required-tags," in html
     assert "<h3>" in html
 
