@@ -196,3 +196,83 @@ def test_a_huge_body_is_cut_below_githubs_limit(github):
     assert len(comment["body"]) < 65536
     assert comment["body"].rstrip().endswith("(cut to fit a comment: see the ci run)")
     assert re.search(r"row of the plan\n\n\(cut", comment["body"])
+
+
+# ---------------------------------------------------------------------------------------
+# ci.yml's plan step, run as GitHub runs it, with a stand-in for `ops plan` (its exit codes).
+
+FAKE_OPS = """#!/bin/sh
+# -m ops plan STACK [--compare FILE --format markdown | --format markdown]
+stack=$4
+case "$*" in
+  *--compare*) if grep -q unreadable "$6"; then echo "error: $6: no schemaVersion" >&2; exit 2; fi
+               echo "### compared $stack"; exit "${FAKE_RC:-0}" ;;
+  *markdown*) echo "### plan of $stack"; exit "${FAKE_RC:-0}" ;;
+  *) echo "plan of $stack"; exit "${FAKE_RC:-0}" ;;
+esac
+"""
+
+
+@pytest.fixture
+def plan_step(tmp_path, workflows):
+    job = workflows["ci.yml"]["jobs"]["plans"]
+    step = next(s for s in job["steps"] if s.get("name", "").startswith("Plan staging and production"))
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(FAKE_OPS)
+    python.chmod(0o755)
+
+    def run(bases: dict[str, str], pr: str = "7", rc: int = 0) -> subprocess.CompletedProcess:
+        for stack, content in bases.items():
+            (tmp_path / f"plan-base-{stack}.json").write_text(content)
+        env = {
+            "PATH": os.environ["PATH"],
+            "PR_NUMBER": pr,
+            "BASE_SHA": "b" * 40,
+            "HEAD_SHA": HEAD_SHA,
+            "FAKE_RC": str(rc),
+        }
+        return subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    run.body = lambda: (tmp_path / "plan-comment" / "body.md").read_text()
+    run.dir = tmp_path
+    return run
+
+
+def test_the_body_holds_both_comparisons_under_the_marker(plan_step):
+    completed = plan_step({"staging": "{}", "production": "{}"})
+    assert completed.returncode == 0, completed.stderr
+    body = plan_step.body()
+    assert body.startswith(MARKER + "\n")
+    assert body.index("### compared staging") < body.index("### compared production")
+    assert f"head {HEAD_SHA} against base {'b' * 40}" in body
+    assert (plan_step.dir / "plan-comment" / "pr-number").read_text() == "7\n"
+
+
+def test_a_missing_or_unreadable_base_falls_back_to_the_plan_alone_and_says_so(plan_step):
+    completed = plan_step({"production": "unreadable"})
+    assert completed.returncode == 0, completed.stderr
+    body = plan_step.body()
+    assert "### plan of staging\n\nNo plan of the base branch" in body
+    assert "### plan of production\n\nThe base plan could not be compared" in body
+
+
+def test_a_mandatory_violation_fails_the_job_but_the_comment_is_still_written(plan_step):
+    completed = plan_step({"staging": "{}", "production": "{}"}, rc=1)
+    assert completed.returncode == 1
+    assert "### compared staging" in plan_step.body()
+
+
+def test_a_push_plans_without_writing_a_comment(plan_step):
+    completed = plan_step({}, pr="")
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout == "plan of staging\nplan of production\n"
+    assert not (plan_step.dir / "plan-comment").exists()
