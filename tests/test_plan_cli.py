@@ -219,10 +219,13 @@ def test_stack_without_project_config_fails_clearly(plan, project_dir):
 
 @pytest.mark.parametrize("preview", [True, False])
 def test_secrets_never_reach_text_or_json(plan, project_dir, preview):
+    from ops.plan_markdown import render_plan
+
     result = plan(project_dir.write_stack(), preview=preview, root=project_dir)
     text = render_text(result, details=True)
     document = json.dumps(to_json(result))
-    assert CANARY_SECRET not in text and CANARY_SECRET not in document
+    markdown = render_plan(to_json(result))
+    assert CANARY_SECRET not in text and CANARY_SECRET not in document and CANARY_SECRET not in markdown
     assert "[secret]" in text and "[secret]" in document
     if preview:
         assert "[unknown]" in text
@@ -260,3 +263,26 @@ def test_a_config_error_also_names_the_refused_update(plan, project_dir):
 def test_aws_region_from_the_stack_file_is_checked(plan, project_dir):
     with pytest.raises(UsageError, match="aws:region: 'us-east-7' is not a region the AWS SDK knows; did you mean"):
         plan(project_dir.write_stack(**{"aws:region": "us-east-7"}), root=project_dir)
+
+
+def test_update_plans_are_the_same_bytes_too_and_match_the_schema(plan, project_dir):
+    from ops.plan_document import dumps
+
+    stack = project_dir.write_stack()
+    first, second = (dumps(to_json(plan(stack, preview=False, root=project_dir))) for _ in range(2))
+    assert first == second
+    document = json.loads(first)
+    assert validation_error(document) is None
+    assert document["outputs"]["uptimeDashboardUrl"].startswith("https://dashboard.uptimerobot.com/monitors/")
+
+
+def test_without_width_the_terminal_or_columns_decides(monkeypatch):
+    import io
+
+    from ops.plan_render import DEFAULT_WIDTH, default_width
+
+    monkeypatch.setattr("sys.stdout", io.StringIO())  # not a terminal
+    monkeypatch.setenv("COLUMNS", "90")
+    assert default_width() == 90
+    monkeypatch.delenv("COLUMNS")
+    assert default_width() == DEFAULT_WIDTH == 120
