@@ -121,7 +121,7 @@ def render_plan(document: Mapping[str, Any]) -> str:
     )
     lines = [head, ""]
     lines += _mandatory(document["diagnostics"])
-    lines += details("Policy results by rule", fenced(policy_lines(document, 0, details=True)))
+    lines += details("Policy results by rule", fenced(policy_lines(document, 100, details=True)))
     lines += _cost_section(cost)
     lines += details(f"Resources ({s['resources']})", fenced(tree_lines(document, 0)))
     return "\n".join(lines).rstrip() + "\n"
@@ -183,7 +183,7 @@ def render_comparison(comparison: Mapping[str, Any], document: Mapping[str, Any]
             "An estimate from list prices (`ops/prices.json`).",
         ]
         lines += details(f"Cost: {signed_usd(cost['delta'])}/month (~{usd(cost['after'])}/month)", body)
-    lines += details("Policy results of this plan, by rule", fenced(policy_lines(document, 0, details=True)))
+    lines += details("Policy results of this plan, by rule", fenced(policy_lines(document, 100, details=True)))
     lines += details(f"All resources of this plan ({s['resources']})", fenced(tree_lines(document, 0)))
     return "\n".join(lines).rstrip() + "\n"
 
