@@ -76,6 +76,14 @@ def computed_outputs(
         }
     if resource_type == "render:services:EnvVar":
         return {"key": inputs.get("envVarKey")}
+    if resource_type.startswith("pulumi-python:dynamic/uptimerobot:"):
+        # The dynamic provider's create: a numeric id (from the name, so runs agree), and for a
+        # monitor its dashboard link. (The rehearsal runs the real dynamic provider instead.)
+        monitor_id = str(800000000 + int(_stable_hex(name, length=6), 16))
+        outputs: dict[str, Any] = {"id": monitor_id, "status": "NOT_CHECKED"}
+        if resource_type.endswith(":Monitor"):
+            outputs["dashboard_url"] = f"https://dashboard.uptimerobot.com/monitors/{monitor_id}"
+        return outputs
     if resource_type.startswith("sentry:"):
         return _sentry_outputs(resource_type, name, inputs)
     if resource_type.startswith("aws:"):

@@ -97,6 +97,17 @@ class RecordingMonitor(mocks.MockMonitor):
             if not loop.is_running() and not loop.is_closed():
                 loop.close()
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The engine's URN: the parent's whole type chain, `$`-joined, without the root Stack's type.
+
+        The SDK's mock keeps only the parent's own type and keeps the Stack's, so its URNs
+        match no real deployment."""
+        if parent:
+            parent_chain = parent.split("::")[2]
+            if parent_chain != "pulumi:pulumi:Stack":
+                type_ = f"{parent_chain}${type_}"
+        return super().make_urn("", type_, name)
+
     def Invoke(self, request):  # noqa: N802 - gRPC method name
         response = super().Invoke(request)
         self._note_thread_loop()

@@ -7,7 +7,6 @@ config from its stack file, every registration recorded. Invoke answers are plac
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from ops.project import ROOT
 
 EXIT_OK, EXIT_REFUSED, EXIT_FAILED = 0, 1, 1  # usage errors: ops.errors.UsageError, exit 2
 SECRET, UNKNOWN, REDACTED = "[secret]", "[unknown]", "[redacted: production secret]"
+MASKS = (UNKNOWN, SECRET, REDACTED)
 
 
 class PlanRefused(Exception):
@@ -36,6 +36,9 @@ class PlanResult:
     diagnostics: list = field(default_factory=list)  # ops.analyzer.Diagnostic
     policies_ran: bool = False
     redact: frozenset[str] = frozenset()  # production-secret fingerprints from the policy config
+    policy_pack: str | None = None  # "name@version"
+    policy_rules: list[dict[str, Any]] = field(default_factory=list)  # every rule, its effective level
+    aws_region: str | None = None
 
     @property
     def mandatory_policies(self) -> list[str]:
@@ -49,7 +52,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run the Pulumi program offline (no CLI, credentials or network) and print what it declares.",
     )
     parser.add_argument("stack", nargs="?", default="staging", help="stack name (default: staging)")
-    parser.add_argument("--json", action="store_true", help="print one JSON document instead of the tree")
+    parser.add_argument("--json", action="store_true", help="print the plan document (same as --format json)")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text (default), json (ops/plan.schema.json) or markdown (a pull-request comment)",
+    )
+    parser.add_argument(
+        "--details",
+        "--diff",
+        dest="details",
+        action="store_true",
+        help="every input, placeholder and policy verdict (with --compare: the changed values)",
+    )
+    parser.add_argument(
+        "--width",
+        type=_width,
+        metavar="COLUMNS",
+        help="wrap or shorten text to this many columns; 0: no limit (default: the terminal's, or 120)",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="BASE.json",
+        type=Path,
+        help="show what changes against a base plan (`ops plan STACK --json` of the base branch)",
+    )
     parser.add_argument("--as-update", action="store_true", help="plan the update phase instead of the preview")
     parser.add_argument(
         "--policy-config",
@@ -62,7 +90,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=main)
 
 
+def _width(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a number of columns (0: no limit), got {text!r}")
+    return int(text)
+
+
 def main(args: argparse.Namespace) -> int:
+    from ops import plan_document
+
+    if args.json and args.format not in ("text", "json"):
+        raise UsageError(f"--json and --format {args.format}: choose one")
+    fmt = "json" if args.json else args.format
+    base = plan_document.load(args.compare) if args.compare else None  # a bad base fails before the plan runs
     policies: Path | bool = False if args.no_policies else (args.policy_config or True)
     try:
         result = run_plan(args.stack, preview=not args.as_update, root=ROOT, policies=policies)
@@ -72,11 +112,28 @@ def main(args: argparse.Namespace) -> int:
     except Failure as exc:  # a bug in the program or a broken pack: where to look, not a one-liner
         print(exc.report(debug=args.debug), file=sys.stderr)
         return EXIT_FAILED
-    print(json.dumps(to_json(result), indent=2, sort_keys=False) if args.json else render_text(result))
+    print(_render(document(result), base, fmt, details=args.details, width=args.width))
     if result.mandatory_policies:
         print(f"error: mandatory policy violations: {', '.join(result.mandatory_policies)}", file=sys.stderr)
         return EXIT_REFUSED
     return EXIT_OK
+
+
+def _render(doc: dict[str, Any], base: dict[str, Any] | None, fmt: str, *, details: bool, width: int | None) -> str:
+    from ops import plan_compare, plan_document, plan_markdown, plan_render
+
+    if base is not None:
+        comparison = plan_compare.compare(base, doc)
+        if fmt == "json":
+            return plan_document.dumps(comparison)
+        if fmt == "markdown":
+            return plan_markdown.render_comparison(comparison, doc)
+        return plan_compare.render_text(comparison, details=details, width=width)
+    if fmt == "json":
+        return plan_document.dumps(doc)
+    if fmt == "markdown":
+        return plan_markdown.render_plan(doc)
+    return plan_render.render_text(doc, details=details, width=width)
 
 
 def default_policy_config(stack: str, root: Path = ROOT) -> Path:
@@ -159,10 +216,12 @@ def run_plan(
             outputs=monitor.outputs_by_urn.get(stack_urn, {}),
             invocations=list(plan_mocks.invocations),
             warnings=warnings,
+            aws_region=config.config.get("aws:region"),
         )
         if pack is not None:
             result.diagnostics = _judge(pack, result, config)
             result.policies_ran = True
+            result.policy_pack, result.policy_rules = _rules(pack)
             rule = pack.policy_config.get("no-production-secrets", {})
             result.redact = frozenset(str(f).lower() for f in rule.get("productionSecretFingerprints", []))
         return result
@@ -225,7 +284,8 @@ def _judge(pack, result: PlanResult, config) -> list:
             parent=r.parent or stack_urn,
             provider=provider_for(r.type) if r.custom else None,
         )
-        for r in result.resources
+        # Registration order varies run to run; a stack rule reports the first resource it meets.
+        for r in sorted(result.resources, key=lambda r: r.urn)
     ]
     try:
         diagnostics = [d for per_resource in pack.analyze_many(records) for d in per_resource]
@@ -234,6 +294,23 @@ def _judge(pack, result: PlanResult, config) -> list:
         raise UsageError(str(exc)) from None
     except AnalyzerError as exc:  # already capped and redacted by the analyzer
         raise Failure(f"policy pack: {exc}") from None
+
+
+def _rules(pack) -> tuple[str, list[dict[str, Any]]]:
+    """The pack's name and every rule with the level the policy config gives it (not the declared one)."""
+    info = pack.info()
+    configured = pack.policy_config
+    rules = [
+        {
+            "name": p.name,
+            "kind": p.kind,
+            "enforcementLevel": configured.get(p.name, {}).get("enforcementLevel", p.enforcement_level),
+            "severity": p.severity,
+            "description": p.description,
+        }
+        for p in info.policies
+    ]
+    return f"{info.name}@v{info.version}", rules
 
 
 def _load_provider_modules() -> None:
@@ -374,116 +451,22 @@ def _matches_fingerprint(value: str, fingerprints: frozenset[str]) -> bool:
     return any(hashlib.sha256(c.encode()).hexdigest() in fingerprints for c in candidates)
 
 
-def summary(result: PlanResult) -> dict[str, Any]:
-    mandatory = sum(1 for d in result.diagnostics if d.enforcement_level == "mandatory")  # violations, not policies
-    advisory = sum(1 for d in result.diagnostics if d.enforcement_level == "advisory")
-    return {
-        "phase": "preview" if result.preview else "update",
-        "resources": len(result.resources) + 1,  # + the stack itself, as pulumi counts it
-        "create": len(result.resources) + 1,
-        "placeholders": len(result.invocations),
-        "mandatoryViolations": mandatory,
-        "advisoryViolations": advisory,
-    }
+def document(result: PlanResult) -> dict[str, Any]:
+    """The plan document (ops/plan_document.py), its cost estimate included."""
+    from ops import plan_document
+    from ops.cost import estimate
+
+    doc = plan_document.build(result)
+    doc["cost"] = plan_document.canonical(estimate(doc["resources"], result.aws_region))
+    doc["summary"] = plan_document.summarize(doc)
+    return doc
 
 
 def to_json(result: PlanResult) -> dict[str, Any]:
-    document = {
-        "stack": result.stack,
-        "resources": [
-            {
-                "urn": r.urn,
-                "type": r.type,
-                "name": r.name,
-                "parent": r.parent or None,
-                "inputs": mask(r.inputs, result.redact),
-            }
-            for r in result.resources
-        ],
-        "outputs": mask(result.outputs, result.redact),
-        "placeholders": [{"invoke": i.token, "result": mask(i.result, result.redact)} for i in result.invocations],
-        "warnings": result.warnings,
-        "summary": summary(result),
-    }
-    if result.policies_ran:
-        document["diagnostics"] = [
-            {
-                "policy": d.policy_name,
-                "enforcementLevel": d.enforcement_level,
-                "severity": d.severity,
-                "urn": d.urn or None,
-                "message": d.message,
-            }
-            for d in result.diagnostics
-        ]
-    return document
+    return document(result)
 
 
-def render_text(result: PlanResult) -> str:
-    lines = [
-        f"{'Previewing' if result.preview else 'Planning the update of'} stack {result.stack!r} offline "
-        "(SDK mocks: no CLI, no credentials, no network)",
-        "",
-        f"    {'Type':<52} {'Name':<48} Plan",
-        f" +  {'pulumi:pulumi:Stack':<52} {result.stack_urn.rsplit('::', 1)[1]:<48} create",
-    ]
-    children: dict[str, list] = {}
-    for resource in result.resources:
-        children.setdefault(resource.parent or result.stack_urn, []).append(resource)
-    for siblings in children.values():
-        siblings.sort(key=lambda r: (r.custom, r.name))  # registration order is not deterministic
-    diagnostics_by_urn: dict[str, list] = {}
-    for diagnostic in result.diagnostics:
-        diagnostics_by_urn.setdefault(diagnostic.urn or "", []).append(diagnostic)
+def render_text(result: PlanResult, *, details: bool = False, width: int | None = 0) -> str:
+    from ops.plan_render import render_text as render
 
-    def walk(parent_urn: str, prefix: str) -> None:
-        kids = children.get(parent_urn, [])
-        for index, resource in enumerate(kids):
-            last = index == len(kids) - 1
-            branch = "└─ " if last else "├─ "
-            label = f"{prefix}{branch}{resource.type}"
-            flags = " [protect]" if resource.protect else ""
-            lines.append(f" +  {label:<52} {resource.name:<48} create{flags}")
-            inner = prefix + ("   " if last else "│  ")
-            if resource.custom:
-                for key, value in sorted(mask(resource.inputs, result.redact).items()):
-                    lines.append(f"    {inner}      {key}: {_inline(value)}")
-            for diagnostic in diagnostics_by_urn.get(resource.urn, []):
-                lines.append(f"    {inner}      {_verdict(diagnostic)}")
-            walk(resource.urn, inner)
-
-    walk(result.stack_urn, "")
-
-    lines += ["", "Outputs:"]
-    for key, value in sorted(mask(result.outputs, result.redact).items()):
-        lines.append(f"    {key}: {_inline(value)}")
-    if result.invocations:
-        lines += ["", "Placeholders (invokes answered by the offline plan, not by the cloud):"]
-        for invocation in result.invocations:
-            lines.append(f"    {invocation.token}: {_inline(mask(invocation.result, result.redact))}")
-    stack_diagnostics = [d for d in result.diagnostics if not d.urn or d.urn not in {r.urn for r in result.resources}]
-    if stack_diagnostics:
-        lines += ["", "Policy violations (stack):"]
-        for d in stack_diagnostics:
-            lines.append(f"    {_verdict(d)}")
-    if result.warnings:
-        lines += ["", "Warnings:"]
-        lines += [f"    {warning}" for warning in result.warnings]
-    counts = summary(result)
-    lines += [
-        "",
-        f"Resources: + {counts['resources']} to create ({counts['phase']}); "
-        f"{counts['placeholders']} placeholder invoke result(s); "
-        f"policy violations: {counts['mandatoryViolations']} mandatory, {counts['advisoryViolations']} advisory",
-    ]
-    return "\n".join(lines)
-
-
-def _verdict(diagnostic) -> str:
-    # The pack sends "description\nmessage"; one line per verdict keeps the tree readable.
-    message = diagnostic.message.replace("\n", ": ")
-    return f"{diagnostic.enforcement_level.upper()} [{diagnostic.policy_name}] {message}"
-
-
-def _inline(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return render(document(result), details=details, width=width)

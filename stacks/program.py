@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pulumi
 from pulumi.runtime import config as runtime_config
 
 from stacks.guard import ProductionUpdateRefused, check_update_allowed
-from stacks.settings import PROJECT, ConfigError, Settings, parse_settings, stack_file
+from stacks.settings import PROJECT, ConfigError, parse_settings, stack_file
 
 
 class InvalidConfiguration(pulumi.RunError):
@@ -27,31 +27,43 @@ def project_config() -> dict[str, Any]:
     return {key[len(prefix) :]: value for key, value in merged.items() if key.startswith(prefix)}
 
 
+def provider_config(key: str) -> Optional[str]:
+    """A provider key (`aws:region`) as the engine handed it to the program, if set."""
+    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    value = merged.get(key)
+    return value if isinstance(value, str) else None
+
+
 def run(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
     stack = pulumi.get_stack()
     raw = project_config()
+    dry_run = pulumi.runtime.is_dry_run()
+    # Every problem that blocks this run is collected and reported together, not the first one.
+    blocking: list[str] = []
+    note = None
     try:
-        note = check_update_allowed(stack, pulumi.runtime.is_dry_run(), raw.get("releaseWindow"), now())
+        note = check_update_allowed(stack, dry_run, raw.get("releaseWindow"), now())
+    except ProductionUpdateRefused as exc:
+        blocking.append(str(exc))
+    settings = None
+    try:
         if not raw:
             raise ConfigError(f"stack {stack!r} has no {PROJECT}:* configuration; expected {stack_file(stack)}")
-        settings = parse_settings(stack, raw)
-    except ProductionUpdateRefused as exc:
-        raise UpdateRefused(str(exc)) from None
+        settings = parse_settings(stack, raw, aws_region=provider_config("aws:region"))
     except ConfigError as exc:
-        raise InvalidConfiguration(str(exc)) from None
+        config_error = str(exc)
+        also = f"; also blocking the update: {'; '.join(blocking)}" if blocking else ""
+        raise InvalidConfiguration(config_error + also) from None
+    unfinished = [f"{problem} in {stack_file(stack)}" for problem in settings.unfinished()]
+    if not dry_run and unfinished:
+        blocking.append(f"refusing an update that would build a broken environment: {'; '.join(unfinished)}")
+    if blocking:
+        raise UpdateRefused("; ".join(blocking))
     if note:
         pulumi.log.warn(note)
-    _refuse_unfinished_update(settings)
+    for problem in unfinished:
+        pulumi.log.warn(f"{problem} before an update")
 
     from stacks.environment import build_environment, export_outputs  # providers load only for valid settings
 
     export_outputs(build_environment(settings))
-
-
-def _refuse_unfinished_update(settings: Settings) -> None:
-    for problem in settings.unfinished():
-        if not pulumi.runtime.is_dry_run():
-            raise UpdateRefused(
-                f"refusing an update that would build a broken environment: {problem} in {stack_file(settings.stack)}"
-            )
-        pulumi.log.warn(f"{problem} in {stack_file(settings.stack)} before an update")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import re
-from typing import Any, Literal, Mapping, Optional
+from typing import Annotated, Any, Literal, Mapping, Optional
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 PROJECT = "kitchen-kontrol"
@@ -70,6 +71,30 @@ class RenderSettings(_Model):
         return value
 
 
+def _shown(value: str) -> str:
+    """An entry quoted in an error only when it is plainly an address (never a pasted secret)."""
+    return value if re.fullmatch(r"[0-9A-Fa-f.:/]{1,49}", value) else "the entry"
+
+
+def _client_cidr(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        raise ValueError(
+            f"{_shown(value)} is not a CIDR; expected one such as 203.0.113.7/32 (host bits zero)"
+        ) from None
+    if network.prefixlen < (16 if network.version == 4 else 32):
+        raise ValueError(
+            f"{_shown(value)} is too wide; expected narrow client ranges (IPv4 /16 or longer); "
+            "0.0.0.0/0 is never allowed"
+        )
+    return value
+
+
+# One entry of dbAllowedCidrs: validated on its own, so an error names its index.
+ClientCidr = Annotated[str, AfterValidator(_client_cidr)]
+
+
 class DatabaseSettings(_Model):
     engine_version: str = Field(default="16", pattern=r"^(13|14|15|16|17)(\.\d{1,2})?$")
     instance_class: str = Field(default="db.t4g.micro", pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")
@@ -78,23 +103,19 @@ class DatabaseSettings(_Model):
     backup_retention_days: int = Field(default=7, ge=7, le=35)
     name: str = Field(default="kitchen_kontrol_staging", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     username: str = Field(default="kk_admin", pattern=r"^[a-z_][a-z0-9_]{0,15}$")
-    allowed_cidrs: tuple[str, ...] = Field(min_length=1, max_length=50)
+    allowed_cidrs: tuple[ClientCidr, ...] = Field(min_length=1, max_length=50)
     deletion_protection: bool = True
     vpc_id: Optional[str] = Field(default=None, pattern=r"^vpc-[0-9a-f]{8,17}$")
     vpc_cidr: str = "10.42.0.0/16"
 
     @field_validator("allowed_cidrs")
     @classmethod
-    def _cidrs(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        for value in values:
-            try:
-                network = ipaddress.ip_network(value, strict=True)
-            except ValueError:
-                raise ValueError("expected CIDRs such as 203.0.113.7/32 (host bits zero)") from None
-            if network.prefixlen < (16 if network.version == 4 else 32):
-                raise ValueError("expected narrow client ranges (IPv4 /16 or longer); 0.0.0.0/0 is never allowed")
-        if len(set(values)) != len(values):
-            raise ValueError("expected each CIDR once")
+    def _cidrs_once(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        first: dict[str, int] = {}
+        for index, value in enumerate(values):
+            if value in first:
+                raise ValueError(f"expected each CIDR once; [{index}] repeats [{first[value]}]")
+            first[value] = index
         return values
 
     @field_validator("username")
@@ -156,6 +177,17 @@ class Contact(_Model):
     name: str = Field(min_length=1, max_length=100)
     email: str
 
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value: Any) -> Any:
+        """`primary: Jane Doe <jane@example.com>` -> fields; a bad entry fails on its own index."""
+        if not isinstance(value, str):
+            return value
+        match = _CONTACT.match(value)
+        if not match or match["role"] not in CONTACT_ROLES or not _EMAIL.match(match["email"]):
+            raise ValueError('expected entries like "primary: Jane Doe <jane@example.com>" (role primary or backup)')
+        return {"role": match["role"], "name": match["name"], "email": match["email"].lower()}
+
 
 class MonitoringSettings(_Model):
     sentry_organization: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,49}$")
@@ -166,27 +198,19 @@ class MonitoringSettings(_Model):
     alarm_cpu_percent: int = Field(default=80, ge=1, le=100)
     alarm_free_storage_gib: int = Field(default=2, ge=1, le=1000)
     alarm_connections: int = Field(default=60, ge=1, le=5000)
-    contacts: tuple[Contact, ...] = Field(min_length=1, max_length=20)
+    contacts: tuple[Contact, ...] = Field(max_length=20)  # empty: "at least one primary"
 
-    @field_validator("contacts", mode="before")
+    @field_validator("contacts")
     @classmethod
-    def _parse_contacts(cls, values: Any) -> Any:
-        if not isinstance(values, (list, tuple)):
-            return values
-        parsed = []
-        for value in values:
-            match = _CONTACT.match(value) if isinstance(value, str) else None
-            if not match or match["role"] not in CONTACT_ROLES or not _EMAIL.match(match["email"]):
-                raise ValueError(
-                    'expected entries like "primary: Jane Doe <jane@example.com>" (role primary or backup)'
-                )
-            parsed.append({"role": match["role"], "name": match["name"], "email": match["email"].lower()})
-        emails = [c["email"] for c in parsed]
-        if len(set(emails)) != len(emails):
-            raise ValueError("expected each email once")
-        if not any(c["role"] == "primary" for c in parsed):
+    def _one_list(cls, contacts: tuple[Contact, ...]) -> tuple[Contact, ...]:
+        first: dict[str, int] = {}
+        for index, contact in enumerate(contacts):
+            if contact.email in first:
+                raise ValueError(f"expected each email once; [{index}] repeats [{first[contact.email]}]")
+            first[contact.email] = index
+        if not any(c.role == "primary" for c in contacts):
             raise ValueError("expected at least one primary contact")
-        return parsed
+        return contacts
 
     @property
     def emails(self) -> list[str]:
@@ -272,16 +296,23 @@ def stack_file(stack: str) -> str:
     return f"Pulumi.{stack}.yaml"
 
 
-def parse_settings(stack: str, raw: Mapping[str, Any]) -> Settings:
+def parse_settings(stack: str, raw: Mapping[str, Any], aws_region: Optional[str] = None) -> Settings:
     """Build settings from the project's config, keyed without the namespace; values as Pulumi
-    passes them to programs (strings, with lists/objects as JSON)."""
+    passes them to programs (strings, with lists/objects as JSON). `aws_region` (the provider's
+    `aws:region`, when set) is checked in the same pass, so one error lists every problem."""
     problems: dict[str, str] = {}
+    if aws_region is not None:
+        from stacks.aws_regions import region_problem
+
+        why = region_problem(aws_region)
+        if why:
+            problems["aws:region"] = why
     sections: dict[str, dict[str, Any]] = {"app": {}, "render": {}, "database": {}, "monitoring": {}}
     for key in sorted(raw):
         if key in OTHER_KEYS:
             continue
         if key not in KEYS:
-            problems[key] = f"unknown key; expected one of: {', '.join(sorted(KEYS))}"
+            problems[key] = _unknown_key(key)
             continue
         section, name, kind = KEYS[key]
         if kind == "str" and raw[key] == "":
@@ -297,9 +328,27 @@ def parse_settings(stack: str, raw: Mapping[str, Any]) -> Settings:
             problems.setdefault(_key_for(error), _describe(error))
         settings = None
     if problems or settings is None:
-        details = "; ".join(f"{PROJECT}:{key}: {why}" for key, why in sorted(problems.items()))
+        details = "; ".join(f"{_full_key(key)}: {why}" for key, why in sorted(problems.items(), key=_project_first))
         raise ConfigError(f"invalid configuration in {stack_file(stack)} (stack {stack!r}): {details}")
     return settings
+
+
+def _full_key(key: str) -> str:
+    return key if key.startswith("aws:") else f"{PROJECT}:{key}"
+
+
+def _project_first(item: tuple[str, str]) -> tuple[bool, str]:
+    return item[0].startswith("aws:"), item[0]
+
+
+def _unknown_key(key: str) -> str:
+    """The closest known key, not the whole list (case slips and typos are the usual cause)."""
+    known = sorted({*KEYS, *OTHER_KEYS})
+    by_case = {k.lower(): k for k in known}
+    guess = by_case.get(key.lower()) or next(iter(difflib.get_close_matches(key, known, n=1, cutoff=0.75)), None)
+    if guess:
+        return f"unknown key; did you mean {PROJECT}:{guess}?"
+    return "unknown key; no known key is close (Pulumi.yaml's config block declares them)"
 
 
 def _coerce(value: Any, kind: str) -> Any:

@@ -118,9 +118,12 @@ def cli_plans() -> dict:
     """`python -m ops plan` as CI runs it, once per variant for the whole session (each costs seconds)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     variants = {
-        "staging": ("plan", "staging"),
+        # Each of the first two twice: the output must be the same bytes run after run.
+        "staging": ("plan", "staging", "--width", "100"),
+        "staging-again": ("plan", "staging", "--width", "100"),
         "staging-json": ("plan", "staging", "--json"),
-        "production": ("plan", "production"),
+        "staging-json-again": ("plan", "staging", "--json"),
+        "production": ("plan", "production", "--width", "100"),
     }
     # Started together: each is mostly one core's work, and the suite has two.
     running = {
@@ -139,6 +142,26 @@ def cli_plans() -> dict:
         out, err = process.communicate(timeout=180)
         results[name] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
     return results
+
+
+@pytest.fixture(scope="session")
+def staging_document(cli_plans) -> dict:
+    """`ops plan staging --json`, parsed."""
+    import json
+
+    completed = cli_plans["staging-json"]
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def plan_document(stack: str, *, root: Path, preview: bool = True, policies=False) -> dict:
+    """The plan document (what `--json` prints) of an in-process canary plan."""
+    from ops.plan import document
+
+    return document(run_canary_plan(stack, preview=preview, root=root, policies=policies))
+
+
+STAGING_POLICY_CONFIG = ROOT / "policies" / "config.staging.json"
 
 
 def resources_of(result, type_: str) -> list:

@@ -54,7 +54,57 @@ def test_staging_plan_passes_every_policy(cli_plans):
 def test_production_preview_passes_the_pack(cli_plans):
     completed = cli_plans["production"]
     assert completed.returncode == 0, completed.stderr
-    assert "0 mandatory" in completed.stdout
+    assert "Policies: no violations;" in completed.stdout
+
+
+def test_every_rule_is_accounted_for_and_deferred_checks_are_one_line_each(cli_plans, staging_document):
+    rules = staging_document["policies"]["rules"]
+    assert len(rules) == 13
+    assert {r["verdict"] for r in rules} <= {"passed", "deferred"}
+    deferred = [r for r in rules if r["verdict"] == "deferred"]
+    assert sum(r["deferred"] for r in deferred) == staging_document["summary"]["deferredChecks"] == 33
+    text = cli_plans["staging"].stdout
+    # 30 resources deferred by one rule: one line, not 30, and not called a violation.
+    (line,) = [line for line in text.splitlines() if "no-production-secrets" in line]
+    assert line == "    no-production-secrets: 30 resource(s)"
+    assert "  deferred until values are known (not violations; the update enforces them):" in text
+    assert f"passed: {sum(r['verdict'] == 'passed' for r in rules)} rule(s)" in text
+    summary = next(line for line in text.splitlines() if line.startswith("Policies: "))
+    assert summary.startswith("Policies: no violations; 33 check(s) of 4 rule(s) deferred until values are known")
+    assert "can't run policy" not in text  # the SDK's wording, which reads like a failure
+
+
+def test_policy_results_come_after_the_tree_mandatory_first(plan, project_dir, tmp_path):
+    policy = policy_file(
+        tmp_path,
+        STAGING_POLICY,
+        **{
+            "rds-instance-backup-retention": {"minimumRetentionDays": 30},
+            "rds-instance-deletion-protection": {"enforcementLevel": "advisory"},
+        },
+    )
+    result = plan(project_dir.write_stack(dbDeletionProtection=False), root=project_dir, policies=policy)
+    lines = render_text(result).splitlines()
+    last_row = max(i for i, line in enumerate(lines) if line.startswith(" +  "))
+    mandatory_at = next(
+        i for i, line in enumerate(lines) if line.startswith("  MANDATORY [rds-instance-backup-retention]")
+    )
+    advisory_at = next(
+        i for i, line in enumerate(lines) if line.startswith("  ADVISORY [rds-instance-deletion-protection]")
+    )
+    deferred_at = next(i for i, line in enumerate(lines) if line.startswith("  deferred until values are known"))
+    assert last_row < mandatory_at < advisory_at < deferred_at
+    assert lines[mandatory_at + 1].endswith("backupRetentionPeriod is 7 days, need at least 30")
+    summary = next(line for line in lines if line.startswith("Policies: "))
+    assert summary.startswith("Policies: 1 MANDATORY and 1 advisory violation(s); 33 check(s) of 4 rule(s) deferred")
+
+
+def test_no_policies_says_the_pack_was_not_run(plan, project_dir):
+    result = plan(project_dir.write_stack(), root=project_dir)
+    document = to_json(result)
+    assert document["policies"] == {"ran": False, "pack": None, "rules": []}
+    assert document["summary"]["policiesRun"] is False
+    assert "Policies: not run (--no-policies)" in render_text(result)
 
 
 def test_production_update_with_only_the_programs_key_is_stopped_by_the_pack(plan, project_dir, tmp_path):

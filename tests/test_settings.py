@@ -126,3 +126,103 @@ def test_any_config_gives_settings_or_one_clear_error(staging_raw, changes):
         assert message.startswith("invalid configuration in Pulumi.staging.yaml")
         assert any(f"kitchen-kontrol:{key}" in message for key in changes)
         assert CANARY not in message
+
+
+@pytest.mark.parametrize(
+    ("key", "guess"),
+    [
+        ("dbAlowedCidrs", "dbAllowedCidrs"),
+        ("dballowedcidrs", "dbAllowedCidrs"),
+        ("renderplan", "renderPlan"),
+        ("releaseWindw", "releaseWindow"),
+    ],
+)
+def test_a_misspelled_key_gets_the_closest_known_one(staging_raw, key, guess):
+    message = error_for(staging_raw, **{key: "x"})
+    assert f"kitchen-kontrol:{key}: unknown key; did you mean kitchen-kontrol:{guess}?" in message
+    assert "appBuildCommand" not in message  # not the list of all keys
+
+
+def test_an_unknown_key_far_from_any_is_not_answered_with_the_whole_list(staging_raw):
+    message = error_for(staging_raw, zebra="x")
+    assert "kitchen-kontrol:zebra: unknown key; no known key is close" in message
+    assert message.count("kitchen-kontrol:") == 1
+
+
+def test_a_bad_list_entry_is_named_by_its_index(staging_raw):
+    cidrs = ["203.0.113.0/28", "10.0.0.1/33", "0.0.0.0/0", f"{CANARY}/32"]
+    message = error_for(staging_raw, dbAllowedCidrs=json.dumps(cidrs))
+    assert "kitchen-kontrol:dbAllowedCidrs[1]: 10.0.0.1/33 is not a CIDR" in message
+    assert "kitchen-kontrol:dbAllowedCidrs[2]: 0.0.0.0/0 is too wide" in message
+    # Only address-like entries are echoed: a pasted secret is named by its index alone.
+    assert "kitchen-kontrol:dbAllowedCidrs[3]: the entry is not a CIDR" in message
+    assert "[0]" not in message and CANARY not in message
+
+
+def test_repeated_entries_name_both_indexes(staging_raw):
+    message = error_for(staging_raw, dbAllowedCidrs=json.dumps(["203.0.113.0/28", "198.51.100.0/28", "203.0.113.0/28"]))
+    assert "kitchen-kontrol:dbAllowedCidrs: expected each CIDR once; [2] repeats [0]" in message
+
+
+def test_a_bad_contact_is_named_by_its_index(staging_raw):
+    contacts = ["primary: Ana <ana@kitchen-kontrol.dev>", "Bo <bo@kitchen-kontrol.dev>"]
+    message = error_for(staging_raw, oncallContacts=json.dumps(contacts))
+    assert "kitchen-kontrol:oncallContacts[1]: expected entries like" in message
+
+
+@pytest.mark.parametrize(
+    ("region", "problem"),
+    [
+        ("us-east-7", "'us-east-7' is not a region the AWS SDK knows; did you mean us-east-"),
+        ("mars", "'mars' is not a region the AWS SDK knows (e.g. us-east-1)"),
+        (CANARY, "the value is not a region"),
+    ],
+)
+def test_aws_region_is_checked_with_the_other_keys(staging_raw, region, problem):
+    with pytest.raises(ConfigError) as caught:
+        parse_settings("staging", {**staging_raw, "appPort": "0"}, aws_region=region)
+    message = str(caught.value)
+    assert f"aws:region: {problem}" in message
+    assert "kitchen-kontrol:appPort" in message  # one error, every problem
+    assert CANARY not in message
+
+
+def test_known_regions_are_the_aws_sdks():
+    import pulumi_aws
+
+    from stacks.aws_regions import known_regions, regions_from_endpoints
+
+    assert {region.value for region in pulumi_aws.Region} <= known_regions()
+    assert {"us-east-1", "eu-central-1", "us-gov-west-1", "cn-north-1"} <= known_regions()
+    endpoints = {
+        "partitions": [
+            {"partition": "aws", "regions": {"us-east-1": {}, "xx-new-1": {}}},
+            {"regions": {"cn-north-1": {}}},
+        ]
+    }
+    assert regions_from_endpoints(endpoints) == {"us-east-1", "xx-new-1", "cn-north-1"}
+
+
+def test_botocores_regions_count_when_it_is_installed(monkeypatch):
+    """A region botocore knows before the pinned pulumi-aws does is accepted."""
+    import sys
+    import types
+
+    from stacks import aws_regions
+
+    loaders = types.ModuleType("botocore.loaders")
+
+    class Loader:
+        def load_data(self, name):
+            assert name == "endpoints"
+            return {"partitions": [{"regions": {"zz-future-1": {"description": "a region newer than pulumi-aws"}}}]}
+
+    loaders.Loader = Loader
+    monkeypatch.setitem(sys.modules, "botocore", types.ModuleType("botocore"))
+    monkeypatch.setitem(sys.modules, "botocore.loaders", loaders)
+    aws_regions.known_regions.cache_clear()
+    try:
+        assert aws_regions.region_problem("zz-future-1") is None
+        assert aws_regions.region_problem("us-east-1") is None
+    finally:
+        aws_regions.known_regions.cache_clear()
