@@ -8,7 +8,7 @@ import sys
 
 from ops.errors import UsageError
 
-COMMANDS = ("plan", "fingerprint", "verify")
+COMMANDS = ("plan", "fingerprint", "verify", "runbook", "checklist", "readiness")
 
 
 class _Parser(argparse.ArgumentParser):

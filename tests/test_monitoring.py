@@ -114,5 +114,7 @@ def test_example_domain_contacts_refuse_an_update(plan, project_dir):
 
     with pytest.raises(PlanRefused, match="oncallContacts holds 1 address"):
         plan(
-            project_dir.write_stack(oncallContacts=["primary: Ana <ana@example.com>"]), preview=False, root=project_dir
+            project_dir.write_stack(oncallContacts=["primary: Ana <ana@example.com>"], escalationLevels=["15m: primary"]),
+            preview=False,
+            root=project_dir,
         )
