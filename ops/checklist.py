@@ -455,7 +455,7 @@ def _sentry_organization(facts: StackFacts) -> Step:
         if resource.type.startswith("sentry:"):
             kind = re.sub(r"(?<!^)(?=[A-Z])", " ", resource.type.rsplit(":", 1)[1].removeprefix("Sentry")).lower()
             kinds[kind] = kinds.get(kind, 0) + 1
-    created = ", ".join(f"{kind} ×{count}" for kind, count in sorted(kinds.items()))
+    created = ", ".join(f"{kind} ({count})" for kind, count in sorted(kinds.items()))
     return Step(
         "Sentry organization and token",
         MANUAL,
