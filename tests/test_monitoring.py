@@ -112,9 +112,9 @@ def test_contact_list_is_validated(monitoring_raw, contacts, expected):
 def test_example_domain_contacts_refuse_an_update(plan, project_dir):
     from ops.plan import PlanRefused
 
+    # Only a primary left, so the escalation may name only the primary.
+    stack = project_dir.write_stack(
+        oncallContacts=["primary: Ana <ana@example.com>"], escalationLevels=["15m: primary"]
+    )
     with pytest.raises(PlanRefused, match="oncallContacts holds 1 address"):
-        # Only a primary left, so the escalation may name only the primary.
-        stack = project_dir.write_stack(
-            oncallContacts=["primary: Ana <ana@example.com>"], escalationLevels=["15m: primary"]
-        )
         plan(stack, preview=False, root=project_dir)
