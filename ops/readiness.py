@@ -122,8 +122,12 @@ def main(args: argparse.Namespace) -> int:
     blocking = [item.title for item in items if item.blocks]
     if blocking:
         print(f"not ready: {len(blocking)} blocking item(s) failed: {'; '.join(blocking)}", file=sys.stderr)
-        return EXIT_NOT_READY
-    return EXIT_OK
+    return exit_code(items)
+
+
+def exit_code(items: list[Item]) -> int:
+    """1 when a blocking item failed; a ⚠ or a non-blocking ❌ never fails the command."""
+    return EXIT_NOT_READY if any(item.blocks for item in items) else EXIT_OK
 
 
 # ---------------------------------------------------------------------- collecting
