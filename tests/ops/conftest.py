@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, make_project
+from tests.verify.conftest import make_server  # noqa: F401 - loopback app servers for verify reports
 
 # What a fresh clone without credentials sees: no pulumi CLI, no provider variables.
 CLEAN_ENV_KEEP = ("LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
