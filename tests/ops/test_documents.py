@@ -148,15 +148,24 @@ def test_changed_settings_change_the_runbook(ops_project):
 def test_changed_settings_change_the_checklist(ops_project):
     from ops.checklist import generate
 
-    env = {}
+    # Every credential set (to the canary): checked by name, never shown.
+    names = ("AWS_PROFILE", "RENDER_APIKEY", "SENTRY_AUTH_TOKEN", "UPTIMEROBOT_API_KEY", "PULUMI_CONFIG_PASSPHRASE")
+    env = dict.fromkeys(names, CANARY_SECRET)
+    owner = "tea-abc0123456"  # set, so no owner lookup leaves this machine
     unfinished = generate(
-        ops_project.write_ops_stack(dbAllowedCidrs=["203.0.113.0/28"], oncallContacts=ONCALL), ops_project, env=env
+        ops_project.write_ops_stack(dbAllowedCidrs=["203.0.113.0/28"], oncallContacts=ONCALL, renderOwnerId=owner),
+        ops_project,
+        env=env,
     )
-    finished = generate(ops_project.write_ops_stack(dbAllowedCidrs=REACHABLE_CIDRS), ops_project, env=env)
+    finished = generate(
+        ops_project.write_ops_stack(dbAllowedCidrs=REACHABLE_CIDRS, renderOwnerId=owner), ops_project, env=env
+    )
     assert "❌ Render's outbound IPs in `kitchen-kontrol:dbAllowedCidrs`" in unfinished
     assert "❌ The program accepts an update of this stack" in unfinished
     assert "✅ Render's outbound IPs in `kitchen-kontrol:dbAllowedCidrs`" in finished
     assert "✅ The program accepts an update of this stack" in finished
+    assert "✅ Provider credentials in the environment" in finished
+    assert CANARY_SECRET not in unfinished + finished
 
 
 class RenderOwners(BaseHTTPRequestHandler):
@@ -192,69 +201,74 @@ def _owner(owner_id: str) -> dict:
     return {"cursor": "c", "owner": {"id": owner_id, "name": "n", "type": "team"}}
 
 
+@pytest.fixture
+def finished_facts(ops_project):
+    """The settings and offline preview of a finished test stack, for checking single checklist steps."""
+    from ops.facts import load_facts
+
+    return load_facts(ops_project.write_ops_stack(), ops_project)
+
+
 @pytest.mark.parametrize(
-    ("answer", "expected"),
+    ("answer", "status", "expected"),
     [
-        ((200, [_owner("tea-abc0123456")]), "✅ Render workspace"),
+        ((200, [_owner("tea-abc0123456")]), "done", "the API key sees exactly one workspace, `tea-abc0123456`"),
         (
             (200, [_owner("tea-abc0123456"), _owner("usr-def0123456")]),
-            "sees 2 workspaces (tea-abc0123456, usr-def0123456)",
+            "todo",
+            "2 workspaces (tea-abc0123456, usr-def0123456)",
         ),
-        ((401, {"message": "unauthorized"}), "the Render API answered HTTP 401"),
+        ((401, {"message": "unauthorized"}), "todo", "the Render API answered HTTP 401"),
     ],
 )
-def test_render_owner_is_resolved_with_the_key_never_printed(ops_project, render_api, answer, expected):
-    from ops.checklist import generate
+def test_render_owner_is_resolved_with_the_key_never_shown(finished_facts, render_api, answer, status, expected):
+    from ops.checklist import _render_owner
 
     render_api.answer = answer
-    env = {"RENDER_APIKEY": CANARY_SECRET}
-    document = generate(
-        ops_project.write_ops_stack(), ops_project, env=env, render_api=f"http://127.0.0.1:{render_api.server_port}"
-    )
-    assert expected in document
+    step = _render_owner(finished_facts, {"RENDER_APIKEY": CANARY_SECRET}, f"http://127.0.0.1:{render_api.server_port}")
+    assert step.status == status and expected in step.found
     assert render_api.seen == [f"Bearer {CANARY_SECRET}"]
-    assert CANARY_SECRET not in document
+    assert CANARY_SECRET not in f"{step.found} {step.action}"
 
 
-def test_credentials_are_checked_by_name_only(ops_project):
-    from ops.checklist import generate
+def test_credentials_are_checked_by_name_only():
+    from ops.checklist import _credentials
 
     env = {
         "AWS_ACCESS_KEY_ID": "AKIA" + CANARY_SECRET.upper(),
         "AWS_SECRET_ACCESS_KEY": CANARY_SECRET,
         "SENTRY_AUTH_TOKEN": CANARY_SECRET,
         "UPTIMEROBOT_API_KEY": CANARY_SECRET,
-        "PULUMI_CONFIG_PASSPHRASE": CANARY_SECRET,
     }
-    document = generate(ops_project.write_ops_stack(renderOwnerId="tea-abc0123456"), ops_project, env=env)
-    step = document.split("Provider credentials", 1)[1].split("###", 1)[0]
-    assert "missing Render: RENDER_APIKEY" in step
-    assert "AWS (AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY)" in step
-    assert CANARY_SECRET not in document and CANARY_SECRET.upper() not in document
+    step = _credentials(env)
+    assert step.status == "todo" and "missing Render: RENDER_APIKEY" in step.found
+    assert "AWS (AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY)" in step.found
+    assert _credentials({**env, "RENDER_APIKEY": CANARY_SECRET}).status == "done"
+    assert CANARY_SECRET.lower() not in f"{step.found} {step.action}".lower()
 
 
-def test_committed_encryption_salt_is_found_with_git(ops_project):
+def test_committed_encryption_salt_is_found_with_git(ops_project, finished_facts):
     import shutil
     import subprocess
 
-    from ops.checklist import generate
+    from ops.checklist import _secrets_provider
 
     git = shutil.which("git")
     assert git, "git is needed (this is a git checkout)"
-    stack = ops_project.write_ops_stack()
-    path = ops_project / f"Pulumi.{stack}.yaml"
+    path = finished_facts.config.path
     path.write_text("encryptionsalt: v1:c2FsdA==:v1:AAAA:BBBB\n" + path.read_text())
-    title = "Secrets provider set up and its settings committed"
-    assert "is not tracked by git here" in generate(stack, ops_project, env={})
+    untracked = _secrets_provider(finished_facts, ops_project, {})
+    assert untracked.status == "todo" and "is not tracked by git here" in untracked.found
     run = {"cwd": ops_project, "check": True, "capture_output": True}
     subprocess.run([git, "init", "-q"], **run)
     subprocess.run([git, "add", path.name], **run)
     subprocess.run([git, "-c", "user.name=t", "-c", "user.email=t@kitchen-kontrol.dev", "commit", "-qm", "s"], **run)
-    without_passphrase = generate(stack, ops_project, env={})
-    assert f"❌ {title}" in without_passphrase and "neither PULUMI_CONFIG_PASSPHRASE" in without_passphrase
-    document = generate(stack, ops_project, env={"PULUMI_CONFIG_PASSPHRASE_FILE": "/dev/null"})
-    assert f"✅ {title}" in document
-    assert "carries a passphrase salt (`encryptionsalt`) and is committed" in document
+    no_passphrase = _secrets_provider(finished_facts, ops_project, {})
+    assert no_passphrase.status == "todo" and "neither PULUMI_CONFIG_PASSPHRASE" in no_passphrase.found
+    done = _secrets_provider(finished_facts, ops_project, {"PULUMI_CONFIG_PASSPHRASE_FILE": "/dev/null"})
+    assert done.status == "done" and "carries a passphrase salt (`encryptionsalt`) and is committed" in done.found
+    path.write_text(path.read_text() + "# edited\n")
+    assert "has uncommitted changes" in _secrets_provider(finished_facts, ops_project, {}).found
 
 
 def test_checklist_requires_the_first_deploy_flag(ops_cli):
