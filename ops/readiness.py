@@ -107,7 +107,12 @@ def register(subparsers) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    for flag, path in (("--verify-report", args.verify_report), ("--rehearsal-report", args.rehearsal_report)):
+    reports = (
+        ("--verify-report", args.verify_report),
+        ("--rehearsal-report", args.rehearsal_report),
+        ("--policy-config", args.policy_config),
+    )
+    for flag, path in reports:
         if path is not None and not path.is_file():
             raise UsageError(f"{flag} {path}: no such file")
     if args.out and not args.out.resolve().parent.is_dir():
@@ -193,8 +198,7 @@ def assess(evidence: Evidence, *, verify_report: Path | None = None, rehearsal_r
     items = [*_configuration(evidence), *_guardrails(evidence)]
     facts = evidence.facts
     if facts is None:
-        why = evidence.settings_error or evidence.preview_error or "the offline plan did not run"
-        reason = f"not evaluated: {why}"
+        reason = f"not evaluated: {_no_preview(evidence)}"
         for group, title in (
             ("Secrets", "Secrets only as Pulumi secrets"),
             ("Monitoring", "Uptime monitor on the health URL"),
@@ -280,6 +284,12 @@ def _configuration(evidence: Evidence) -> list[Item]:
     return items
 
 
+def _no_preview(evidence: Evidence) -> str:
+    if evidence.settings_error:
+        return "the stack settings are invalid (see *Stack settings valid*)"
+    return f"the offline preview failed: {evidence.preview_error}"
+
+
 def _settings(evidence: Evidence):
     if evidence.facts is not None:
         return evidence.facts.settings
@@ -296,18 +306,19 @@ def _guardrails(evidence: Evidence) -> list[Item]:
     title = "Policy pack: preview"
     facts = evidence.facts
     if facts is None:
-        items.append(Item(group, title, FAIL, f"not evaluated: {evidence.settings_error or evidence.preview_error}"))
+        items.append(Item(group, title, FAIL, f"not evaluated: {_no_preview(evidence)}"))
     else:
         items.append(_verdicts(group, title, facts.plan, evidence.policy_config_name))
     title = "Policy pack: update"
     if evidence.update is not None:
         items.append(_verdicts(group, title, evidence.update, evidence.policy_config_name))
     else:
-        why = (
-            f"the program refused the update: {evidence.update_refused}"
-            if evidence.update_refused
-            else evidence.settings_error or evidence.update_error or "the update-phase plan did not run"
-        )
+        if evidence.update_refused:
+            why = f"the program refused the update: {evidence.update_refused}"
+        elif evidence.settings_error:
+            why = _no_preview(evidence)
+        else:
+            why = f"the update-phase plan failed: {evidence.update_error}"
         items.append(Item(group, title, FAIL, f"not evaluated: {why}"))
     return items
 
@@ -340,15 +351,16 @@ def _stop_before_production(evidence: Evidence) -> Item:
         refused = evidence.update_refused or ""
         if "stop-before-production" in refused:
             return Item(group, title, FAIL, f"the update-phase plan was refused as production: {refused}")
+        ran = "; the update-phase plan shows no production refusal" if evidence.update or refused else ""
         return Item(
             group,
             title,
             PASS,
             f"`{stack}` is not a production stack (the program's guard and the pack's pattern agree), so updates "
-            "are allowed; the update-phase plan shows no production refusal",
+            f"are allowed{ran}",
         )
     if evidence.facts is None and evidence.settings_error:
-        return Item(group, title, FAIL, f"not evaluated: {evidence.settings_error}")
+        return Item(group, title, FAIL, f"not evaluated: {_no_preview(evidence)}")
     now = datetime.now(UTC)
     raw = None
     if evidence.facts is not None:

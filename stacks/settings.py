@@ -192,6 +192,10 @@ class MonitoringSettings(_Model):
             raise ValueError("expected at least one primary contact")
         return parsed
 
+    @property
+    def emails(self) -> list[str]:
+        return [contact.email for contact in self.contacts]
+
     # After `contacts`, so its validator can check the roles it names against the on-call list.
     escalation: tuple[EscalationLevel, ...] = Field(default=DEFAULT_ESCALATION, min_length=1, max_length=10)
 
@@ -227,10 +231,6 @@ class MonitoringSettings(_Model):
             if level.oncall_role and level.oncall_role not in roles:
                 raise ValueError(f"names the {level.oncall_role} on-call, but {PROJECT}:oncallContacts has none")
         return levels
-
-    @property
-    def emails(self) -> list[str]:
-        return [contact.email for contact in self.contacts]
 
 
 class Settings(_Model):

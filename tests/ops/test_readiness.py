@@ -97,6 +97,17 @@ def test_refused_update_is_never_ticked(staging):
     assert items["Stop before production"].status == PASS
 
 
+def test_invalid_settings_leave_nothing_ticked_that_needs_them(ops_project):
+    stack = ops_project.write_ops_stack(appPort=0)
+    items = assess(collect(stack, ops_project))
+    settings = by_title(items)["Stack settings valid"]
+    assert settings.status == FAIL and "kitchen-kontrol:appPort: expected a value of at least 1" in settings.evidence
+    # Only what the stack name and the repository show can pass; everything the settings feed fails.
+    passed = {item.title for item in items if item.status == PASS}
+    assert passed == {"Stop before production", "CI workflows present"}
+    assert "the stack settings are invalid" in by_title(items)["Policy pack: update"].evidence
+
+
 def test_production_shows_both_keys_of_stop_before_production():
     items = by_title(assess(collect("production")))
     item = items["Stop before production"]
@@ -257,7 +268,7 @@ def test_cli_exits_1_with_the_blocking_items_and_writes_the_report(ops_cli, tmp_
     assert "*(blocking)*" in document
 
 
-@pytest.mark.parametrize("flag", ["--verify-report", "--rehearsal-report"])
+@pytest.mark.parametrize("flag", ["--verify-report", "--rehearsal-report", "--policy-config"])
 def test_missing_report_file_is_a_usage_error(ops_cli, flag):
     proc = ops_cli("readiness", "staging", flag, "/nonexistent/report.json")
     assert proc.returncode == 2
