@@ -213,7 +213,7 @@ def assess(evidence: Evidence, *, verify_report: Path | None = None, rehearsal_r
             _secrets(evidence, facts),
             _uptime(evidence, facts),
             _dsn(facts),
-            _alarms(facts),
+            _alarms(evidence, facts),
             _channels(facts),
             Item(
                 "Monitoring",
@@ -501,7 +501,7 @@ def _dsn(facts: StackFacts) -> Item:
     return Item(group, title, PASS, f"SENTRY_DSN set as a secret env var; issue alert {names}")
 
 
-def _alarms(facts: StackFacts) -> Item:
+def _alarms(evidence: Evidence, facts: StackFacts) -> Item:
     group, title = "Monitoring", "Database alarms deliver to a topic CloudWatch can use"
     identifier = facts.db_identifier
     alarms = [facts.inputs(a) for a in facts.resources(ALARM)]
@@ -526,14 +526,25 @@ def _alarms(facts: StackFacts) -> Item:
             "CloudWatch use it, so every alarm notification is dropped; use a customer-managed key that allows "
             "cloudwatch.amazonaws.com, or no encryption",
         )
-    policies = [str(facts.inputs(k).get("policy", "")) for k in facts.resources(KMS_KEY)]
+    # A customer-managed key: its policy must let CloudWatch use it. The policy may need values known only
+    # after the apply (the account id), so the update-phase plan is read when it ran.
+    plan = evidence.update or facts.plan
+    policies = [str(mask(k.inputs).get("policy", "")) for k in plan.resources if k.type == KMS_KEY]
     if any("cloudwatch.amazonaws.com" in policy for policy in policies):
         return Item(group, title, PASS, f"{described} encrypted with a customer-managed key that allows CloudWatch")
+    if evidence.update is None and any(policy == UNKNOWN for policy in policies):
+        return Item(
+            group,
+            title,
+            FAIL,
+            f"{described}; the key policy is known only in the update phase, and {_no_update(evidence)}",
+        )
     return Item(
         group,
         title,
         FAIL,
-        f"{described} encrypted with a key this plan cannot show allows cloudwatch.amazonaws.com",
+        f"{described} encrypted with a key ({len(policies)} KMS key(s) in the plan) whose policy does not allow "
+        "cloudwatch.amazonaws.com",
     )
 
 

@@ -86,6 +86,54 @@ def test_alarm_topic_under_the_aws_managed_key_is_not_deliverable(finished):
     assert "AWS-managed key `alias/aws/sns`" in item.evidence
 
 
+def _topic_key(evidence, key, key_policy=None):
+    """The same evidence with the alarm topic's key (and a KMS key with `key_policy`) swapped in."""
+    import dataclasses
+
+    from ops.mocks import Registration
+
+    def swap(plan):
+        resources = [
+            dataclasses.replace(r, inputs={**r.inputs, "kmsMasterKeyId": key}) if r.type == "aws:sns/topic:Topic" else r
+            for r in plan.resources
+            if r.type != "aws:kms/key:Key"
+        ]
+        if key_policy is not None:
+            resources.append(
+                Registration("urn:key", "aws:kms/key:Key", "alarms-key", "", True, False, {"policy": key_policy})
+            )
+        return dataclasses.replace(plan, resources=resources)
+
+    facts = dataclasses.replace(evidence.facts, plan=swap(evidence.facts.plan))
+    return dataclasses.replace(evidence, facts=facts, update=swap(evidence.update))
+
+
+@pytest.mark.parametrize(
+    ("key", "key_policy", "status", "expected"),
+    [
+        (None, None, PASS, "not KMS-encrypted, so CloudWatch can publish to it"),
+        (
+            "arn:aws:kms:us-east-1:123456789012:key/k1",
+            '{"Principal": {"Service": "cloudwatch.amazonaws.com"}}',
+            PASS,
+            "customer-managed key that allows CloudWatch",
+        ),
+        (
+            "arn:aws:kms:us-east-1:123456789012:key/k1",
+            '{"Principal": {"AWS": "root"}}',
+            FAIL,
+            "whose policy does not allow cloudwatch.amazonaws.com",
+        ),
+        ("arn:aws:kms:us-east-1:123456789012:alias/aws/sns", None, FAIL, "AWS-managed key"),
+    ],
+)
+def test_alarm_topic_encryption_decides_delivery(finished, key, key_policy, status, expected):
+    item = by_title(assess(_topic_key(finished, key, key_policy)))[
+        "Database alarms deliver to a topic CloudWatch can use"
+    ]
+    assert item.status == status and expected in item.evidence
+
+
 def test_refused_update_is_never_ticked(staging):
     items = by_title(assess(staging))
     assert items["No placeholder values left"].status == FAIL
