@@ -63,6 +63,31 @@ def test_the_placeholder_check_can_fail():
     assert placeholders("[project](https://sentry.io/x) Jane <jane@kitchen-kontrol.dev>") == []
 
 
+@pytest.mark.parametrize("stack", ["staging", "production"])
+def test_runbook_has_every_section_the_operator_needs(fresh_clone_documents, stack):
+    runbook = fresh_clone_documents[f"runbook-{stack}"]
+    headings = re.findall(r"^#{2,3} (.+)$", runbook, re.MULTILINE)
+    assert headings == [
+        "Quick links",
+        "Health check",
+        "Alerts and who gets them",
+        "Incidents",
+        "The app answers 500 or the health check fails",
+        "Database connection failures",
+        "Slow responses",
+        "A deploy failed",
+        "Alarm storm",
+        "Rollback",
+        "Backup and restore",
+        "Teardown",
+        "On call",
+        "Escalation",
+    ]
+    for link in ("App", "Health", "Render dashboard", "Sentry project", "UptimeRobot monitor", "RDS console"):
+        assert f"| {link}" in runbook, link
+    assert "| CloudWatch alarms" in runbook and "| SNS alarm topic |" in runbook
+
+
 def test_fresh_clone_runbook_says_not_deployed_yet_for_deploy_time_values(fresh_clone_documents):
     runbook = fresh_clone_documents["runbook-staging"]
     assert "not read (the pulumi CLI is not on PATH" in runbook
