@@ -35,14 +35,14 @@ $(ENGINE_BIN): $(ENGINE_SOURCES)
 rehearse: $(STAMP) engine ## the dress rehearsal of STACK (default staging) by the real engine, stand-in providers
 	$(PY) -m ops rehearse $(STACK)
 
-lint: $(STAMP)
+lint: $(STAMP) ## ruff check and ruff format --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
 bench: $(STAMP) ## plan time vs. the floor of loading the SDKs, memory, suite time
 	$(PY) bench/run.py
 
-clean:
+clean: ## remove .venv, the tool caches and the built engine (.tools)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .tools
 
 # Real Pulumi runs: always an explicit -s and the policy pack. `up` applies
@@ -71,3 +71,19 @@ secrets-baseline: $(STAMP) ## refresh .secrets.baseline after a reviewed change 
 	$(VENV)/bin/detect-secrets scan --baseline .secrets.baseline --all-files \
 	  --exclude-files "$$($(PY) -c "import json; b = json.load(open('.secrets.baseline')); print(next(f['pattern'][0] for f in b['filters_used'] if f['path'].endswith('should_exclude_file')))")"
 	$(VENV)/bin/detect-secrets audit .secrets.baseline
+
+# Operations documents, generated from the stack (docs/operations.md); `@` keeps stdout the document.
+# Deploy-time values in the runbook come from `pulumi stack output` when the CLI can read them.
+.PHONY: runbook checklist readiness help
+
+runbook: $(STAMP) ## Markdown runbook of STACK (default staging) on stdout, or in OUT=FILE
+	@$(PY) -m ops runbook $(STACK)$(if $(OUT), --out $(OUT))
+
+checklist: $(STAMP) ## first-deploy checklist of STACK, each step checked where possible
+	@$(PY) -m ops checklist $(STACK) --first-deploy$(if $(OUT), --out $(OUT))
+
+readiness: $(STAMP) ## readiness of STACK with evidence (VERIFY_REPORT=, REHEARSAL_REPORT=, OUT=); exit 1 if not ready
+	@$(PY) -m ops readiness $(STACK)$(if $(VERIFY_REPORT), --verify-report $(VERIFY_REPORT))$(if $(REHEARSAL_REPORT), --rehearsal-report $(REHEARSAL_REPORT))$(if $(OUT), --out $(OUT))
+
+help: ## this list, from the `##` comments of the targets
+	@awk -F ':[^#]*## ' '/^[a-zA-Z_-]+:[^=]*## / { printf "  make %-17s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)

@@ -1,1 +1,1 @@
-"""Commands people run: `python -m ops plan|fingerprint|verify ...`."""
+"""Commands people run: `python -m ops plan|fingerprint|verify|runbook|checklist|readiness ...`."""

@@ -8,7 +8,7 @@ import sys
 
 from ops.errors import UsageError
 
-COMMANDS = ("plan", "fingerprint", "verify", "rehearse", "engine")
+COMMANDS = ("plan", "fingerprint", "verify", "runbook", "checklist", "readiness", "rehearse", "engine")
 
 
 class _Parser(argparse.ArgumentParser):

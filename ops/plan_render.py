@@ -42,7 +42,7 @@ def shorten(text: str, width: int) -> str:
 
 def shorten_type(label: str, width: int) -> str:
     """A tree-prefixed type in `width` columns: the tree stays, then the module goes
-    (`sentry:…:SentryOrganizationMember`), then the middle."""
+    (`pulumi-python:…:TeamMembership`), then the middle."""
     if width <= 0 or len(label) <= width:
         return label
     type_ = label.lstrip("│├└─ ")

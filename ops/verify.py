@@ -4,8 +4,12 @@ Checks health (`{"status":"ok"}`), p95 latency, the HTML shell at `/`, the
 absence of 5xx answers and, for HTTPS, the certificate. Standard library only,
 so it runs in any CI step without installing anything.
 
+Progress goes to stderr as each check starts and ends (only on a terminal, not with
+--quiet); Ctrl-C prints the checks finished so far and exits 130.
+
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed,
-2 usage error or the environment never became reachable before the deadline.
+2 usage error or the environment never became reachable before the deadline,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ MAX_BODY_BYTES = 1_000_000
 STARTING_STATUSES = frozenset({502, 503, 504})
 
 PASS, FAIL, WARN, SKIP = "pass", "fail", "warn", "skip"
+INTERRUPTED = "interrupted"
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def register(subparsers) -> None:
@@ -40,7 +46,7 @@ def register(subparsers) -> None:
         help="post-deploy checks (health, latency, HTML, TLS) against a running environment",
         description="Check a deployed environment: health JSON, p95 latency, the HTML "
         "page at /, no 5xx answers and the TLS certificate. Exit 0 pass, 1 a check "
-        "failed, 2 usage error or unreachable.",
+        "failed, 2 usage error or unreachable, 130 interrupted (Ctrl-C; what finished is printed).",
     )
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--stack", help="read appUrl/healthUrl from this stack's outputs (needs the pulumi CLI)")
@@ -75,8 +81,16 @@ def register(subparsers) -> None:
         help=f"per-request timeout (default {DEFAULT_TIMEOUT_SECONDS:g})",
     )
     parser.add_argument("--ca-file", help="PEM bundle to trust instead of the system trust store")
-    parser.add_argument("--report", metavar="FILE", help="also write a Markdown report to FILE")
+    parser.add_argument(
+        "--report",
+        metavar="FILE",
+        action="append",
+        help="also write the report to FILE: JSON if it ends in .json, else Markdown (repeatable)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress lines on stderr (the default when stderr is not a terminal)"
+    )
     parser.set_defaults(handler=main)
 
 
@@ -116,7 +130,7 @@ class Result:
     url: str
     health_url: str
     started: str
-    result: str  # pass | fail | unreachable
+    result: str  # pass | fail | unreachable | interrupted
     checks: list[Check]
     error: str | None = None
 
@@ -169,32 +183,13 @@ def _target_from_urls(app_url: str, health_url: str, flag: str) -> Target:
 
 
 def _stack_outputs(stack: str) -> dict:
-    import shutil
-    import subprocess
+    from ops.outputs import OutputsUnavailable, query
 
-    pulumi = shutil.which("pulumi")
-    if pulumi is None:
-        raise UsageError(
-            f"--stack {stack}: the pulumi CLI is not on PATH, so the stack outputs cannot be read; "
-            "install it or pass --url"
-        )
     try:
-        proc = subprocess.run(
-            [pulumi, "stack", "output", "--json", "-s", stack], capture_output=True, text=True, timeout=120, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise UsageError(f"--stack {stack}: `pulumi stack output` did not answer within 120 s") from None
-    if proc.returncode != 0:
-        lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
-        reason = _redact(lines[-1]) if lines else f"exit code {proc.returncode}"
-        raise UsageError(f"--stack {stack}: `pulumi stack output` failed: {reason}")
-    try:
-        outputs = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        raise UsageError(f"--stack {stack}: `pulumi stack output --json` did not print JSON") from None
-    if not isinstance(outputs, dict):
-        raise UsageError(f"--stack {stack}: stack outputs are not a JSON object")
-    return outputs
+        return query(stack)
+    except OutputsUnavailable as exc:
+        hint = "; install it or pass --url" if "not on PATH" in str(exc) else ""
+        raise UsageError(f"--stack {stack}: {exc}{hint}") from None
 
 
 def resolve_target(args: argparse.Namespace) -> Target:
@@ -264,12 +259,14 @@ def _fetch(url: str, target: Target, ctx, timeout: float) -> Outcome:
         return Outcome(None, time.perf_counter() - start, error=_redact(str(exc) or type(exc).__name__))
 
 
-def wait_for_health(target: Target, ctx, deadline_s: float, timeout: float) -> tuple[Outcome, int, float]:
+def wait_for_health(
+    target: Target, ctx, deadline_s: float, timeout: float, progress: Progress | None = None
+) -> tuple[Outcome, int, float]:
     """Poll health with backoff until it answers or the deadline passes.
 
     Returns the last outcome, the number of attempts and the seconds waited.
     Connection errors and 502/503/504 mean "not up yet"; any other answer,
-    including a TLS verification failure, ends the wait so the checks can judge it.
+    including a TLS failure, ends the wait so the checks can judge it.
     """
     start = time.monotonic()
     delay, attempts = 0.5, 0
@@ -278,9 +275,15 @@ def wait_for_health(target: Target, ctx, deadline_s: float, timeout: float) -> t
         remaining = deadline_s - (time.monotonic() - start)
         outcome = _fetch(target.health_url, target, ctx, max(0.5, min(timeout, remaining)))
         starting = (outcome.status is None and not outcome.tls_error) or outcome.status in STARTING_STATUSES
-        remaining = deadline_s - (time.monotonic() - start)
+        elapsed = time.monotonic() - start
+        remaining = deadline_s - elapsed
+        if progress:
+            progress.state = f"{_attempts(attempts)}, {elapsed:.1f} s of {deadline_s:g} s"
         if not starting or remaining <= 0:
-            return outcome, attempts, time.monotonic() - start
+            return outcome, attempts, elapsed
+        if progress:
+            why = outcome.error if outcome.status is None else f"HTTP {outcome.status}"
+            progress.note(f"not up yet ({why}); attempt {attempts}, {elapsed:.1f} s of {deadline_s:g} s")
         time.sleep(min(delay, remaining))
         delay = min(delay * 2, 15.0)
 
@@ -309,7 +312,10 @@ def check_tls(target: Target, ca_file: str | None, timeout: float) -> Check:
             cert = tls.getpeercert()
     except ssl.SSLCertVerificationError as exc:
         return Check("tls", FAIL, f"certificate not trusted: {exc.verify_message}")
-    except (OSError, ssl.SSLError) as exc:
+    except ssl.SSLError as exc:
+        hint = "; the server does not speak TLS on this port (plain HTTP?)" if _not_tls(exc) else ""
+        return Check("tls", FAIL, f"TLS handshake failed: {_redact(str(exc))}{hint}")
+    except OSError as exc:
         return Check("tls", FAIL, f"TLS handshake failed: {_redact(str(exc))}")
     expires = ssl.cert_time_to_seconds(cert["notAfter"])
     days = int((expires - time.time()) // 86400)
@@ -317,6 +323,12 @@ def check_tls(target: Target, ca_file: str | None, timeout: float) -> Check:
     if days < CERT_WARN_DAYS:
         return Check("tls", WARN, f"certificate valid but expires in {days} days ({when}); renew soon")
     return Check("tls", PASS, f"certificate valid, expires in {days} days ({when})")
+
+
+def _not_tls(exc: Exception) -> bool:
+    # What OpenSSL says when the other side answers a ClientHello with plain text.
+    reason = str(getattr(exc, "reason", "") or exc).upper()
+    return any(mark in reason for mark in ("WRONG_VERSION_NUMBER", "HTTP_REQUEST", "RECORD_LAYER_FAILURE"))
 
 
 def check_health(outcome: Outcome) -> Check:
@@ -390,6 +402,36 @@ def check_no_5xx(outcomes: list[Outcome]) -> Check:
 # --------------------------------------------------------------------------- run
 
 
+class Progress:
+    """One stderr line as each check starts and ends, and while the health wait goes on.
+
+    Off with --quiet and whenever stderr is not a terminal (CI logs keep just the table).
+    `current` and `state` say where a Ctrl-C landed.
+    """
+
+    def __init__(self, enabled: bool, stream=None):
+        self.enabled = enabled
+        self.stream = stream if stream is not None else sys.stderr
+        self.current: str | None = None
+        self.state = ""
+
+    def _line(self, text: str) -> None:
+        if self.enabled:
+            print(f"verify: {text}", file=self.stream, flush=True)
+
+    def start(self, name: str, what: str) -> None:
+        self.current, self.state = name, ""
+        self._line(f"{name}: {what} ...")
+
+    def note(self, text: str) -> None:
+        self._line(f"{self.current}: {text}")
+
+    def end(self, check: Check) -> Check:
+        self._line(f"{check.name}: {check.status.upper()} {check.detail}")
+        self.current, self.state = None, ""
+        return check
+
+
 def _validate(args: argparse.Namespace) -> None:
     if args.samples < 1:
         raise UsageError(f"--samples must be at least 1, got {args.samples}")
@@ -401,49 +443,84 @@ def _validate(args: argparse.Namespace) -> None:
         raise UsageError(f"--timeout-seconds must be positive, got {args.timeout_seconds:g}")
     if args.ca_file and not Path(args.ca_file).is_file():
         raise UsageError(f"--ca-file {args.ca_file}: no such file")
-    if args.report and not Path(args.report).resolve().parent.is_dir():
-        raise UsageError(f"--report {args.report}: directory does not exist")
+    for report in args.report or []:
+        if not Path(report).resolve().parent.is_dir():
+            raise UsageError(f"--report {report}: directory does not exist")
 
 
-def run_checks(target: Target, args: argparse.Namespace) -> Result:
+def new_result(target: Target) -> Result:
     import datetime
-    import ssl
 
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    result = Result(target.display_url, target.display_health_url, started, PASS, [])
+    return Result(target.display_url, target.display_health_url, started, PASS, [])
+
+
+def run_checks(target: Target, args: argparse.Namespace, result: Result, progress: Progress) -> Result:
+    """Run every check, appending to `result` as each ends, so an interruption keeps what is done."""
+    import ssl
+
     try:
         ctx = _ssl_context(args.ca_file)
     except ssl.SSLError as exc:
         raise UsageError(f"--ca-file {args.ca_file}: not a PEM certificate bundle ({exc.reason})") from None
+    checks = result.checks
+    https = target.app_url.startswith("https:")
 
-    first, attempts, waited = wait_for_health(target, ctx, args.wait_seconds, args.timeout_seconds)
+    progress.start("reachable", f"waiting up to {args.wait_seconds:g} s for {target.display_health_url}")
+    first, attempts, waited = wait_for_health(target, ctx, args.wait_seconds, args.timeout_seconds, progress)
     if (first.status is None and not first.tls_error) or first.status in STARTING_STATUSES:
         why = first.error if first.status is None else f"still HTTP {first.status}"
         result.result = "unreachable"
         result.error = (
             f"{target.display_health_url} did not come up within {args.wait_seconds:g} s ({_attempts(attempts)}): {why}"
         )
+        progress.end(Check("reachable", FAIL, result.error))
         return result
-    checks = result.checks
-    checks.append(Check("reachable", PASS, f"health answered after {waited:.1f} s ({_attempts(attempts)})"))
 
-    if target.app_url.startswith("https:"):
-        checks.append(check_tls(target, args.ca_file, args.timeout_seconds))
-        if checks[-1].status == FAIL:
-            # Without a trusted certificate nothing else would be meaningful (or safe to send).
-            for name in ("health", "latency", "home", "no-5xx"):
-                checks.append(Check(name, SKIP, "not run: the TLS certificate is not trusted"))
-            result.result = FAIL
-            return result
+    if first.tls_error:
+        # Something listens, but no trusted TLS session came about: that is the finding, not "reachable".
+        progress.start("tls", "handshake and certificate")
+        tls = progress.end(check_tls(target, args.ca_file, args.timeout_seconds))
+        if tls.status == FAIL:
+            checks.append(tls)
+            return _skip_after_tls(result, ("reachable", "health", "latency", "home", "no-5xx"))
+        first = _fetch(target.health_url, target, ctx, args.timeout_seconds)
+        checks.append(progress.end(Check("reachable", PASS, f"health answered after {waited:.1f} s")))
+        checks.append(tls)
+    else:
+        detail = f"health answered after {waited:.1f} s ({_attempts(attempts)})"
+        checks.append(progress.end(Check("reachable", PASS, detail)))
+        if https:
+            progress.start("tls", "handshake and certificate")
+            checks.append(progress.end(check_tls(target, args.ca_file, args.timeout_seconds)))
+            if checks[-1].status == FAIL:
+                return _skip_after_tls(result, ("health", "latency", "home", "no-5xx"))
 
+    progress.start("health", f"GET {target.display_health_url}")
     health = first if first.status is not None else _fetch(target.health_url, target, ctx, args.timeout_seconds)
-    samples = [_fetch(target.health_url, target, ctx, args.timeout_seconds) for _ in range(args.samples)]
+    checks.append(progress.end(check_health(health)))
+
+    progress.start("latency", f"{args.samples} requests to {target.display_health_url}")
+    samples: list[Outcome] = []
+    for _ in range(args.samples):
+        progress.state = f"{len(samples)} of {args.samples} requests done"
+        samples.append(_fetch(target.health_url, target, ctx, args.timeout_seconds))
+    checks.append(progress.end(check_latency(samples, args.latency_budget_ms)))
+
+    progress.start("home", f"GET {target.display_url}")
     home = _fetch(target.app_url, target, ctx, args.timeout_seconds)
-    checks.append(check_health(health))
-    checks.append(check_latency(samples, args.latency_budget_ms))
-    checks.append(check_home(home))
-    checks.append(check_no_5xx([health, *samples, home]))
+    checks.append(progress.end(check_home(home)))
+
+    progress.start("no-5xx", "every answer above")
+    checks.append(progress.end(check_no_5xx([health, *samples, home])))
     result.result = FAIL if any(c.status == FAIL for c in checks) else PASS
+    return result
+
+
+def _skip_after_tls(result: Result, names: tuple[str, ...]) -> Result:
+    # Without a trusted certificate nothing else would be meaningful (or safe to send).
+    result.checks += [Check(name, SKIP, "not run: no trusted TLS session") for name in names]
+    result.result = FAIL
     return result
 
 
@@ -455,7 +532,9 @@ def _summary(result: Result) -> str:
         return f"UNREACHABLE: {result.error}"
     labels = {PASS: "passed", FAIL: "failed", WARN: "warnings", SKIP: "skipped"}
     counts = {s: sum(c.status == s for c in result.checks) for s in labels}
-    tail = ", ".join(f"{n} {labels[s]}" for s, n in counts.items() if n)
+    tail = ", ".join(f"{n} {labels[s]}" for s, n in counts.items() if n) or "no check finished"
+    if result.result == INTERRUPTED:
+        return f"INTERRUPTED: {result.error} ({tail})"
     return f"{result.result.upper()} ({tail})"
 
 
@@ -488,23 +567,45 @@ def render_markdown(result: Result) -> str:
     return "\n".join(out)
 
 
+def render_json(result: Result) -> str:
+    return json.dumps(asdict(result), indent=2, ensure_ascii=False)
+
+
+def write_reports(result: Result, paths: list[str]) -> None:
+    """Each --report FILE: JSON when it ends in .json (what `ops readiness --verify-report` reads), else Markdown."""
+    for path in paths:
+        text = render_json(result) if path.lower().endswith(".json") else render_markdown(result)
+        Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+def _check_alarm_delivery(outputs: dict, result: Result, progress: Progress) -> None:
+    from ops.alarm_delivery import check_stack
+
+    progress.start("alarm-delivery", "can CloudWatch publish to the alarm topic")
+    delivery = check_stack(outputs)
+    result.checks.append(progress.end(Check(delivery.name, delivery.status, delivery.detail)))
+    if delivery.status == FAIL and result.result == PASS:
+        result.result = FAIL
+
+
 def main(args: argparse.Namespace) -> int:
     _validate(args)
     target = resolve_target(args)
-    result = run_checks(target, args)
-    if args.stack:  # can CloudWatch publish to the alarm topic? (ops/alarm_delivery.py)
-        from ops.alarm_delivery import check_stack
-
-        delivery = check_stack(args.stack_outputs)
-        result.checks.append(Check(delivery.name, delivery.status, delivery.detail))
-        if delivery.status == FAIL and result.result == PASS:
-            result.result = FAIL
-    if args.report:
-        Path(args.report).write_text(render_markdown(result), encoding="utf-8")
-    if args.json:
-        print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
-    else:
-        print(render_table(result))
+    progress = Progress(enabled=not args.quiet and sys.stderr.isatty())
+    result = new_result(target)
+    try:
+        run_checks(target, args, result, progress)
+        if args.stack:  # can CloudWatch publish to the alarm topic? (ops/alarm_delivery.py)
+            _check_alarm_delivery(args.stack_outputs, result, progress)
+    except KeyboardInterrupt:
+        where = progress.current or "between checks"
+        result.result = INTERRUPTED
+        result.error = f"interrupted during {where}" + (f" ({progress.state})" if progress.state else "")
+    write_reports(result, args.report or [])
+    print(render_json(result) if args.json else render_table(result))
+    if result.result == INTERRUPTED:
+        print(f"error: {result.error}; the checks above finished before it", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if result.result == "unreachable":
         print(f"error: {result.error}", file=sys.stderr)
         return 2

@@ -189,6 +189,25 @@ class Contact(_Model):
         return {"role": match["role"], "name": match["name"], "email": match["email"].lower()}
 
 
+# "15m: primary", "30m: backup", "1h: Jane Doe <jane@example.com>": who is paged at each level and
+# the minutes after an alert by which that level must have responded before the next one is paged.
+_ESCALATION = re.compile(r"^(?P<time>\d{1,4})(?P<unit>m|h)\s*:\s*(?P<who>.+?)\s*$")
+_PERSON = re.compile(r"^(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+)>$")
+ESCALATION_FORMAT = '"15m: primary", "30m: backup" or "1h: Jane Doe <jane@example.com>"'
+
+
+class EscalationLevel(_Model):
+    """One escalation level: the on-call people of a role, or one named person."""
+
+    response_minutes: int = Field(ge=1, le=10080)
+    oncall_role: Optional[Literal["primary", "backup"]] = None
+    name: Optional[str] = Field(default=None, min_length=1, max_length=100)
+    email: Optional[str] = None
+
+
+DEFAULT_ESCALATION = (EscalationLevel(response_minutes=15, oncall_role="primary"),)
+
+
 class MonitoringSettings(_Model):
     sentry_organization: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,49}$")
     # Prefix of the environment's own team, `<sentryTeam>-<stack>` (Sentry slugs end at 50 chars).
@@ -215,6 +234,42 @@ class MonitoringSettings(_Model):
     @property
     def emails(self) -> list[str]:
         return [contact.email for contact in self.contacts]
+
+    # After `contacts`, so its validator can check the roles it names against the on-call list.
+    escalation: tuple[EscalationLevel, ...] = Field(default=DEFAULT_ESCALATION, min_length=1, max_length=10)
+
+    @field_validator("escalation", mode="before")
+    @classmethod
+    def _parse_escalation(cls, values: Any) -> Any:
+        if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+            return values
+        parsed = []
+        for value in values:
+            match = _ESCALATION.match(value)
+            person = _PERSON.match(match["who"]) if match else None
+            if not match or not (match["who"] in CONTACT_ROLES or (person and _EMAIL.match(person["email"]))):
+                raise ValueError(f"expected entries like {ESCALATION_FORMAT}")
+            minutes = int(match["time"]) * (60 if match["unit"] == "h" else 1)
+            if person:
+                parsed.append({"response_minutes": minutes, "name": person["name"], "email": person["email"].lower()})
+            else:
+                parsed.append({"response_minutes": minutes, "oncall_role": match["who"]})
+        times = [level["response_minutes"] for level in parsed]
+        if times != sorted(set(times)):  # strictly increasing
+            raise ValueError("expected response times that increase from one level to the next")
+        return parsed
+
+    @field_validator("escalation")
+    @classmethod
+    def _roles_on_call(cls, levels: tuple[EscalationLevel, ...], info) -> tuple[EscalationLevel, ...]:
+        contacts = info.data.get("contacts")
+        if contacts is None:  # the contacts are invalid and reported on their own key
+            return levels
+        roles = {contact.role for contact in contacts}
+        for level in levels:
+            if level.oncall_role and level.oncall_role not in roles:
+                raise ValueError(f"names the {level.oncall_role} on-call, but {PROJECT}:oncallContacts has none")
+        return levels
 
 
 class Settings(_Model):
@@ -285,6 +340,7 @@ KEYS: dict[str, tuple[str, str, str]] = {
     "alarmFreeStorageGib": ("monitoring", "alarm_free_storage_gib", "int"),
     "alarmConnections": ("monitoring", "alarm_connections", "int"),
     "oncallContacts": ("monitoring", "contacts", "list"),
+    "escalationLevels": ("monitoring", "escalation", "list"),
 }
 # Keys read elsewhere (stacks/guard.py), known so they are not reported as unknown.
 OTHER_KEYS = frozenset({"releaseWindow"})

@@ -235,7 +235,9 @@ def test_secrets_never_reach_text_or_json(plan, project_dir, preview):
 
 def test_an_update_reports_every_blocking_problem_at_once(plan, project_dir):
     stack = project_dir.write_stack(
-        dbAllowedCidrs=["203.0.113.0/28"], oncallContacts=["primary: Ana <ana@example.com>"]
+        dbAllowedCidrs=["203.0.113.0/28"],
+        oncallContacts=["primary: Ana <ana@example.com>"],
+        escalationLevels=["15m: primary"],  # only a primary is left to escalate to
     )
     with pytest.raises(PlanRefused) as caught:
         plan(stack, preview=False, root=project_dir)

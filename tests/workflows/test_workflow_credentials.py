@@ -12,8 +12,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_REF = re.compile(r"^\$\{\{\s*secrets\.([A-Z0-9_]+)\s*\}\}$")
 # One Sentry secret, exported under both names the Sentry provider reads (README, Configuration).
-ENV_NAMES = {"SENTRY_AUTH_TOKEN": ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")}
-COLUMNS = {"preview": 2, "up": 3, "verify": 4}  # in docs/pipeline.md's secrets table
+# The drift watch's refresh reads UptimeRobot with a read-only key, under the name the provider reads.
+ENV_NAMES = {
+    "SENTRY_AUTH_TOKEN": ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN"),
+    "UPTIMEROBOT_READONLY_API_KEY": ("UPTIMEROBOT_API_KEY",),
+}
+COLUMNS = {"preview": 2, "up": 3, "verify": 4, "refresh": 5}  # in docs/pipeline.md's secrets table
 
 
 def documented_secrets() -> dict[str, list[str]]:
@@ -23,13 +27,13 @@ def documented_secrets() -> dict[str, list[str]]:
     rows = {}
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 6 and re.fullmatch(r"`[A-Z0-9_]+`", cells[0]):
+        if len(cells) == 7 and re.fullmatch(r"`[A-Z0-9_]+`", cells[0]):
             rows[cells[0].strip("`")] = cells
     return rows
 
 
 def expected_env(kind: str) -> dict[str, str]:
-    """env var -> secret, for a step of `kind` (preview, up, verify), from the docs."""
+    """env var -> secret, for a step of `kind` (preview, up, verify, refresh), from the docs."""
     expected = {}
     for secret, cells in documented_secrets().items():
         if cells[COLUMNS[kind]] == "yes":
@@ -46,8 +50,10 @@ def cli_steps(workflows: dict) -> list[tuple[str, dict, dict, str]]:
             for step in job.get("steps", []):
                 uses, run = step.get("uses", ""), step.get("run", "")
                 if uses.startswith("pulumi/actions@"):
-                    found.append((file, job, step, step["with"]["command"]))
-                elif "ops verify --stack" in run:
+                    refresh = step["with"].get("refresh") is True
+                    found.append((file, job, step, "refresh" if refresh else step["with"]["command"]))
+                elif re.search(r"^\s*\S*python -m ops (verify --stack|runbook|readiness) ", run, re.MULTILINE):
+                    # They read the stack's outputs through the CLI: the same secrets.
                     found.append((file, job, step, "verify"))
                 elif re.search(r"(^|\s)pulumi\s", run):
                     pytest.fail(f"{file}: step {step.get('name')!r} runs pulumi directly; classify it here")
@@ -71,6 +77,7 @@ def test_the_docs_table_is_there():
         "RENDER_APIKEY",
         "SENTRY_AUTH_TOKEN",
         "UPTIMEROBOT_API_KEY",
+        "UPTIMEROBOT_READONLY_API_KEY",
     }
 
 
@@ -81,6 +88,8 @@ def test_every_cli_step_gets_exactly_the_documented_secrets(workflows):
         ("preview-production.yml", "preview"),
         ("deploy-staging.yml", "up"),
         ("deploy-staging.yml", "verify"),
+        ("drift-watch.yml", "refresh"),
+        ("drift-watch.yml", "verify"),
     }
     for file, _, step, kind in steps:
         assert secret_env(step) == expected_env(kind), f"{file}: {step.get('name') or step.get('uses')}"

@@ -1,0 +1,814 @@
+"""`ops readiness STACK`: the pre-deployment checklist, each item with the evidence for it.
+
+✅ only with evidence: the typed settings, the offline plan of both phases with the policy pack
+(stop-before-production included), a scan for generated secrets in plain values, the declared
+monitoring and backups, an `ops verify` report and a rehearsal result when given, and the CI
+workflows on disk. Missing evidence is ❌ with the reason, never ✅. ⚠ marks what needs a person
+(it never blocks). Exit 1 when a blocking item fails, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ops.errors import UsageError
+from ops.facts import (
+    ALARM,
+    ALERT_CONTACT_SUFFIX,
+    ENV_VAR,
+    ISSUE_ALERT,
+    MONITOR_SUFFIX,
+    RDS_INSTANCE,
+    SUBSCRIPTION,
+    TOPIC,
+    StackFacts,
+    load_settings,
+    minutes,
+    reserved_domain,
+)
+from ops.plan import SECRET, UNKNOWN, PlanResult, mask
+from ops.project import ROOT
+
+PASS, FAIL, WARN = "pass", "fail", "warn"
+ICONS = {PASS: "✅", FAIL: "❌", WARN: "⚠"}
+EXIT_OK, EXIT_NOT_READY = 0, 1
+# Outputs the program exports as secrets, and env vars whose value must be one.
+SECRET_OUTPUTS = ("databaseUrl", "sentryDsn")
+SENSITIVE_ENV = re.compile(r"(SECRET|PASSWORD|TOKEN|API_?KEY|DSN|DATABASE_URL)")
+PLAIN_SECRET_KEY = re.compile(r"(?i)(password|secret|token|apikey)")
+KMS_KEY = "aws:kms/key:Key"
+REQUIRED_ALARMS = ("CPUUtilization", "FreeStorageSpace", "DatabaseConnections")
+WORKFLOWS = "ci.yml", "preview.yml", "deploy-staging.yml", "drift-watch.yml", "preview-production.yml"
+
+
+@dataclass(frozen=True)
+class Item:
+    group: str
+    title: str
+    status: str  # pass | fail | warn
+    evidence: str  # what was seen, or why there is no evidence
+    blocking: bool = True
+
+    @property
+    def blocks(self) -> bool:
+        return self.status == FAIL and self.blocking
+
+
+@dataclass
+class Evidence:
+    """Everything readiness judges, collected once."""
+
+    stack: str
+    root: Path
+    facts: StackFacts | None = None
+    settings_error: str | None = None
+    preview_error: str | None = None
+    update: PlanResult | None = None
+    update_refused: str | None = None
+    update_error: str | None = None
+    generated_secrets: list[str] = field(default_factory=list)
+    policy_config: dict = field(default_factory=dict)
+    policy_config_name: str = ""
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "readiness",
+        help="pre-deployment readiness of a stack, every item with its evidence (exit 1 if not ready)",
+        description="Assess STACK: settings, policy verdicts of the offline plan (stop-before-production "
+        "included), secrets only as Pulumi secrets, monitoring, backups, an ops verify report, a rehearsal "
+        "result and the CI workflows. ✅ needs evidence; missing evidence is ❌ with the reason. Exit 1 when "
+        "a blocking item fails.",
+    )
+    parser.add_argument("stack", help="stack name, e.g. staging")
+    parser.add_argument(
+        "--verify-report",
+        metavar="FILE",
+        type=Path,
+        help="an `ops verify` report: JSON (`--json` or `--report x.json`) or its Markdown report",
+    )
+    parser.add_argument(
+        "--rehearsal-report", metavar="FILE", type=Path, help="the JSON of `python -m ops rehearse STACK --json`"
+    )
+    parser.add_argument(
+        "--policy-config", metavar="FILE", type=Path, help="policy pack config (default: policies/config.STACK.json)"
+    )
+    parser.add_argument("--out", metavar="FILE", type=Path, help="write the report to FILE instead of stdout")
+    parser.set_defaults(handler=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    reports = (
+        ("--verify-report", args.verify_report),
+        ("--rehearsal-report", args.rehearsal_report),
+        ("--policy-config", args.policy_config),
+    )
+    for flag, path in reports:
+        if path is not None and not path.is_file():
+            raise UsageError(f"{flag} {path}: no such file")
+    if args.out and not args.out.resolve().parent.is_dir():
+        raise UsageError(f"--out {args.out}: directory does not exist")
+    evidence = collect(args.stack, policy_config=args.policy_config)
+    items = assess(evidence, verify_report=args.verify_report, rehearsal_report=args.rehearsal_report)
+    document = render(evidence, items, verify_report=args.verify_report, rehearsal_report=args.rehearsal_report)
+    if args.out:
+        args.out.write_text(document, encoding="utf-8")
+    else:
+        sys.stdout.write(document)
+    blocking = [item.title for item in items if item.blocks]
+    if blocking:
+        print(f"not ready: {len(blocking)} blocking item(s) failed: {'; '.join(blocking)}", file=sys.stderr)
+    return exit_code(items)
+
+
+def exit_code(items: list[Item]) -> int:
+    """1 when a blocking item failed; a ⚠ or a non-blocking ❌ never fails the command."""
+    return EXIT_NOT_READY if any(item.blocks for item in items) else EXIT_OK
+
+
+# ---------------------------------------------------------------------- collecting
+
+
+def collect(
+    stack: str,
+    root: Path = ROOT,
+    *,
+    policy_config: Path | None = None,
+    secret_source: Callable[[int, str], str] | None = None,
+) -> Evidence:
+    """Settings and both offline plan phases with the pack; failures become evidence, not exceptions.
+
+    Only a stack that does not exist at all is a UsageError."""
+    from ops.mocks import PlanMocks, random_secret
+    from ops.plan import PlanRefused, default_policy_config, run_plan
+
+    evidence = Evidence(stack=stack, root=root)
+    try:
+        config, settings = load_settings(stack, root)
+    except UsageError as exc:
+        if "unknown stack" in str(exc) or "stack name" in str(exc):
+            raise
+        evidence.settings_error = str(exc)
+        return evidence
+    try:
+        policies = policy_config or default_policy_config(stack, root)
+        evidence.policy_config = json.loads(policies.read_text())
+        evidence.policy_config_name = policies.name
+    except (UsageError, OSError, ValueError) as exc:
+        evidence.preview_error = evidence.update_error = f"no usable policy config: {exc}"
+        return evidence
+
+    try:
+        preview = run_plan(stack, preview=True, root=root, policies=policies)
+        evidence.facts = StackFacts(config=config, settings=settings, plan=preview)
+    except (UsageError, PlanRefused) as exc:
+        evidence.preview_error = str(exc)
+
+    source = secret_source or random_secret
+
+    def recording(length: int, specials: str) -> str:
+        value = source(length, specials)
+        evidence.generated_secrets.append(value)
+        return value
+
+    try:
+        evidence.update = run_plan(
+            stack, preview=False, root=root, policies=policies, mocks=PlanMocks(preview=False, secret_source=recording)
+        )
+    except PlanRefused as exc:
+        evidence.update_refused = str(exc)
+    except UsageError as exc:
+        evidence.update_error = str(exc)
+    return evidence
+
+
+# ---------------------------------------------------------------------- judging
+
+
+def assess(evidence: Evidence, *, verify_report: Path | None = None, rehearsal_report: Path | None = None) -> list:
+    items = [*_configuration(evidence), *_guardrails(evidence)]
+    facts = evidence.facts
+    if facts is None:
+        reason = f"not evaluated: {_no_preview(evidence)}"
+        for group, title in (
+            ("Secrets", "Secrets only as Pulumi secrets"),
+            ("Monitoring", "Uptime monitor on the health URL"),
+            ("Monitoring", "Sentry DSN reaches the app"),
+            ("Monitoring", "Database alarms deliver to a topic CloudWatch can use"),
+            ("Monitoring", "Every on-call person on every channel"),
+            ("Backups", "Automated backups, final snapshot, deletion guards"),
+        ):
+            items.append(Item(group, title, FAIL, reason))
+    else:
+        items += [
+            _secrets(evidence, facts),
+            _uptime(evidence, facts),
+            _dsn(facts),
+            _alarms(evidence, facts),
+            _channels(facts),
+            Item(
+                "Monitoring",
+                "People confirmed their alert channels",
+                WARN,
+                "not visible offline: each on-call person confirms the SNS subscription, activates the UptimeRobot "
+                "contact and is a member of the Sentry organization (first-deploy checklist)",
+                blocking=False,
+            ),
+            _backups(evidence, facts),
+            Item(
+                "Backups",
+                "A restore was rehearsed",
+                WARN,
+                "not visible from here: run the runbook's point-in-time restore on a non-production stack and keep "
+                "the record with the release",
+                blocking=False,
+            ),
+        ]
+    items += [
+        _verify(evidence.stack, verify_report),
+        _rehearsal(evidence.stack, rehearsal_report),
+        _workflows(evidence.root),
+    ]
+    return items
+
+
+def _configuration(evidence: Evidence) -> list[Item]:
+    group = "Configuration"
+    if evidence.settings_error:
+        return [Item(group, "Stack settings valid", FAIL, evidence.settings_error)]
+    facts_settings = _settings(evidence)
+    items = [
+        Item(
+            group,
+            "Stack settings valid",
+            PASS,
+            f"every `kitchen-kontrol:*` key of {_stack_file(evidence)} parses into typed settings",
+        )
+    ]
+    problems = facts_settings.unfinished()
+    database, monitoring = facts_settings.database, facts_settings.monitoring
+    if problems:
+        items.append(Item(group, "No placeholder values left", FAIL, "; ".join(problems)))
+    else:
+        items.append(
+            Item(
+                group,
+                "No placeholder values left",
+                PASS,
+                f"`dbAllowedCidrs`: {len(database.allowed_cidrs)} range(s), none a documentation range; "
+                f"`oncallContacts`: {len(monitoring.contacts)} address(es), none at an example domain",
+            )
+        )
+    named = [level.email for level in monitoring.escalation if level.email]
+    examples = [email for email in named if reserved_domain(email)]
+    levels = ", ".join(
+        f"{minutes(level.response_minutes)}: {f'{level.oncall_role} on-call' if level.oncall_role else level.name}"
+        for level in monitoring.escalation
+    )
+    if examples:
+        items.append(
+            Item(group, "Escalation reaches real people", FAIL, f"{levels}; at example domains: {', '.join(examples)}")
+        )
+    else:
+        count = len(monitoring.escalation)
+        items.append(Item(group, "Escalation reaches real people", PASS, f"{count} level(s): {levels}"))
+    return items
+
+
+def _no_preview(evidence: Evidence) -> str:
+    if evidence.settings_error:
+        return "the stack settings are invalid (see *Stack settings valid*)"
+    return f"the offline preview failed: {evidence.preview_error}"
+
+
+def _settings(evidence: Evidence):
+    if evidence.facts is not None:
+        return evidence.facts.settings
+    return load_settings(evidence.stack, evidence.root)[1]
+
+
+def _stack_file(evidence: Evidence) -> str:
+    return f"Pulumi.{evidence.stack}.yaml"
+
+
+def _guardrails(evidence: Evidence) -> list[Item]:
+    group = "Guardrails"
+    items = [_stop_before_production(evidence)]
+    title = "Policy pack: preview"
+    facts = evidence.facts
+    if facts is None:
+        items.append(Item(group, title, FAIL, f"not evaluated: {_no_preview(evidence)}"))
+    else:
+        items.append(_verdicts(group, title, facts.plan, evidence.policy_config_name))
+    title = "Policy pack: update"
+    if evidence.update is not None:
+        items.append(_verdicts(group, title, evidence.update, evidence.policy_config_name))
+    else:
+        if evidence.update_refused:
+            why = f"the program refused the update: {evidence.update_refused}"
+        elif evidence.settings_error:
+            why = _no_preview(evidence)
+        else:
+            why = f"the update-phase plan failed: {evidence.update_error}"
+        items.append(Item(group, title, FAIL, f"not evaluated: {why}"))
+    return items
+
+
+def _verdicts(group: str, title: str, plan: PlanResult, config_name: str) -> Item:
+    if not plan.policies_ran:
+        return Item(group, title, FAIL, "not evaluated: the policy pack did not run")
+    mandatory = plan.mandatory_policies
+    advisory = sorted({d.policy_name for d in plan.diagnostics if d.enforcement_level == "advisory"})
+    phase = "preview" if plan.preview else "update"
+    scope = f"{len(plan.resources) + 1} resources, {phase} phase, {config_name}"
+    if mandatory:
+        counts = {name: sum(d.policy_name == name for d in plan.diagnostics) for name in mandatory}
+        listed = ", ".join(f"{name} ({count})" for name, count in counts.items())
+        return Item(group, title, FAIL, f"mandatory violations: {listed} on {scope}; `python -m ops plan` names them")
+    if advisory:
+        note = "deferred to the update or advisory" if plan.preview else "advisory"
+        return Item(group, title, PASS, f"no mandatory violation on {scope}; {note}: {', '.join(advisory)}")
+    return Item(group, title, PASS, f"no violation on {scope}")
+
+
+def _stop_before_production(evidence: Evidence) -> Item:
+    from policies.rules.stop_before_production import window_problem
+    from stacks.guard import WINDOW_KEY, evaluate_window, is_production
+
+    stack, group, title = evidence.stack, "Guardrails", "Stop before production"
+    pattern = (evidence.policy_config.get("stop-before-production") or {}).get("productionStackPattern")
+    pack_says = bool(pattern and re.search(pattern, stack))
+    if not is_production(stack) and not pack_says:
+        refused = evidence.update_refused or ""
+        if "stop-before-production" in refused:
+            return Item(group, title, FAIL, f"the update-phase plan was refused as production: {refused}")
+        ran = "; the update-phase plan shows no production refusal" if evidence.update or refused else ""
+        return Item(
+            group,
+            title,
+            PASS,
+            f"`{stack}` is not a production stack (the program's guard and the pack's pattern agree), so updates "
+            f"are allowed{ran}",
+        )
+    if evidence.facts is None and evidence.settings_error:
+        return Item(group, title, FAIL, f"not evaluated: {_no_preview(evidence)}")
+    now = datetime.now(UTC)
+    raw = None
+    if evidence.facts is not None:
+        raw = evidence.facts.config.config.get(WINDOW_KEY)
+    program = evaluate_window(raw, now, stack)
+    window = (evidence.policy_config.get("stop-before-production") or {}).get("releaseWindow")
+    pack = window_problem(window, stack, now)
+    if program.open and pack is None:
+        return Item(group, title, PASS, f"both keys open: program: {program.reason}; policy pack: window open")
+    return Item(
+        group,
+        title,
+        FAIL,
+        f"the apply of `{stack}` is blocked (stop before production): program: {program.reason}; "
+        f"policy pack ({evidence.policy_config_name}): {pack or 'window open'}",
+    )
+
+
+def _secret_strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """(path, text) of every plain string in a raw property value; secrets are skipped whole."""
+    from pulumi.runtime.rpc import is_rpc_secret
+
+    if is_rpc_secret(value):
+        return
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _secret_strings(inner, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, inner in enumerate(value):
+            yield from _secret_strings(inner, f"{path}[{index}]")
+    elif isinstance(value, str):
+        yield path, value
+
+
+def leaks(plan: PlanResult, secrets: list[str]) -> list[str]:
+    """Where a generated secret shows up in a plain input or stack output: 'type name.path', never the value."""
+    needles = {s for s in secrets if len(s) >= 8} | {quote(s, safe="") for s in secrets if len(s) >= 8}
+    found = []
+    sources = [(f"{r.type} {r.name}", r.inputs) for r in plan.resources] + [("stack output", plan.outputs)]
+    for label, values in sources:
+        for path, text in _secret_strings(values, ""):
+            if any(needle in text for needle in needles):
+                found.append(f"{label}{path}")
+    return sorted(set(found))
+
+
+def _secrets(evidence: Evidence, facts: StackFacts) -> Item:
+    group, title = "Secrets", "Secrets only as Pulumi secrets"
+    problems, seen = [], []
+    plain_keys = [
+        key
+        for key, value in facts.config.config.items()
+        if PLAIN_SECRET_KEY.search(key.split(":", 1)[-1]) and key not in facts.config.secret_keys and value
+    ]
+    if plain_keys:
+        problems.append(f"{facts.stack_file} holds plain values under {', '.join(sorted(plain_keys))}")
+    else:
+        secure = len(facts.config.secret_keys)
+        seen.append(f"{facts.stack_file}: no plain password/secret/token key ({secure} encrypted value(s))")
+    outputs = mask(facts.plan.outputs)
+    for name in SECRET_OUTPUTS:
+        if name not in outputs:
+            problems.append(f"the program exports no `{name}`")
+        elif outputs[name] != SECRET:
+            problems.append(f"stack output `{name}` is not a secret")
+    if not problems:
+        seen.append(f"outputs {', '.join(SECRET_OUTPUTS)} are secrets")
+    sensitive = []
+    for resource in facts.resources(ENV_VAR):
+        inputs = facts.inputs(resource)
+        key = str(inputs.get("envVarKey"))
+        if SENSITIVE_ENV.search(key):
+            sensitive.append(key)
+            if inputs.get("value") != SECRET:
+                problems.append(f"env var `{key}` is not a secret")
+    for resource in facts.resources(RDS_INSTANCE):
+        if facts.inputs(resource).get("password") not in (SECRET, UNKNOWN):
+            problems.append(f"{resource.name}: `password` is not a secret")
+    if sensitive:
+        seen.append(f"env vars {', '.join(sorted(sensitive))} and the database password are secrets")
+    if evidence.update is not None:
+        found = leaks(evidence.update, evidence.generated_secrets)
+        if found:
+            problems.append("a generated secret appears in plain text at " + ", ".join(found))
+        else:
+            seen.append(
+                f"none of the {len(evidence.generated_secrets)} generated secret(s) appears in a plain input or "
+                "output of the update-phase plan"
+            )
+    else:
+        problems.append(f"not fully evaluated: the generated secrets cannot be traced, as {_no_update(evidence)}")
+    if problems:
+        return Item(group, title, FAIL, "; ".join(problems + [f"seen: {s}" for s in seen]))
+    return Item(group, title, PASS, "; ".join(seen))
+
+
+def _no_update(evidence: Evidence) -> str:
+    if evidence.update_refused:
+        return "the program refused the update-phase plan (see *Policy pack: update*)"
+    return f"the update-phase plan failed: {evidence.update_error}"
+
+
+def _uptime(evidence: Evidence, facts: StackFacts) -> Item:
+    group, title = "Monitoring", "Uptime monitor on the health URL"
+    monitors = facts.resources(MONITOR_SUFFIX)
+    if not monitors:
+        return Item(group, title, FAIL, "the plan declares no uptime monitor")
+    inputs = facts.inputs(monitors[0])
+    contacts = inputs.get("assigned_alert_contacts") or []
+    described = f"`{inputs.get('name')}` every {inputs.get('interval')} s, {len(contacts)} alert contact(s) assigned"
+    if not contacts:
+        return Item(group, title, FAIL, f"{described}: nobody is alerted")
+    health = facts.settings.app.health_path
+    update = evidence.update
+    if update is None:
+        why = f"{described}; its URL is known only in the update phase, and {_no_update(evidence)}"
+        return Item(group, title, FAIL, why)
+    url = next((mask(r.inputs).get("url") for r in update.resources if r.type.endswith(MONITOR_SUFFIX)), None)
+    coverage = [d for d in update.diagnostics if d.policy_name == "monitoring-coverage"]
+    if not isinstance(url, str) or not url.endswith(health):
+        return Item(group, title, FAIL, f"{described}; it checks {url!r}, not the service's {health}")
+    if coverage:
+        return Item(group, title, FAIL, f"{described}; monitoring-coverage: {coverage[0].message.splitlines()[-1]}")
+    return Item(group, title, PASS, f"{described}; checks {url} (update-phase plan, monitoring-coverage passed)")
+
+
+def _dsn(facts: StackFacts) -> Item:
+    group, title = "Monitoring", "Sentry DSN reaches the app"
+    env = dict(facts.env_vars())
+    alerts = facts.resources(ISSUE_ALERT)
+    if "SENTRY_DSN" not in env:
+        return Item(group, title, FAIL, "no SENTRY_DSN env var is set on the web service")
+    if not env["SENTRY_DSN"]:
+        return Item(group, title, FAIL, "SENTRY_DSN is set but not as a secret")
+    if not alerts:
+        return Item(group, title, FAIL, "SENTRY_DSN is set, but no Sentry issue alert tells anyone")
+    names = ", ".join(f"`{facts.inputs(a).get('name')}`" for a in alerts)
+    return Item(group, title, PASS, f"SENTRY_DSN set as a secret env var; issue alert {names}")
+
+
+def _alarms(evidence: Evidence, facts: StackFacts) -> Item:
+    group, title = "Monitoring", "Database alarms deliver to a topic CloudWatch can use"
+    identifier = facts.db_identifier
+    alarms = [facts.inputs(a) for a in facts.resources(ALARM)]
+    on_db = [a for a in alarms if (a.get("dimensions") or {}).get("DBInstanceIdentifier") == identifier]
+    metrics = {a.get("metricName") for a in on_db if a.get("alarmActions")}
+    missing = [m for m in REQUIRED_ALARMS if m not in metrics]
+    if missing:
+        return Item(group, title, FAIL, f"no alarm with an action on {', '.join(missing)} of `{identifier}`")
+    topics = facts.resources(TOPIC)
+    if len(topics) != 1:
+        return Item(group, title, FAIL, f"expected one alarm topic, the plan declares {len(topics)}")
+    key = facts.inputs(topics[0]).get("kmsMasterKeyId")
+    described = f"{len(on_db)} alarms on `{identifier}` ({', '.join(REQUIRED_ALARMS)}) → SNS topic"
+    if key in (None, ""):
+        return Item(group, title, PASS, f"{described}, not KMS-encrypted, so CloudWatch can publish to it")
+    if isinstance(key, str) and (key.startswith("alias/aws/") or ":alias/aws/" in key):
+        return Item(
+            group,
+            title,
+            FAIL,
+            f"{described} encrypted with the AWS-managed key `{key}`: its key policy cannot be changed to let "
+            "CloudWatch use it, so every alarm notification is dropped; use a customer-managed key that allows "
+            "cloudwatch.amazonaws.com, or no encryption",
+        )
+    # A customer-managed key: its policy must let CloudWatch use it. The policy may need values known only
+    # after the apply (the account id), so the update-phase plan is read when it ran.
+    plan = evidence.update or facts.plan
+    policies = [str(mask(k.inputs).get("policy", "")) for k in plan.resources if k.type == KMS_KEY]
+    if any("cloudwatch.amazonaws.com" in policy for policy in policies):
+        return Item(group, title, PASS, f"{described} encrypted with a customer-managed key that allows CloudWatch")
+    if evidence.update is None and any(policy == UNKNOWN for policy in policies):
+        return Item(
+            group,
+            title,
+            FAIL,
+            f"{described}; the key policy is known only in the update phase, and {_no_update(evidence)}",
+        )
+    return Item(
+        group,
+        title,
+        FAIL,
+        f"{described} encrypted with a key ({len(policies)} KMS key(s) in the plan) whose policy does not allow "
+        "cloudwatch.amazonaws.com",
+    )
+
+
+def _channels(facts: StackFacts) -> Item:
+    group, title = "Monitoring", "Every on-call person on every channel"
+    channels = facts.channels()
+    emails = facts.settings.monitoring.emails
+    gaps = []
+    for email in emails:
+        have = channels.get(email, [])
+        for needed in ("UptimeRobot", "SNS"):
+            if not any(channel.startswith(needed) for channel in have):
+                gaps.append(f"{email} has no {needed} channel")
+    if gaps:
+        return Item(group, title, FAIL, "; ".join(gaps))
+    contacts = len(facts.resources(ALERT_CONTACT_SUFFIX))
+    subscriptions = len(facts.resources(SUBSCRIPTION))
+    return Item(
+        group,
+        title,
+        PASS,
+        f"{len(emails)} on-call address(es): {contacts} UptimeRobot alert contact(s), {subscriptions} SNS email "
+        "subscription(s) on the alarm topic",
+    )
+
+
+def _backups(evidence: Evidence, facts: StackFacts) -> Item:
+    group, title = "Backups", "Automated backups, final snapshot, deletion guards"
+    instance = facts.one(RDS_INSTANCE)
+    if instance is None:
+        return Item(group, title, FAIL, "the plan declares no single RDS instance")
+    inputs = facts.inputs(instance)
+    minimum = (evidence.policy_config.get("rds-instance-backup-retention") or {}).get("minimumRetentionDays", 7)
+    retention = inputs.get("backupRetentionPeriod")
+    problems = []
+    if not isinstance(retention, int) or retention < minimum:
+        problems.append(f"backups kept {retention} days, the policy asks for {minimum}")
+    if inputs.get("skipFinalSnapshot") is not False or not inputs.get("finalSnapshotIdentifier"):
+        problems.append("no final snapshot on deletion")
+    if inputs.get("deletionProtection") is not True:
+        problems.append("RDS deletion protection is off")
+    if not instance.protect:
+        problems.append("the instance is not `protect`ed in the state")
+    if inputs.get("storageEncrypted") is not True:
+        problems.append("storage (and so the snapshots) is not encrypted")
+    if problems:
+        return Item(group, title, FAIL, "; ".join(problems))
+    return Item(
+        group,
+        title,
+        PASS,
+        f"`{inputs.get('identifier')}`: backups kept {retention} days (policy minimum {minimum}) in "
+        f"{inputs.get('backupWindow')} UTC; final snapshot `{inputs.get('finalSnapshotIdentifier')}`; deletion "
+        "protection on; `protect` in the state; encrypted storage"
+        + ("; tags copied to snapshots" if inputs.get("copyTagsToSnapshot") else ""),
+    )
+
+
+# ---------------------------------------------------------------------- reports from runs
+
+
+def _verify(stack: str, path: Path | None) -> Item:
+    group, title = "Evidence from runs", "Post-deploy verification (`ops verify`)"
+    if path is None:
+        return Item(
+            group,
+            title,
+            FAIL,
+            f"no report given: run `python -m ops verify --stack {stack} --report verify-report.json` against the "
+            "deployed app and pass `--verify-report verify-report.json`",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return Item(group, title, FAIL, f"{path.name}: cannot read it ({exc.__class__.__name__})")
+    report = _parse_verify(text)
+    if isinstance(report, str):
+        return Item(group, title, FAIL, f"{path.name}: {report}")
+    result, checks, url, started = report
+    listed = ", ".join(f"{name} {status}" for name, status in checks)
+    where = f"{_strip_userinfo(url)} on {started}"
+    if result != "pass":
+        failed = [name for name, status in checks if status == "fail"]
+        why = f"failed: {', '.join(failed)}" if failed else f"result {result}"
+        return Item(group, title, FAIL, f"{path.name}: {why} ({where}; {listed or 'no check finished'})")
+    return Item(group, title, PASS, f"{path.name}: passed ({where}; {listed})")
+
+
+def _strip_userinfo(url: str) -> str:
+    return re.sub(r"(?i)\b(https?://)[^/@\s]+@", r"\1***@", url)
+
+
+def _parse_verify(text: str) -> tuple[str, list[tuple[str, str]], str, str] | str:
+    """(result, [(check, status)], url, started) from a JSON or Markdown verify report, or why not."""
+    statuses = {"pass", "fail", "warn", "skip"}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if data is not None:
+        if not isinstance(data, dict):
+            return "not a verify report (JSON, but not an object)"
+        checks = data.get("checks")
+        well_formed = isinstance(checks, list) and all(
+            isinstance(c, dict) and c.get("status") in statuses and isinstance(c.get("name"), str) for c in checks
+        )
+        if not isinstance(data.get("result"), str) or not well_formed:
+            return "not a verify report (expected `result` and `checks` with name and status)"
+        pairs = [(c["name"], c["status"]) for c in checks]
+        return data["result"], pairs, str(data.get("url", "")), str(data.get("started", ""))
+    if not text.startswith("# Verification report"):
+        return "not a verify report (neither its JSON nor its Markdown)"
+    fields = dict(re.findall(r"^- \*\*(Date|URL|Result):\*\* (.*)$", text, re.MULTILINE))
+    icons = {"✅ pass": "pass", "❌ fail": "fail", "⚠️ warn": "warn", "⏭️ skip": "skip"}
+    rows = re.findall(r"^\| ([\w-]+) \| (\S+ \w+) \|", text, re.MULTILINE)
+    checks = [(name, icons[mark]) for name, mark in rows if mark in icons]
+    result_line = fields.get("Result", "")
+    result = result_line.split(" ", 1)[0].rstrip(":").lower()
+    if result not in ("pass", "fail", "unreachable", "interrupted"):
+        return "not a verify report (no **Result:** line)"
+    return result, checks, fields.get("URL", ""), fields.get("Date", "")
+
+
+def _rehearsal(stack: str, path: Path | None) -> Item:
+    group, title = "Evidence from runs", "Dress rehearsal (`ops rehearse`)"
+    if path is None:
+        return Item(
+            group,
+            title,
+            FAIL,
+            f"no result given: `python -m ops rehearse {stack} --json > rehearsal.json`, then "
+            "`--rehearsal-report rehearsal.json`",
+            blocking=False,
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return Item(group, title, FAIL, f"{path.name}: not JSON ({exc.__class__.__name__})")
+    problem = _rehearsal_problem(data, stack)
+    if problem:
+        return Item(group, title, FAIL, f"{path.name}: {problem}")
+    steps = data["steps"]
+    failed = [step["name"] for step in steps if not step["ok"]]
+    total = sum(float(step["seconds"]) for step in steps)
+    if not data["ok"] or failed:
+        return Item(group, title, FAIL, f"{path.name}: not as expected: {', '.join(failed) or 'overall ok is false'}")
+    names = ", ".join(f"{s['name']} (exit {s['exitCode']}, expected {s['expected']})" for s in steps)
+    return Item(group, title, PASS, f"{path.name}: {len(steps)} step(s) as expected in {total:.0f} s: {names}")
+
+
+def _rehearsal_problem(data: Any, stack: str) -> str | None:
+    """Why `data` is not a rehearsal of `stack`: {stack, ok, steps: [{name, expected, exitCode, seconds, ok}]}."""
+    if not isinstance(data, dict):
+        return "malformed: expected a JSON object"
+    for key, kind in (("stack", str), ("ok", bool), ("steps", list)):
+        if not isinstance(data.get(key), kind):
+            return f"malformed: `{key}` missing or not a {kind.__name__}"
+    if data["stack"] != stack:
+        return f"it is the rehearsal of `{data['stack']}`, not `{stack}`"
+    if not data["steps"]:
+        return "malformed: no steps"
+    for index, step in enumerate(data["steps"]):
+        if not isinstance(step, dict):
+            return f"malformed: steps[{index}] is not an object"
+        for key, kinds in (("name", (str,)), ("ok", (bool,)), ("exitCode", (int,)), ("seconds", (int, float))):
+            value = step.get(key)
+            if not isinstance(value, kinds) or (key != "ok" and isinstance(value, bool)):
+                return f"malformed: steps[{index}].{key} missing or of the wrong type"
+        if "expected" not in step:
+            return f"malformed: steps[{index}].expected missing"
+    return None
+
+
+def _workflows(root: Path) -> Item:
+    import yaml
+
+    group, title = "Pipeline", "CI workflows present"
+    directory = root / ".github" / "workflows"
+    problems, seen = [], []
+    parsed: dict[str, Any] = {}
+    for name in WORKFLOWS:
+        path = directory / name
+        if not path.is_file():
+            problems.append(f"{name} is missing")
+            continue
+        try:
+            data = yaml.safe_load(path.read_text())
+        except yaml.YAMLError:
+            problems.append(f"{name} is not valid YAML")
+            continue
+        if not isinstance(data, dict):
+            problems.append(f"{name} is not a workflow")
+            continue
+        data["on"] = data.pop(True, data.get("on"))
+        parsed[name] = data
+    text = {name: json.dumps(data) for name, data in parsed.items()}
+    expectations = {
+        "ci.yml": (
+            ("make test", "make lint", "ops plan staging", "ops plan production", "detect-secrets"),
+            "tests, lint, both plans, secret scan",
+        ),
+        "preview.yml": (("policyPacks", "preview"), "staging preview with the pack"),
+        "deploy-staging.yml": (("workflow_run", "ops verify --stack staging"), "apply after ci.yml, then verify"),
+        "drift-watch.yml": (("schedule", "expect-no-changes", "ops verify"), "scheduled drift and health watch"),
+        "preview-production.yml": (("preview", "production"), "production preview only"),
+    }
+    for name, (needles, meaning) in expectations.items():
+        if name not in text:
+            continue
+        absent = [needle for needle in needles if needle not in text[name]]
+        if absent:
+            problems.append(f"{name} lacks {', '.join(absent)}")
+        else:
+            seen.append(f"{name} ({meaning})")
+    if "deploy-staging.yml" in parsed:
+        job = next(iter(parsed["deploy-staging.yml"].get("jobs", {}).values()), {})
+        env = job.get("environment")
+        if (env.get("name") if isinstance(env, dict) else env) != "staging":
+            problems.append("deploy-staging.yml does not wait for the `staging` environment's reviewers")
+    if problems:
+        return Item(group, title, FAIL, "; ".join(problems))
+    return Item(group, title, PASS, "; ".join(seen))
+
+
+# ---------------------------------------------------------------------- rendering
+
+
+def render(
+    evidence: Evidence, items: list[Item], *, verify_report: Path | None = None, rehearsal_report: Path | None = None
+) -> str:
+    stack = evidence.stack
+    blocking = [item for item in items if item.blocks]
+    failed = [item for item in items if item.status == FAIL]
+    warnings = [item for item in items if item.status == WARN]
+    flags = "".join(
+        f" {flag} {path.name}"
+        for flag, path in (("--verify-report", verify_report), ("--rehearsal-report", rehearsal_report))
+        if path
+    )
+    assessed = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if blocking:
+        verdict = f"**NOT READY: {len(blocking)} blocking item(s) failed.**"
+    else:
+        extra = len(failed)
+        verdict = (
+            "**READY: every blocking item passed"
+            + (f"; {extra} non-blocking item(s) without evidence" if extra else "")
+            + (f"; {len(warnings)} need a person" if warnings else "")
+            + ".**"
+        )
+    lines = [
+        f"# Readiness: `{stack}`",
+        "",
+        f"Assessed {assessed} by `python -m ops readiness {stack}{flags}`. ✅ passed, with the evidence · "
+        "❌ failed or no evidence, with the reason · ⚠ needs a person (never blocking). Only ❌ marked *blocking* "
+        "make the command exit 1.",
+        "",
+        verdict,
+    ]
+    group = None
+    for item in items:
+        if item.group != group:
+            group = item.group
+            lines += ["", f"## {group}", ""]
+        mark = " *(blocking)*" if item.blocks else ""
+        lines.append(f"- {ICONS[item.status]} **{item.title}**{mark}: {item.evidence}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,96 @@
+"""Fixtures for the operations documents: a clean environment, a stand-in pulumi CLI, test stacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, make_project
+from tests.verify.conftest import make_server  # noqa: F401 - loopback app servers for verify reports
+
+# What a fresh clone without credentials sees: no pulumi CLI, no provider variables.
+CLEAN_ENV_KEEP = ("LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+GOLDEN = Path(__file__).parent / "golden"
+# A finished stack: real-looking people everywhere, so only what the program declares decides.
+ESCALATION = ["15m: primary", "45m: backup", "2h: Cy Dorn <cy@kitchen-kontrol.dev>"]
+
+
+def clean_env(bin_dir: Path, home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k in CLEAN_ENV_KEEP}
+    env.update(PATH=str(bin_dir), HOME=str(home), PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def empty_bin(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("empty-bin")
+
+
+def run_ops(*args: str, env: dict[str, str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ops", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="session")
+def fresh_clone_documents(empty_bin) -> dict[str, str]:
+    """The runbook and first-deploy checklist of both stacks as a fresh clone without credentials
+    gets them: no pulumi CLI on PATH, no provider variables. In-process, where the SDKs are already
+    loaded; `test_cli_prints_the_same_document` proves the command prints the same bytes."""
+    from ops import checklist, runbook
+
+    documents = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", str(empty_bin))
+        for stack in ("staging", "production"):
+            documents[f"runbook-{stack}"] = runbook.generate(stack)
+            documents[f"checklist-{stack}"] = checklist.generate(stack, env={})
+    return documents
+
+
+@pytest.fixture
+def fake_pulumi(tmp_path):
+    """A `pulumi` on a PATH of its own: logs argv, answers `stack output` with the given outputs."""
+    bin_dir = tmp_path / "pulumi-bin"
+    bin_dir.mkdir()
+    log = tmp_path / "pulumi.calls"
+
+    def install(outputs: dict | None = None, *, stderr: str = "", code: int = 0) -> Path:
+        script = bin_dir / "pulumi"
+        script.write_text(
+            f"#!{sys.executable}\nimport sys\n"
+            f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+            f"sys.stdout.write({json.dumps(outputs or {})!r} if sys.argv[1:3] == ['stack', 'output'] else '')\n"
+            f"sys.stderr.write({stderr!r}); sys.exit({code})\n"
+        )
+        script.chmod(0o755)
+        return bin_dir
+
+    install.calls = lambda: log.read_text().splitlines() if log.exists() else []
+    return install
+
+
+@pytest.fixture
+def ops_project(tmp_path, staging_config):
+    """A throwaway project (see tests/conftest.py `make_project`) with its own policy configs and the
+    repository's workflows, so every ops command can run against it."""
+    directory = tmp_path / "project"
+    directory.mkdir()
+    project = make_project(directory, staging_config)
+    (project / "policies").mkdir()
+    (project / ".github").symlink_to(ROOT / ".github")
+
+    def write_stack(name: str = "teststack", **overrides) -> str:
+        overrides.setdefault("escalationLevels", ESCALATION)
+        project.write_stack(name, **overrides)
+        shutil.copy(ROOT / "policies" / "config.staging.json", project / "policies" / f"config.{name}.json")
+        return name
+
+    project.write_ops_stack = write_stack
+    return project
