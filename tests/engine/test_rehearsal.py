@@ -116,7 +116,7 @@ def test_the_cli_accepts_the_committed_policy_configs_and_rejects_a_wrong_type(s
     assert "minimumRetentionDays" in output
 
 
-def test_ops_rehearse_prints_each_step_and_exits_zero(engine):
+def test_ops_rehearse_json_is_evidence_readiness_accepts(engine, tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "ops", "rehearse", "production", "--json"],
         cwd=ROOT,
@@ -128,6 +128,26 @@ def test_ops_rehearse_prints_each_step_and_exits_zero(engine):
     report = json.loads(done.stdout)
     assert report["ok"] is True and report["stack"] == "production"
     assert all({"name", "expected", "exitCode", "seconds", "ok"} <= set(step) for step in report["steps"])
+    evidence = tmp_path / "rehearsal.json"
+    evidence.write_text(done.stdout)
+    readiness = subprocess.run(
+        [sys.executable, "-m", "ops", "readiness", "production", "--rehearsal-report", str(evidence)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    (line,) = [line for line in readiness.stdout.splitlines() if "Dress rehearsal" in line]
+    assert line.startswith("- ✅"), line
+
+
+def test_offline_plan_urns_are_the_engines(staging_rehearsal):
+    from ops.plan import document, run_plan
+
+    # The same project copy and stack file (rehearsal values included) the engine deployed.
+    planned = {r["urn"] for r in document(run_plan("staging", root=staging_rehearsal.project))["resources"]}
+    deployed = {r["urn"] for r in staging_rehearsal.state_resources() if not r["type"].startswith("pulumi:providers:")}
+    assert planned == deployed
 
 
 def test_a_create_only_change_previews_a_replacement(staging_rehearsal):
