@@ -11,7 +11,8 @@ import pulumi
 
 from .base import PROVIDER_VERSION, UptimeRobotProvider, UptimeRobotResource
 from .client import UptimeRobotClient
-from .schema import Output, ResourceArgs, Schema, Text, column
+from .kinds import Text
+from .schema import Output, ResourceArgs, Schema, column
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 

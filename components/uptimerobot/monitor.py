@@ -11,7 +11,8 @@ import pulumi
 
 from .base import PROVIDER_VERSION, UptimeRobotProvider, UptimeRobotResource
 from .client import LOG, RetryBudgetExceeded, UptimeRobotClient, UptimeRobotError
-from .schema import Flag, Output, ResourceArgs, Row, Rows, Schema, Text, Whole, column
+from .kinds import Flag, Text, Whole
+from .schema import Output, ResourceArgs, Row, Rows, Schema, column
 
 DASHBOARD_URL = "https://dashboard.uptimerobot.com/monitors/{id}"
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
