@@ -3,9 +3,9 @@
 One module per resource (`monitor.py`, `alert_contact.py`), as the official Terraform provider
 lays them out, each with its property table; `schema.py` turns a table into checks, request
 bodies, reads and diffs (`kinds.py`: the kinds of values), `base.py` holds the shared provider
-lifecycle, `settings.py` the provider settings and `client.py` the HTTP client. See docs/uptimerobot.md. Credentials come
-from secret config `uptimerobot:apiKey` or `UPTIMEROBOT_API_KEY`, read in the provider
-process, never from arguments.
+lifecycle, `settings.py` the provider settings and `client.py` the HTTP client. See
+docs/uptimerobot.md. Credentials come from secret config `uptimerobot:apiKey` or
+`UPTIMEROBOT_API_KEY`, read in the provider process, never from arguments.
 """
 
 from .alert_contact import AlertContact, AlertContactArgs, AlertContactProvider
