@@ -1,8 +1,11 @@
 """Shared machinery for the rules: contexts, findings, prop walking, policy factories.
 
 Rule logic lives in pure ``check`` functions that take a plain context and return
-findings, so tests can call them with plain dicts (cdk-nag style).  The factories here
-turn a rule into a ``pulumi_policy`` object and own the two cross-cutting decisions:
+findings, so tests can call them with plain dicts (cdk-nag style).  The rule objects here
+turn a rule into a ``pulumi_policy`` object and own the cross-cutting decisions:
+
+* which resources a resource rule looks at: its ``resource_types``/``packages``, applied by
+  the rule object (``ResourceRule.evaluate`` and the policy alike), never by a ``check``;
 
 * unknown values: during an update every unknown a rule looks at is a violation (fail
   closed); during a preview the rule raises ``UnknownValueError`` so the SDK reports its
@@ -39,6 +42,7 @@ from pulumi_policy.proxy import (
 )
 
 from ._config import check_schema, config_problems, root_schema, schema_json
+from ._types import STACK, package
 
 _UNKNOWN_SENTINELS = frozenset(
     {
@@ -56,7 +60,6 @@ _UNKNOWN_SENTINELS = frozenset(
 _SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105 - protocol signature
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - protocol signature
 
-STACK_RESOURCE = "pulumi:pulumi:Stack"
 DEFAULT_PRODUCTION_STACK_PATTERN = r"^(prod|production)([-_].*)?$"
 PRODUCTION_STACK_PATTERN_SCHEMA = {
     "type": "string",
@@ -116,11 +119,23 @@ def get(props: Any, *keys: str | int, path: str = "") -> Any:
     return value
 
 
+def is_list(value: Any) -> bool:
+    """A list, plain or the SDK's read-only proxy (a ``Sequence``); text is not one."""
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+
+
+def elements(value: Any, path: str) -> list[tuple[str, Any]]:
+    """A list's elements as (path, element), each read with ``get``; [] when ``value`` is no list."""
+    if not is_list(value):
+        return []
+    return [(join_path(path, i), get(value, i, path=path)) for i in range(len(value))]
+
+
 def items(value: Any, path: str) -> Iterator[tuple[str | int, str, Any]]:
     """Children of a mapping or sequence as (key, path, value); value is ``UNKNOWN`` if unknown."""
     if isinstance(value, Mapping):
         keys: Iterable[str | int] = list(value)
-    elif isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+    elif is_list(value):
         keys = range(len(value))
     else:
         return
@@ -141,18 +156,7 @@ class _UnknownMarker:
 
 
 UNKNOWN: Any = _UnknownMarker()
-"""What ``items``/``walk`` yield in place of a value that is not known yet."""
-
-
-def walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """Every leaf under ``value`` as (path, leaf), depth first; unknowns as ``UNKNOWN``."""
-    for _key, child_path, child in items(value, path):
-        if child is UNKNOWN:
-            yield child_path, UNKNOWN
-        elif isinstance(child, (Mapping, Sequence)) and not isinstance(child, (str, bytes)):
-            yield from walk(child, child_path)
-        else:
-            yield child_path, child
+"""What ``items`` yields in place of a value that is not known yet."""
 
 
 def stack_matches(pattern: str, stack: str) -> bool:
@@ -184,8 +188,18 @@ def unknown(path: str, label: str = "", urn: str | None = None) -> Finding:
     return Finding(message=label, urn=urn, unknown_path=path)
 
 
+class _Named:
+    resource_type: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        """How messages name the resource: its type and name, never a value."""
+        return f'{self.resource_type} "{self.name}"'
+
+
 @dataclass(frozen=True)
-class ResourceContext:
+class ResourceContext(_Named):
     """What a resource rule sees: type, name, inputs, provider inputs, stack facts, config."""
 
     resource_type: str
@@ -199,22 +213,14 @@ class ResourceContext:
     dry_run: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
-    def label(self) -> str:
-        return f'{self.resource_type} "{self.name}"'
-
 
 @dataclass(frozen=True)
-class StackResource:
+class StackResource(_Named):
     resource_type: str
     name: str
     urn: str
     props: Mapping[str, Any]
     parent_urn: str | None = None
-
-    @property
-    def label(self) -> str:
-        return f'{self.resource_type} "{self.name}"'
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,9 @@ class StackContext:
     stack: str = "staging"
     dry_run: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
+
+    def of_type(self, *resource_types: str) -> Iterator[StackResource]:
+        return (r for r in self.resources if r.resource_type in resource_types)
 
 
 @dataclass(frozen=True)
@@ -257,9 +266,6 @@ class _Rule:
     check: Callable[[Any], Iterable[Finding]]
     config_schema: Mapping[str, Mapping[str, Any]] | None = None
     enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY
-    # When set, the policy skips other types before building a context (Analyze runs every
-    # policy on every resource, so this keeps the per-resource cost down).
-    resource_types: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         # A rule author's mistake, caught when the pack loads: every property is typed and
@@ -333,16 +339,34 @@ class _Rule:
 
 @dataclass(frozen=True)
 class ResourceRule(_Rule):
-    """A rule run on every resource's inputs (Analyze)."""
+    """A rule run on the inputs of each resource of its types (Analyze).
+
+    ``resource_types`` (exact tokens) and ``packages`` (every type of a provider package) bind
+    it; with neither it sees every resource, components and the Stack included.
+    """
+
+    resource_types: frozenset[str] = frozenset()
+    packages: frozenset[str] = frozenset()
+
+    def applies_to(self, resource_type: str) -> bool:
+        if not self.resource_types and not self.packages:
+            return True
+        return resource_type in self.resource_types or package(resource_type) in self.packages
+
+    def evaluate(self, ctx: Any) -> Verdict:
+        if not self.applies_to(ctx.resource_type):
+            return Verdict(violations=[], unknowns=[])
+        return super().evaluate(ctx)
 
     def policy(self) -> ResourceValidationPolicy:
         def validate(args: Any, report_violation: Callable[..., None]) -> None:
-            applies = self.resource_types is None or args.resource_type in self.resource_types
+            # Analyze runs every policy on every resource: other types return before a context is built.
+            applies = self.applies_to(args.resource_type)
             problems = self.config_problems(args.get_config())
             if problems:
                 # On the Stack resource (the first registration of every run) and on each
                 # resource the rule would have checked.
-                if applies or args.resource_type == STACK_RESOURCE:
+                if applies or args.resource_type == STACK:
                     report_violation(self._config_violation(problems))
                 return
             if not applies:

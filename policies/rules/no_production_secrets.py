@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -27,6 +27,7 @@ from ._support import (
     Finding,
     ResourceContext,
     ResourceRule,
+    is_list,
     items,
     join_path,
     stack_matches,
@@ -197,7 +198,7 @@ def _scan(node: Any, path: str, where: str, s: _Settings, depth: int = 0) -> Ite
             if key == "NODE_ENV" and _is_production(child):
                 yield violation(f"{where}: {child_path} sets NODE_ENV=production")
             yield from _check_string(child, child_path, where, s, depth)
-        elif isinstance(child, (Mapping, Sequence)) and not isinstance(child, bytes):
+        elif isinstance(child, Mapping) or is_list(child):
             yield from _scan(child, child_path, where, s, depth)
 
 

@@ -16,7 +16,8 @@ from conftest import RDS_INSTANCE, STAGING_POLICY_CONFIG, baseline, sha
 
 from ops.analyzer import PolicyConfigError, ResourceRecord, load_policy_config, reconcile_policy_config
 from policies.rules import ALL_RULES
-from policies.rules._support import STACK_RESOURCE, ResourceRule, StackRule
+from policies.rules._support import ResourceRule, StackRule
+from policies.rules._types import STACK
 
 STACK_URN = "urn:pulumi:staging::kitchen-kontrol::pulumi:pulumi:Stack::kitchen-kontrol-staging"
 RESOURCE_RULES = [r for r in ALL_RULES if isinstance(r, ResourceRule)]
@@ -38,7 +39,7 @@ def _config_diagnostics(packs, rule, config: dict, check: str) -> list:
         if isinstance(rule, StackRule):
             diags = pack.analyze_stack([])
         else:
-            diags = pack.analyze(ResourceRecord(urn=STACK_URN, type=STACK_RESOURCE, name="kitchen-kontrol-staging"))
+            diags = pack.analyze(ResourceRecord(urn=STACK_URN, type=STACK, name="kitchen-kontrol-staging"))
     finally:
         pack.configure(STAGING_POLICY_CONFIG)
     return [d for d in diags if d.policy_name == rule.name]
