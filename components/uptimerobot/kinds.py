@@ -24,8 +24,27 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
+class Kind:
+    """How values of one kind are checked and canonicalised (`normalize`), sent to the API (`to_api`),
+    read back (`from_api`) and taken from args (`from_args`): as they are, unless a kind says otherwise."""
+
+    python_type: ClassVar[type] = object
+
+    def normalize(self, value: Any, label: str, failures: Failures, given: Any) -> Any:
+        raise NotImplementedError
+
+    def to_api(self, value: Any) -> Any:
+        return value
+
+    def from_api(self, raw: Any) -> Any:
+        return raw
+
+    def from_args(self, value: Any) -> Any:
+        return value
+
+
 @dataclasses.dataclass(frozen=True)
-class Text:
+class Text(Kind):
     """A string, stripped; `case` canonicalises it (str.upper for enums), `problem` vets it.
 
     `codes` are the numbers the API answers with instead of the text (monitor type 1 = HTTP),
@@ -69,7 +88,7 @@ class Text:
 
 
 @dataclasses.dataclass(frozen=True)
-class Whole:
+class Whole(Kind):
     """A whole number within [minimum, maximum]; the engine hands numbers over as floats (300.0)."""
 
     minimum: int | None = None
@@ -100,15 +119,9 @@ class Whole:
             failures.append(CheckFailure(label, f"{label} must be <= {self.maximum}, got {number}"))
         return number
 
-    def to_api(self, value: Any) -> Any:
-        return value
-
-    def from_api(self, raw: Any) -> Any:
-        return raw
-
 
 @dataclasses.dataclass(frozen=True)
-class Flag:
+class Flag(Kind):
     """true or false."""
 
     python_type: ClassVar[type] = bool
@@ -118,9 +131,3 @@ class Flag:
             return value
         failures.append(CheckFailure(label, f"{label} must be true or false, got {value!r}"))
         return value
-
-    def to_api(self, value: Any) -> Any:
-        return value
-
-    def from_api(self, raw: Any) -> Any:
-        return raw

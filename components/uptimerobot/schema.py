@@ -19,14 +19,14 @@ from typing import Any, ClassVar
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from .kinds import Failures, Flag, Text, Whole, is_unknown
+from .kinds import Failures, Kind, is_unknown
 
 _META = "uptimerobot"
 _KEEP = object()  # from_api: the answer says nothing usable, keep the desired value
 
 
 @dataclasses.dataclass(frozen=True)
-class Rows:
+class Rows(Kind):
     """A list of `row` objects (a table of its own) keyed by the row's first property.
 
     Keys become text, each may appear once, and rows are sorted by key, so the order a
@@ -88,9 +88,6 @@ class Rows:
         return [row.to_props() if isinstance(row, self.row) else dict(row) for row in value]
 
 
-Kind = Text | Whole | Flag | Rows
-
-
 # --------------------------------------------------------------------------
 # The table: fields of an args dataclass, each with metadata=column(...)
 
@@ -149,11 +146,7 @@ def table(cls: type) -> tuple[Column, ...]:
 
 
 def _props_of(obj: Any) -> dict[str, Any]:
-    values = {}
-    for c in table(type(obj)):
-        value = getattr(obj, c.name)
-        values[c.name] = c.kind.from_args(value) if isinstance(c.kind, Rows) else value
-    return values
+    return {c.name: c.kind.from_args(getattr(obj, c.name)) for c in table(type(obj))}
 
 
 class Row:
