@@ -13,6 +13,7 @@ import re
 
 import pytest
 from conftest import RDS_INSTANCE, STAGING_POLICY_CONFIG, baseline, sha
+from pulumi_policy import Severity
 
 from ops.analyzer import PolicyConfigError, ResourceRecord, load_policy_config, reconcile_policy_config
 from policies.rules import ALL_RULES
@@ -83,8 +84,8 @@ def test_wrong_type_is_refused_by_the_cli_check_and_by_the_pack(packs, rule, pro
     _expect_refusal(diags, rule, f"{prop}: expected ")
 
 
-def test_the_issues_examples(packs):
-    """The two typos that used to switch protections off without a word."""
+def test_typos_that_would_switch_a_protection_off_are_refused(packs):
+    """A misspelt fingerprint list or retention key would otherwise be ignored without a word."""
     fingerprint_typo = _with("no-production-secrets", {"productionSecretFingerprint": [sha("x")]})
     diags = _config_diagnostics(packs, ALL_RULES[1], fingerprint_typo, check="cli")
     _expect_refusal(diags, ALL_RULES[1], "productionSecretFingerprint: unknown property")
@@ -138,8 +139,6 @@ def test_a_valid_config_runs_the_rules_as_before(analyze):
 
 
 def test_a_rule_with_a_loose_object_schema_cannot_be_defined():
-    from pulumi_policy import Severity
-
     with pytest.raises(ValueError, match="additionalProperties: false"):
         ResourceRule(
             name="loose",
