@@ -125,19 +125,23 @@ def test_resources_register_under_mocks_without_the_key():
     assert CANARY_KEY.encode() not in base64.b64decode(monitor["provider"])
 
 
-# What `serialize_provider` stored in `__provider` while both classes lived in provider.py: state
-# written then is unpickled from these bytes on every later delete and refresh.
+# What `serialize_provider` stored in `__provider` (base64 of these bytes) while both classes
+# lived in provider.py: state written then is unpickled from them on every later delete and refresh.
 STATE_BEFORE_THE_SPLIT = {
-    MonitorProvider: "gASVPQAAAAAAAACMH2NvbXBvbmVudHMudXB0aW1lcm9ib3QucHJvdmlkZXKUjA9Nb25pdG9yUHJvdmlkZXKUk5QpgZR9lGIu",
+    MonitorProvider: (
+        b"\x80\x04\x95=\x00\x00\x00\x00\x00\x00\x00\x8c\x1fcomponents.uptimerobot.provider"
+        b"\x94\x8c\x0fMonitorProvider\x94\x93\x94)\x81\x94}\x94b."
+    ),
     AlertContactProvider: (
-        "gASVQgAAAAAAAACMH2NvbXBvbmVudHMudXB0aW1lcm9ib3QucHJvdmlkZXKUjBRBbGVydENvbnRhY3RQcm92aWRlcpSTlCmBlH2UYi4="
+        b"\x80\x04\x95B\x00\x00\x00\x00\x00\x00\x00\x8c\x1fcomponents.uptimerobot.provider"
+        b"\x94\x8c\x14AlertContactProvider\x94\x93\x94)\x81\x94}\x94b."
     ),
 }
 
 
 @pytest.mark.parametrize("cls", [MonitorProvider, AlertContactProvider])
 def test_providers_pickled_by_earlier_state_still_load(cls, fake):
-    old = dill.loads(base64.b64decode(STATE_BEFORE_THE_SPLIT[cls]))  # noqa: S301 (our own bytes)
+    old = dill.loads(STATE_BEFORE_THE_SPLIT[cls])  # noqa: S301 (our own bytes)
     assert type(old) is cls
     old.configure(ConfigureRequest(make_config(fake)))
     assert old.read("404", {}).id is None  # a refresh through the old pickle reaches the API
