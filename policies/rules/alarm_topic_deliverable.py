@@ -17,17 +17,8 @@ from collections.abc import Iterator, Sequence
 from pulumi_policy import Severity
 
 from ._key_policy import CLOUDWATCH, cloudwatch_may_use, is_aws_managed_alias
-from ._support import (
-    Finding,
-    StackContext,
-    StackResource,
-    StackRule,
-    UnknownPropError,
-    elements,
-    get,
-    unknown,
-    violation,
-)
+from ._props import UnknownPropError, elements, get
+from ._support import Finding, StackContext, StackResource, StackRule, unknown, violation
 from ._types import COMPOSITE_ALARM, KMS_ALIAS, KMS_KEY, METRIC_ALARM, SNS_TOPIC
 
 NAME = "alarm-topic-deliverable"

@@ -13,7 +13,8 @@ from typing import Any
 from pulumi_policy import Severity
 
 from . import _types as t
-from ._support import Finding, ResourceContext, ResourceRule, get, violation
+from ._props import get
+from ._support import Finding, ResourceContext, ResourceRule, violation
 
 NAME = "aws-required-tags"
 DEFAULT_REQUIRED = ["project", "environment", "managed-by"]

@@ -14,17 +14,8 @@ from urllib.parse import urlsplit
 
 from pulumi_policy import Severity
 
-from ._support import (
-    Finding,
-    StackContext,
-    StackResource,
-    StackRule,
-    UnknownPropError,
-    elements,
-    get,
-    unknown,
-    violation,
-)
+from ._props import UnknownPropError, elements, get
+from ._support import Finding, StackContext, StackResource, StackRule, unknown, violation
 from ._types import (
     RENDER_CUSTOM_DOMAIN,
     RENDER_ENV_VAR,

@@ -20,16 +20,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pulumi_policy import Severity
 
+from ._props import UNKNOWN, is_list, items, join_path
 from ._support import (
     DEFAULT_PRODUCTION_STACK_PATTERN,
     PRODUCTION_STACK_PATTERN_SCHEMA,
-    UNKNOWN,
     Finding,
     ResourceContext,
     ResourceRule,
-    is_list,
-    items,
-    join_path,
     stack_matches,
     unknown,
     violation,

@@ -8,7 +8,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, get, violation
+from ._props import get
+from ._support import Finding, ResourceContext, ResourceRule, violation
 from ._types import RDS_INSTANCE
 
 NAME = "rds-instance-deletion-protection"

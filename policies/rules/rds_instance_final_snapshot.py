@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, get, violation
+from ._props import get
+from ._support import Finding, ResourceContext, ResourceRule, violation
 from ._types import RDS_INSTANCE
 
 NAME = "rds-instance-final-snapshot"

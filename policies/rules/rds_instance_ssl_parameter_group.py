@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from ._support import Finding, StackContext, StackRule, UnknownPropError, get, unknown, violation
+from ._props import UnknownPropError, get
+from ._support import Finding, StackContext, StackRule, unknown, violation
 from ._types import RDS_INSTANCE, RDS_PARAMETER_GROUP
 from .rds_parameter_group_force_ssl import forces_ssl
 

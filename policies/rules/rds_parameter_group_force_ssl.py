@@ -7,7 +7,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, elements, get, violation
+from ._props import elements, get
+from ._support import Finding, ResourceContext, ResourceRule, violation
 from ._types import RDS_PARAMETER_GROUP
 
 NAME = "rds-parameter-group-force-ssl"

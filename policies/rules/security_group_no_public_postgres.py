@@ -13,7 +13,8 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, elements, get, is_list, join_path, violation
+from ._props import elements, get, is_list, join_path
+from ._support import Finding, ResourceContext, ResourceRule, violation
 from ._types import SECURITY_GROUP, SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP_RULE
 
 NAME = "security-group-no-public-postgres"
