@@ -1,9 +1,15 @@
 """UptimeRobot (API v3) as Pulumi dynamic resources: HTTP(S) monitors and email alert contacts.
 
-See docs/uptimerobot.md. Credentials come from secret config `uptimerobot:apiKey`
-or `UPTIMEROBOT_API_KEY`, read in the provider process, never from arguments.
+One module per resource (`monitor.py`, `alert_contact.py`), as the official Terraform provider
+lays them out, each with its property table; `schema.py` turns a table into checks, request
+bodies, reads and diffs (`kinds.py`: the kinds of values), `base.py` holds the shared provider
+lifecycle, `settings.py` the provider settings and `client.py` the HTTP client. See
+docs/uptimerobot.md. Credentials come from secret config `uptimerobot:apiKey` or
+`UPTIMEROBOT_API_KEY`, read in the provider process, never from arguments.
 """
 
+from .alert_contact import AlertContact, AlertContactArgs, AlertContactProvider
+from .base import PROVIDER_VERSION
 from .client import (
     AmbiguousWriteError,
     ApiValidationError,
@@ -15,8 +21,7 @@ from .client import (
     UptimeRobotClient,
     UptimeRobotError,
 )
-from .provider import PROVIDER_VERSION, AlertContactProvider, MonitorProvider
-from .resources import AlertContact, AlertContactArgs, AssignedAlertContact, Monitor, MonitorArgs
+from .monitor import AssignedAlertContact, Monitor, MonitorArgs, MonitorProvider
 
 __all__ = [
     "PROVIDER_VERSION",

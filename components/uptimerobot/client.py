@@ -31,7 +31,7 @@ import threading
 import time
 import urllib.parse
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import httpcore
@@ -52,23 +52,6 @@ DEFAULT_REQUESTS_PER_MINUTE = 10.0
 
 # Never `pulumi config set --secret`: that writes the key into the stack file (README, Credentials).
 KEY_HELP = "provide uptimerobot:apiKey from a Pulumi ESC environment, or export UPTIMEROBOT_API_KEY=<key>"
-
-# API (camelCase) field -> our resource property, so errors name what the user wrote.
-API_FIELD_TO_PROP = {
-    "friendlyName": "name",
-    "assignedAlertContacts": "assigned_alert_contacts",
-    "alertContactId": "assigned_alert_contacts",
-    "httpMethodType": "http_method_type",
-    "followRedirections": "follow_redirections",
-    "checkSSLErrors": "check_ssl_errors",
-    "interval": "interval",
-    "timeout": "timeout",
-    "url": "url",
-    "type": "type",
-    "value": "value",
-    "threshold": "assigned_alert_contacts",
-    "recurrence": "assigned_alert_contacts",
-}
 
 # Longest text from a response that goes into a message (after redaction), and the longest
 # field name; a reply larger than MAX_BODY is not read to the end.
@@ -285,8 +268,11 @@ class UptimeRobotClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
+        api_fields: Mapping[str, str] | None = None,
     ) -> None:
         self._api_key = api_key or None
+        # API (camelCase) field -> the resource property, so an API error names what the user wrote.
+        self._api_fields = dict(api_fields or {})
         self.base_url = validate_api_url(base_url)
         self._origin = _origin(httpx.URL(self.base_url))
         self.request_timeout = request_timeout
@@ -503,7 +489,7 @@ class UptimeRobotClient:
                 status=status,
             )
         if status in (400, 422):
-            prop = API_FIELD_TO_PROP.get(field or "", field)
+            prop = self._api_fields.get(field or "", field)
             named = f"field '{prop}'" + (f" (API field '{field}')" if field and field != prop else "")
             if not field:
                 named = "a field it did not name"
@@ -541,7 +527,7 @@ class UptimeRobotClient:
         message = str(message)
         if field is None:
             first = message.split(" ", 1)[0].split(".")[0]
-            if first in API_FIELD_TO_PROP:
+            if first in self._api_fields:
                 field = first
         return self.safe(message), None if field is None else self.safe(field, MAX_FIELD)
 

@@ -1,9 +1,11 @@
-"""Shared machinery for the rules: contexts, findings, prop walking, policy factories.
+"""Shared machinery for the rules: contexts, findings, and the rule objects that make policies.
 
 Rule logic lives in pure ``check`` functions that take a plain context and return
-findings, so tests can call them with plain dicts (cdk-nag style).  The factories here
-turn a rule into a ``pulumi_policy`` object and own the two cross-cutting decisions:
+findings, so tests can call them with plain dicts (cdk-nag style).  The rule objects here
+turn a rule into a ``pulumi_policy`` object and own the cross-cutting decisions:
 
+* which resources a resource rule looks at: its ``resource_types``/``packages``, applied by
+  the rule object (``ResourceRule.evaluate`` and the policy alike), never by a ``check``;
 * unknown values: during an update every unknown a rule looks at is a violation (fail
   closed); during a preview the rule raises ``UnknownValueError`` so the SDK reports its
   advisory "can't run policy ... during preview" instead of silently passing;
@@ -27,132 +29,18 @@ from pulumi_policy import (
     Severity,
     StackValidationPolicy,
 )
-from pulumi_policy.proxy import (
-    UNKNOWN_ARCHIVE_VALUE,
-    UNKNOWN_ARRAY_VALUE,
-    UNKNOWN_ASSET_VALUE,
-    UNKNOWN_BOOLEAN_VALUE,
-    UNKNOWN_NUMBER_VALUE,
-    UNKNOWN_OBJECT_VALUE,
-    UNKNOWN_STRING_VALUE,
-    UnknownValueError,
-)
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from ._config import check_schema, config_problems, root_schema, schema_json
+from ._props import UnknownPropError
+from ._types import STACK, package
 
-_UNKNOWN_SENTINELS = frozenset(
-    {
-        UNKNOWN_BOOLEAN_VALUE,
-        UNKNOWN_NUMBER_VALUE,
-        UNKNOWN_STRING_VALUE,
-        UNKNOWN_ARRAY_VALUE,
-        UNKNOWN_ASSET_VALUE,
-        UNKNOWN_ARCHIVE_VALUE,
-        UNKNOWN_OBJECT_VALUE,
-    }
-)
-# Engine encoding of a secret, as it may appear in hand-built (test) props; inside the
-# pack the SDK has already unwrapped secrets.
-_SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105 - protocol signature
-_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - protocol signature
-
-STACK_RESOURCE = "pulumi:pulumi:Stack"
 DEFAULT_PRODUCTION_STACK_PATTERN = r"^(prod|production)([-_].*)?$"
 PRODUCTION_STACK_PATTERN_SCHEMA = {
     "type": "string",
     "default": DEFAULT_PRODUCTION_STACK_PATTERN,
     "description": "Regular expression matching the names of production stacks.",
 }
-
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, str) and value in _UNKNOWN_SENTINELS
-
-
-def _unwrap_secret(value: Any) -> Any:
-    if isinstance(value, Mapping) and value.get(_SECRET_SIG_KEY) == _SECRET_SIG:
-        return value.get("value")
-    return value
-
-
-def join_path(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
-
-
-class UnknownPropError(Exception):
-    """Raised by ``get`` when a value a rule needs is unknown; carries the prop path."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
-        self.path = path
-
-
-def get(props: Any, *keys: str | int, path: str = "") -> Any:
-    """Read ``props[k1][k2]...``; None when absent, ``UnknownPropError`` when not yet known.
-
-    Works on plain dicts/lists and on the SDK's read-only proxies alike.
-    """
-    value = props
-    for key in keys:
-        path = join_path(path, key)
-        try:
-            if isinstance(key, int):
-                if not isinstance(value, Sequence) or isinstance(value, str) or key >= len(value):
-                    return None
-                value = value[key]
-            else:
-                if not isinstance(value, Mapping) or key not in value:
-                    return None
-                value = value[key]
-        except UnknownValueError:
-            raise UnknownPropError(path) from None
-        if is_unknown(value):
-            raise UnknownPropError(path)
-        value = _unwrap_secret(value)
-        if is_unknown(value):
-            raise UnknownPropError(path)
-    return value
-
-
-def items(value: Any, path: str) -> Iterator[tuple[str | int, str, Any]]:
-    """Children of a mapping or sequence as (key, path, value); value is ``UNKNOWN`` if unknown."""
-    if isinstance(value, Mapping):
-        keys: Iterable[str | int] = list(value)
-    elif isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
-        keys = range(len(value))
-    else:
-        return
-    for key in keys:
-        child_path = join_path(path, key)
-        try:
-            child = value[key]
-        except UnknownValueError:
-            yield key, child_path, UNKNOWN
-            continue
-        child = _unwrap_secret(child)
-        yield key, child_path, UNKNOWN if is_unknown(child) else child
-
-
-class _UnknownMarker:
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-
-UNKNOWN: Any = _UnknownMarker()
-"""What ``items``/``walk`` yield in place of a value that is not known yet."""
-
-
-def walk(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    """Every leaf under ``value`` as (path, leaf), depth first; unknowns as ``UNKNOWN``."""
-    for _key, child_path, child in items(value, path):
-        if child is UNKNOWN:
-            yield child_path, UNKNOWN
-        elif isinstance(child, (Mapping, Sequence)) and not isinstance(child, (str, bytes)):
-            yield from walk(child, child_path)
-        else:
-            yield child_path, child
 
 
 def stack_matches(pattern: str, stack: str) -> bool:
@@ -184,8 +72,18 @@ def unknown(path: str, label: str = "", urn: str | None = None) -> Finding:
     return Finding(message=label, urn=urn, unknown_path=path)
 
 
+class _Named:
+    resource_type: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        """How messages name the resource: its type and name, never a value."""
+        return f'{self.resource_type} "{self.name}"'
+
+
 @dataclass(frozen=True)
-class ResourceContext:
+class ResourceContext(_Named):
     """What a resource rule sees: type, name, inputs, provider inputs, stack facts, config."""
 
     resource_type: str
@@ -199,22 +97,14 @@ class ResourceContext:
     dry_run: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
-    def label(self) -> str:
-        return f'{self.resource_type} "{self.name}"'
-
 
 @dataclass(frozen=True)
-class StackResource:
+class StackResource(_Named):
     resource_type: str
     name: str
     urn: str
     props: Mapping[str, Any]
     parent_urn: str | None = None
-
-    @property
-    def label(self) -> str:
-        return f'{self.resource_type} "{self.name}"'
 
 
 @dataclass(frozen=True)
@@ -223,6 +113,9 @@ class StackContext:
     stack: str = "staging"
     dry_run: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
+
+    def of_type(self, *resource_types: str) -> Iterator[StackResource]:
+        return (r for r in self.resources if r.resource_type in resource_types)
 
 
 @dataclass(frozen=True)
@@ -257,9 +150,6 @@ class _Rule:
     check: Callable[[Any], Iterable[Finding]]
     config_schema: Mapping[str, Mapping[str, Any]] | None = None
     enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY
-    # When set, the policy skips other types before building a context (Analyze runs every
-    # policy on every resource, so this keeps the per-resource cost down).
-    resource_types: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         # A rule author's mistake, caught when the pack loads: every property is typed and
@@ -333,16 +223,34 @@ class _Rule:
 
 @dataclass(frozen=True)
 class ResourceRule(_Rule):
-    """A rule run on every resource's inputs (Analyze)."""
+    """A rule run on the inputs of each resource of its types (Analyze).
+
+    ``resource_types`` (exact tokens) and ``packages`` (every type of a provider package) bind
+    it; with neither it sees every resource, components and the Stack included.
+    """
+
+    resource_types: frozenset[str] = frozenset()
+    packages: frozenset[str] = frozenset()
+
+    def applies_to(self, resource_type: str) -> bool:
+        if not self.resource_types and not self.packages:
+            return True
+        return resource_type in self.resource_types or package(resource_type) in self.packages
+
+    def evaluate(self, ctx: Any) -> Verdict:
+        if not self.applies_to(ctx.resource_type):
+            return Verdict(violations=[], unknowns=[])
+        return super().evaluate(ctx)
 
     def policy(self) -> ResourceValidationPolicy:
         def validate(args: Any, report_violation: Callable[..., None]) -> None:
-            applies = self.resource_types is None or args.resource_type in self.resource_types
+            # Analyze runs every policy on every resource: other types return before a context is built.
+            applies = self.applies_to(args.resource_type)
             problems = self.config_problems(args.get_config())
             if problems:
                 # On the Stack resource (the first registration of every run) and on each
                 # resource the rule would have checked.
-                if applies or args.resource_type == STACK_RESOURCE:
+                if applies or args.resource_type == STACK:
                     report_violation(self._config_violation(problems))
                 return
             if not applies:

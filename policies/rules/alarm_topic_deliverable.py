@@ -17,25 +17,18 @@ from collections.abc import Iterator, Sequence
 from pulumi_policy import Severity
 
 from ._key_policy import CLOUDWATCH, cloudwatch_may_use, is_aws_managed_alias
-from ._support import Finding, StackContext, StackResource, StackRule, UnknownPropError, get, unknown, violation
+from ._props import UnknownPropError, elements, get
+from ._support import Finding, StackContext, StackResource, StackRule, unknown, violation
+from ._types import COMPOSITE_ALARM, KMS_ALIAS, KMS_KEY, METRIC_ALARM, SNS_TOPIC
 
 NAME = "alarm-topic-deliverable"
-METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
-COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
-TOPIC = "aws:sns/topic:Topic"
-KEY = "aws:kms/key:Key"
-ALIAS = "aws:kms/alias:Alias"
 ACTION_PROPS = ("alarmActions", "okActions", "insufficientDataActions")
 
 
 def _alarm_topics(alarm: StackResource) -> set[str]:
     arns: set[str] = set()
     for prop in ACTION_PROPS:
-        actions = get(alarm.props, prop)
-        if not isinstance(actions, Sequence) or isinstance(actions, str):
-            continue
-        for index in range(len(actions)):
-            arn = get(alarm.props, prop, index)  # raises UnknownPropError for an unknown entry
+        for _path, arn in elements(get(alarm.props, prop), prop):  # UnknownPropError for an unknown entry
             if isinstance(arn, str):  # matched against the topics' ARNs; other actions match none
                 arns.add(arn)
     return arns
@@ -43,13 +36,13 @@ def _alarm_topics(alarm: StackResource) -> set[str]:
 
 def _find_key(ref: str, resources: Sequence[StackResource]) -> StackResource | None:
     """The stack's KMS key a topic's kmsMasterKeyId names: by ARN, id, or an alias in the stack."""
-    keys = [r for r in resources if r.resource_type == KEY]
+    keys = [r for r in resources if r.resource_type == KMS_KEY]
     for key in keys:
         if ref in {get(key.props, "arn"), get(key.props, "keyId"), get(key.props, "id")} - {None}:
             return key
     alias_name = ref.split(":", 5)[-1] if ref.startswith("arn:") else ref
     for alias in resources:
-        if alias.resource_type == ALIAS and get(alias.props, "name") == alias_name:
+        if alias.resource_type == KMS_ALIAS and get(alias.props, "name") == alias_name:
             target = get(alias.props, "targetKeyId")
             if isinstance(target, str):
                 return _find_key(target, keys)
@@ -58,17 +51,13 @@ def _find_key(ref: str, resources: Sequence[StackResource]) -> StackResource | N
 
 def check(ctx: StackContext) -> Iterator[Finding]:
     users: dict[str, list[str]] = {}
-    for alarm in ctx.resources:
-        if alarm.resource_type not in (METRIC_ALARM, COMPOSITE_ALARM):
-            continue
+    for alarm in ctx.of_type(METRIC_ALARM, COMPOSITE_ALARM):
         try:
             for arn in _alarm_topics(alarm):
                 users.setdefault(arn, []).append(alarm.name)
         except UnknownPropError as exc:
             yield unknown(exc.path, alarm.label, alarm.urn)
-    for topic in ctx.resources:
-        if topic.resource_type != TOPIC:
-            continue
+    for topic in ctx.of_type(SNS_TOPIC):
         try:
             alarms = users.get(get(topic.props, "arn") or "")
             if not alarms:

@@ -12,29 +12,31 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, get, violation
+from . import _types as t
+from ._props import get
+from ._support import Finding, ResourceContext, ResourceRule, violation
 
 NAME = "aws-required-tags"
 DEFAULT_REQUIRED = ["project", "environment", "managed-by"]
 TAGGABLE_TYPES = frozenset(
     {
-        "aws:rds/instance:Instance",
-        "aws:rds/parameterGroup:ParameterGroup",
-        "aws:rds/subnetGroup:SubnetGroup",
-        "aws:ec2/securityGroup:SecurityGroup",
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-        "aws:ec2/vpc:Vpc",
-        "aws:ec2/subnet:Subnet",
-        "aws:ec2/internetGateway:InternetGateway",
-        "aws:ec2/routeTable:RouteTable",
-        "aws:cloudwatch/metricAlarm:MetricAlarm",
-        "aws:sns/topic:Topic",
-        "aws:secretsmanager/secret:Secret",
-        "aws:kms/key:Key",
-        "aws:iam/role:Role",
-        "aws:s3/bucket:Bucket",
-        "aws:s3/bucketV2:BucketV2",
+        t.RDS_INSTANCE,
+        t.RDS_PARAMETER_GROUP,
+        t.RDS_SUBNET_GROUP,
+        t.SECURITY_GROUP,
+        t.SECURITY_GROUP_INGRESS_RULE,
+        t.SECURITY_GROUP_EGRESS_RULE,
+        t.VPC,
+        t.SUBNET,
+        t.INTERNET_GATEWAY,
+        t.ROUTE_TABLE,
+        t.METRIC_ALARM,
+        t.SNS_TOPIC,
+        t.SECRETSMANAGER_SECRET,
+        t.KMS_KEY,
+        t.IAM_ROLE,
+        t.S3_BUCKET,
+        t.S3_BUCKET_V2,
     }
 )
 
@@ -65,8 +67,6 @@ def _provider_default_tags(provider_props: Mapping[str, Any] | None) -> set[str]
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    if not ctx.resource_type.startswith("aws:"):
-        return
     has_tags_input = any(get(ctx.props, k) is not None for k in ("tags", "tagsAll"))
     if not has_tags_input and ctx.resource_type not in TAGGABLE_TYPES:
         return
@@ -90,6 +90,7 @@ RULE = ResourceRule(
         "or set default_tags on the AWS provider so every resource inherits them."
     ),
     check=check,
+    packages=frozenset({t.AWS}),
     config_schema={
         "requiredTags": {
             "type": "array",

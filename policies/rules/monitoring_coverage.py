@@ -1,6 +1,5 @@
 """monitoring-coverage (stack): every Render web service has an uptime monitor and a Sentry DSN.
 
-Mandatory since the monitoring components landed (it was advisory in config.*.json before).
 Monitors are UptimeRobot dynamic resources (``pulumi-python:dynamic/...:Monitor``) whose
 ``url`` ends with the service's health check path; the DSN is a SENTRY_DSN env var set
 for the service (``render:services:EnvVar``, ``EnvVarsForService`` or the service's own
@@ -15,29 +14,23 @@ from urllib.parse import urlsplit
 
 from pulumi_policy import Severity
 
-from ._support import Finding, StackContext, StackResource, StackRule, UnknownPropError, get, unknown, violation
+from ._props import UnknownPropError, elements, get
+from ._support import Finding, StackContext, StackResource, StackRule, unknown, violation
+from ._types import (
+    RENDER_CUSTOM_DOMAIN,
+    RENDER_ENV_VAR,
+    RENDER_ENV_VARS_FOR_SERVICE,
+    RENDER_WEB_SERVICE,
+    is_uptime_monitor,
+)
 
 NAME = "monitoring-coverage"
-WEB_SERVICE = "render:services:WebService"
-ENV_VAR = "render:services:EnvVar"
-ENV_VARS_FOR_SERVICE = "render:services:EnvVarsForService"
-CUSTOM_DOMAIN = "render:services:CustomDomain"
 DSN_KEY = "SENTRY_DSN"
 
 
-def is_monitor(resource_type: str) -> bool:
-    return resource_type.startswith("pulumi-python:dynamic") and resource_type.endswith(":Monitor")
-
-
-def _list(value: Any) -> list[Any]:
-    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
-        return [value[i] for i in range(len(value))]
-    return []
-
-
 def _has_dsn(env_vars: Any, path: str) -> bool:
-    for i, entry in enumerate(_list(env_vars)):
-        if isinstance(entry, Mapping) and get(entry, "key", path=f"{path}[{i}]") == DSN_KEY:
+    for at, entry in elements(env_vars, path):
+        if isinstance(entry, Mapping) and get(entry, "key", path=at) == DSN_KEY:
             return True
     return False
 
@@ -56,7 +49,7 @@ def _service_hosts(service: StackResource, service_id: Any, resources: Sequence[
     if isinstance(url, str) and urlsplit(url).hostname:
         hosts.add(urlsplit(url).hostname or "")
     for r in resources:
-        if r.resource_type == CUSTOM_DOMAIN and _same_service(r, service, service_id):
+        if r.resource_type == RENDER_CUSTOM_DOMAIN and _same_service(r, service, service_id):
             name = get(r.props, "name")
             if isinstance(name, str):
                 hosts.add(name.lower())
@@ -65,7 +58,7 @@ def _service_hosts(service: StackResource, service_id: Any, resources: Sequence[
 
 def _monitored(service: StackResource, health: str, hosts: set[str], resources: Sequence[StackResource]) -> bool:
     for r in resources:
-        if not is_monitor(r.resource_type):
+        if not is_uptime_monitor(r.resource_type):
             continue
         url = get(r.props, "url")
         if not isinstance(url, str):
@@ -83,19 +76,17 @@ def _dsn_set(service: StackResource, service_id: Any, resources: Sequence[StackR
     if _has_dsn(get(service.props, "envVars"), "envVars"):
         return True
     for r in resources:
-        if r.resource_type == ENV_VAR and _same_service(r, service, service_id):
+        if r.resource_type == RENDER_ENV_VAR and _same_service(r, service, service_id):
             if get(r.props, "envVarKey") == DSN_KEY:
                 return True
-        elif r.resource_type == ENV_VARS_FOR_SERVICE and _same_service(r, service, service_id):
+        elif r.resource_type == RENDER_ENV_VARS_FOR_SERVICE and _same_service(r, service, service_id):
             if _has_dsn(get(r.props, "envVars"), "envVars"):
                 return True
     return False
 
 
 def check(ctx: StackContext) -> Iterator[Finding]:
-    for service in ctx.resources:
-        if service.resource_type != WEB_SERVICE:
-            continue
+    for service in ctx.of_type(RENDER_WEB_SERVICE):
         try:
             service_id = get(service.props, "id")
             health = get(service.props, "serviceDetails", "healthCheckPath")

@@ -13,22 +13,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pulumi_policy import Severity
 
+from ._props import UNKNOWN, is_list, items, join_path
 from ._support import (
     DEFAULT_PRODUCTION_STACK_PATTERN,
     PRODUCTION_STACK_PATTERN_SCHEMA,
-    UNKNOWN,
     Finding,
     ResourceContext,
     ResourceRule,
-    items,
-    join_path,
     stack_matches,
     unknown,
     violation,
@@ -197,7 +195,7 @@ def _scan(node: Any, path: str, where: str, s: _Settings, depth: int = 0) -> Ite
             if key == "NODE_ENV" and _is_production(child):
                 yield violation(f"{where}: {child_path} sets NODE_ENV=production")
             yield from _check_string(child, child_path, where, s, depth)
-        elif isinstance(child, (Mapping, Sequence)) and not isinstance(child, bytes):
+        elif isinstance(child, Mapping) or is_list(child):
             yield from _scan(child, child_path, where, s, depth)
 
 

@@ -6,16 +6,15 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, get, violation
+from ._props import get
+from ._support import Finding, ResourceContext, ResourceRule, violation
+from ._types import RDS_INSTANCE
 
 NAME = "rds-instance-backup-retention"
-RDS_INSTANCE = "aws:rds/instance:Instance"
 DEFAULT_MINIMUM_DAYS = 7
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    if ctx.resource_type != RDS_INSTANCE:
-        return
     # Config numbers arrive as floats over the wire (7.0); print them as written.
     minimum = float(ctx.config.get("minimumRetentionDays", DEFAULT_MINIMUM_DAYS))
     days = get(ctx.props, "backupRetentionPeriod")

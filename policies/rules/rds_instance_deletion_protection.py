@@ -8,10 +8,11 @@ from typing import Any
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, get, violation
+from ._props import get
+from ._support import Finding, ResourceContext, ResourceRule, violation
+from ._types import RDS_INSTANCE
 
 NAME = "rds-instance-deletion-protection"
-RDS_INSTANCE = "aws:rds/instance:Instance"
 DEFAULT_EPHEMERAL_PATTERN = r"^(dev|pr-\d+|test)([-_].*)?$"
 
 
@@ -22,7 +23,7 @@ def is_ephemeral(stack: str, config: Mapping[str, Any]) -> bool:
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    if ctx.resource_type != RDS_INSTANCE or is_ephemeral(ctx.stack, ctx.config):
+    if is_ephemeral(ctx.stack, ctx.config):
         return
     if get(ctx.props, "deletionProtection") is not True:
         yield violation(f'{ctx.label}: deletionProtection must be true on stack "{ctx.stack}" (not an ephemeral stack)')

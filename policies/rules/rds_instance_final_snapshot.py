@@ -6,15 +6,14 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, get, violation
+from ._props import get
+from ._support import Finding, ResourceContext, ResourceRule, violation
+from ._types import RDS_INSTANCE
 
 NAME = "rds-instance-final-snapshot"
-RDS_INSTANCE = "aws:rds/instance:Instance"
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    if ctx.resource_type != RDS_INSTANCE:
-        return
     if get(ctx.props, "skipFinalSnapshot") is True:
         yield violation(f"{ctx.label}: skipFinalSnapshot is true, so deleting it destroys the data")
     identifier = get(ctx.props, "finalSnapshotIdentifier")

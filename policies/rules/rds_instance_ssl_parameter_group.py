@@ -10,20 +10,19 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from ._support import Finding, StackContext, StackRule, UnknownPropError, get, unknown, violation
-from .rds_parameter_group_force_ssl import PARAMETER_GROUP, forces_ssl
+from ._props import UnknownPropError, get
+from ._support import Finding, StackContext, StackRule, unknown, violation
+from ._types import RDS_INSTANCE, RDS_PARAMETER_GROUP
+from .rds_parameter_group_force_ssl import forces_ssl
 
 NAME = "rds-instance-ssl-parameter-group"
-RDS_INSTANCE = "aws:rds/instance:Instance"
 
 
 def check(ctx: StackContext) -> Iterator[Finding]:
     ssl_groups: set[str] = set()
     other_groups: set[str] = set()
     names_complete = True
-    for r in ctx.resources:
-        if r.resource_type != PARAMETER_GROUP:
-            continue
+    for r in ctx.of_type(RDS_PARAMETER_GROUP):
         try:
             name = get(r.props, "name")
             if isinstance(name, str):
@@ -31,9 +30,7 @@ def check(ctx: StackContext) -> Iterator[Finding]:
         except UnknownPropError as exc:
             names_complete = False
             yield unknown(exc.path, r.label, r.urn)
-    for r in ctx.resources:
-        if r.resource_type != RDS_INSTANCE:
-            continue
+    for r in ctx.of_type(RDS_INSTANCE):
         try:
             group = get(r.props, "parameterGroupName")
         except UnknownPropError as exc:

@@ -6,15 +6,14 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, get, violation
+from ._props import get
+from ._support import Finding, ResourceContext, ResourceRule, violation
+from ._types import RDS_INSTANCE
 
 NAME = "rds-instance-storage-encrypted"
-RDS_INSTANCE = "aws:rds/instance:Instance"
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    if ctx.resource_type != RDS_INSTANCE:
-        return
     if get(ctx.props, "storageEncrypted") is not True:
         yield violation(f"{ctx.label}: storageEncrypted must be true (AWS defaults to unencrypted)")
 

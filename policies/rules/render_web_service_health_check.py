@@ -6,15 +6,14 @@ from collections.abc import Iterator
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, get, violation
+from ._props import get
+from ._support import Finding, ResourceContext, ResourceRule, violation
+from ._types import RENDER_WEB_SERVICE
 
 NAME = "render-web-service-health-check"
-WEB_SERVICE = "render:services:WebService"
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    if ctx.resource_type != WEB_SERVICE:
-        return
     path = get(ctx.props, "serviceDetails", "healthCheckPath")
     if not isinstance(path, str) or not path.strip():
         yield violation(f"{ctx.label}: serviceDetails.healthCheckPath is not set")
@@ -31,5 +30,5 @@ RULE = ResourceRule(
         "zero-downtime deploys and the uptime monitor both use it."
     ),
     check=check,
-    resource_types=frozenset({WEB_SERVICE}),
+    resource_types=frozenset({RENDER_WEB_SERVICE}),
 )

@@ -8,18 +8,17 @@ therefore narrows the sources; it never asks to make the database private.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import Severity
 
-from ._support import Finding, ResourceContext, ResourceRule, get, join_path, violation
+from ._props import elements, get, is_list, join_path
+from ._support import Finding, ResourceContext, ResourceRule, violation
+from ._types import SECURITY_GROUP, SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP_RULE
 
 NAME = "security-group-no-public-postgres"
 POSTGRES_PORT = 5432
-INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
-LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 _ALL_PROTOCOLS = {"-1", "all"}
 _TCP = {"tcp", "6"}
 
@@ -45,22 +44,12 @@ def _covers_postgres(protocol: Any, from_port: Any, to_port: Any) -> bool:
     return low <= POSTGRES_PORT <= high
 
 
-def _as_list(value: Any) -> list[Any] | None:
-    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
-        return list(range(len(value)))
-    return None
-
-
 def _rule_findings(rule: Mapping[str, Any], path: str, label: str, keys: Mapping[str, str]) -> Iterator[Finding]:
     """``keys`` maps protocol/fromPort/toPort/v4/v6 to this resource type's prop names."""
     sources: set[str] = set()
     for family in ("v4", "v6"):
         value = get(rule, keys[family], path=path)
-        indexes = _as_list(value)
-        if indexes is None:
-            candidates = [value]
-        else:
-            candidates = [get(value, i, path=join_path(path, keys[family])) for i in indexes]
+        candidates = [c for _, c in elements(value, join_path(path, keys[family]))] if is_list(value) else [value]
         sources.update(c.strip() for c in candidates if _is_world(c))
     if not sources:
         return
@@ -87,17 +76,15 @@ _INLINE_KEYS = {
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    if ctx.resource_type == INGRESS_RULE:
+    if ctx.resource_type == SECURITY_GROUP_INGRESS_RULE:
         yield from _rule_findings(ctx.props, "", ctx.label, _INGRESS_RULE_KEYS)
-    elif ctx.resource_type == LEGACY_RULE:
+    elif ctx.resource_type == SECURITY_GROUP_RULE:
         if get(ctx.props, "type") == "ingress":
             yield from _rule_findings(ctx.props, "", ctx.label, _INLINE_KEYS)
     elif ctx.resource_type == SECURITY_GROUP:
-        ingress = get(ctx.props, "ingress")
-        for i in _as_list(ingress) or []:
-            rule = get(ingress, i, path="ingress")
+        for at, rule in elements(get(ctx.props, "ingress"), "ingress"):
             if isinstance(rule, Mapping):
-                yield from _rule_findings(rule, f"ingress[{i}]", ctx.label, _INLINE_KEYS)
+                yield from _rule_findings(rule, at, ctx.label, _INLINE_KEYS)
 
 
 RULE = ResourceRule(
@@ -112,5 +99,5 @@ RULE = ResourceRule(
         "this security group is its fence."
     ),
     check=check,
-    resource_types=frozenset({INGRESS_RULE, SECURITY_GROUP, LEGACY_RULE}),
+    resource_types=frozenset({SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP, SECURITY_GROUP_RULE}),
 )

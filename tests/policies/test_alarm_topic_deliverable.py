@@ -12,6 +12,7 @@ from conftest import messages, run_stack_rule
 from pulumi.output import Unknown
 
 from ops.analyzer import ResourceRecord
+from policies.rules import _types as types
 from policies.rules import alarm_topic_deliverable as rule
 from policies.rules._support import StackResource
 
@@ -32,10 +33,10 @@ GOOD_POLICY = {
     ],
 }
 BASELINE = {
-    "alarm": (rule.METRIC_ALARM, {"alarmActions": [TOPIC_ARN], "okActions": [TOPIC_ARN], "metricName": "CPU"}),
-    "topic": (rule.TOPIC, {"arn": TOPIC_ARN, "kmsMasterKeyId": KEY_ARN}),
-    "key": (rule.KEY, {"arn": KEY_ARN, "keyId": KEY_ARN.rsplit("/", 1)[1], "policy": json.dumps(GOOD_POLICY)}),
-    "alias": (rule.ALIAS, {"name": "alias/kk-alarms", "targetKeyId": KEY_ARN}),
+    "alarm": (types.METRIC_ALARM, {"alarmActions": [TOPIC_ARN], "okActions": [TOPIC_ARN], "metricName": "CPU"}),
+    "topic": (types.SNS_TOPIC, {"arn": TOPIC_ARN, "kmsMasterKeyId": KEY_ARN}),
+    "key": (types.KMS_KEY, {"arn": KEY_ARN, "keyId": KEY_ARN.rsplit("/", 1)[1], "policy": json.dumps(GOOD_POLICY)}),
+    "alias": (types.KMS_ALIAS, {"name": "alias/kk-alarms", "targetKeyId": KEY_ARN}),
 }
 
 
@@ -70,7 +71,7 @@ def assert_case(packs, resources: dict, expected: list[str]) -> None:
     diags = through_pack(packs, resources)
     assert [d.message.split("\n", 1)[1] for d in diags] == expected
     assert all(d.enforcement_level == "mandatory" for d in diags)
-    assert all(d.urn == urn(rule.TOPIC, "topic") for d in diags)
+    assert all(d.urn == urn(types.SNS_TOPIC, "topic") for d in diags)
 
 
 MANAGED = f'{TOPIC_LABEL}: encrypted with the AWS-managed key alias/aws/sns, which CloudWatch cannot use, so alarm(s) "alarm" would notify nobody'  # noqa: E501

@@ -11,7 +11,9 @@ import pytest
 from conftest import CANARY_DB_PASSWORD, ROOT
 
 from ops.errors import UsageError
+from ops.fingerprint import fingerprint as ops_fp
 from ops.fingerprint import read_secret
+from policies.rules.no_production_secrets import fingerprint as rule_fp
 
 
 def run(stdin: bytes, module: str = "ops") -> subprocess.CompletedProcess[bytes]:
@@ -66,7 +68,4 @@ def test_standalone_module_entry_point():
 
 
 def test_digest_matches_what_the_policy_compares():
-    from ops.fingerprint import fingerprint as ops_fp
-    from policies.rules.no_production_secrets import fingerprint as rule_fp
-
     assert ops_fp("pässwörd") == rule_fp("pässwörd") == hashlib.sha256("pässwörd".encode()).hexdigest()

@@ -13,10 +13,12 @@ import re
 
 import pytest
 from conftest import RDS_INSTANCE, STAGING_POLICY_CONFIG, baseline, sha
+from pulumi_policy import Severity
 
 from ops.analyzer import PolicyConfigError, ResourceRecord, load_policy_config, reconcile_policy_config
 from policies.rules import ALL_RULES
-from policies.rules._support import STACK_RESOURCE, ResourceRule, StackRule
+from policies.rules._support import ResourceRule, StackRule
+from policies.rules._types import STACK
 
 STACK_URN = "urn:pulumi:staging::kitchen-kontrol::pulumi:pulumi:Stack::kitchen-kontrol-staging"
 RESOURCE_RULES = [r for r in ALL_RULES if isinstance(r, ResourceRule)]
@@ -38,7 +40,7 @@ def _config_diagnostics(packs, rule, config: dict, check: str) -> list:
         if isinstance(rule, StackRule):
             diags = pack.analyze_stack([])
         else:
-            diags = pack.analyze(ResourceRecord(urn=STACK_URN, type=STACK_RESOURCE, name="kitchen-kontrol-staging"))
+            diags = pack.analyze(ResourceRecord(urn=STACK_URN, type=STACK, name="kitchen-kontrol-staging"))
     finally:
         pack.configure(STAGING_POLICY_CONFIG)
     return [d for d in diags if d.policy_name == rule.name]
@@ -82,8 +84,8 @@ def test_wrong_type_is_refused_by_the_cli_check_and_by_the_pack(packs, rule, pro
     _expect_refusal(diags, rule, f"{prop}: expected ")
 
 
-def test_the_issues_examples(packs):
-    """The two typos that used to switch protections off without a word."""
+def test_typos_that_would_switch_a_protection_off_are_refused(packs):
+    """A misspelt fingerprint list or retention key would otherwise be ignored without a word."""
     fingerprint_typo = _with("no-production-secrets", {"productionSecretFingerprint": [sha("x")]})
     diags = _config_diagnostics(packs, ALL_RULES[1], fingerprint_typo, check="cli")
     _expect_refusal(diags, ALL_RULES[1], "productionSecretFingerprint: unknown property")
@@ -137,8 +139,6 @@ def test_a_valid_config_runs_the_rules_as_before(analyze):
 
 
 def test_a_rule_with_a_loose_object_schema_cannot_be_defined():
-    from pulumi_policy import Severity
-
     with pytest.raises(ValueError, match="additionalProperties: false"):
         ResourceRule(
             name="loose",

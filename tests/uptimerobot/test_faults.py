@@ -143,7 +143,7 @@ def test_api_validation_error_names_our_field(fake, monitors):
     # Bypass check() (which would catch it first) to see the API's own 400 mapped to our field name.
     bad = {**monitor_inputs(monitors), "name": "x"}
     fake.inject("POST", "/v3/monitors", "500")  # irrelevant noise must not hide the 400 later
-    body = MonitorProvider._body(bad)
+    body = MonitorProvider.schema.create_body(bad)
     body["friendlyName"] = ""
     client = monitors.client()
     with pytest.raises(ApiValidationError, match=r"field 'name' \(API field 'friendlyName'\)") as info:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.uptimerobot import MonitorProvider, RetryBudgetExceeded, UptimeRobotError
-from components.uptimerobot.provider import PROVIDER_VERSION
+from components.uptimerobot import PROVIDER_VERSION, MonitorProvider, RetryBudgetExceeded, UptimeRobotError
 
 from .conftest import configured
 from .helpers import HEALTH, assert_logs_clean, assert_no_key, contact_inputs, monitor_inputs

@@ -123,7 +123,7 @@ def _installed(package: str, relative: str) -> str:
 
 def test_names_are_the_ones_the_providers_read():
     from components.sentry_membership import TOKEN_ENV
-    from components.uptimerobot.provider import resolve_settings
+    from components.uptimerobot.settings import resolve_settings
 
     assert "_utilities.get_env('RENDER_APIKEY')" in _installed("pulumi_render", "provider.py")  # its env default
     sentry_config = _installed("pulumiverse_sentry", "config/vars.py")
