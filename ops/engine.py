@@ -13,8 +13,11 @@ from ops.errors import UsageError
 from ops.project import ROOT
 from ops.rehearsal.apis import local_apis, stack_contacts
 from ops.rehearsal.engine import EngineSession, locate_engine
+from stacks.guard import is_production
 
 DEFAULT_BACKEND = ROOT / ".tools" / "backend"
+# Commands that change a stack's resources or state; never run against a production stack from here.
+APPLYING = frozenset({"up", "update", "destroy", "refresh", "import", "state", "cancel"})
 
 
 def register(subparsers) -> None:
@@ -28,6 +31,16 @@ def main(args: argparse.Namespace) -> int:
     pulumi_args = args.pulumi_args[1:] if args.pulumi_args[:1] == ["--"] else args.pulumi_args
     if not pulumi_args:
         raise UsageError("expected pulumi arguments after --, e.g. python -m ops engine -- preview -s staging")
+    stack = _stack_argument(pulumi_args)
+    applying = bool(APPLYING & set(pulumi_args))
+    if applying and stack is None:
+        raise UsageError("pass the stack explicitly (-s STACK): the selected stack is never relied on")
+    stack = stack or "staging"
+    if applying and is_production(stack):
+        raise UsageError(
+            f"ops engine never changes a production stack ({stack!r}); `python -m ops rehearse {stack}` shows the "
+            "update refused by each key, and `ops engine -- preview -s STACK` previews it"
+        )
     engine = locate_engine()
     backend = args.backend.resolve()
     passphrase_file = backend / "passphrase"
@@ -36,7 +49,6 @@ def main(args: argparse.Namespace) -> int:
         passphrase_file.write_text(secrets.token_urlsafe(24) + "\n")
         passphrase_file.chmod(0o600)
     # The fakes live as long as this command: what they hold does not outlive it, unlike the backend.
-    stack = _stack_argument(pulumi_args)
     with local_apis(stack, stack_contacts(stack)) as apis:
         session = EngineSession(
             engine=engine,
@@ -50,11 +62,11 @@ def main(args: argparse.Namespace) -> int:
     return code
 
 
-def _stack_argument(pulumi_args: list[str]) -> str:
-    """The stack the command names (-s/--stack), for the fakes' organization and members; staging otherwise."""
+def _stack_argument(pulumi_args: list[str]) -> str | None:
+    """The stack the command names with -s/--stack, if any."""
     for index, arg in enumerate(pulumi_args):
         if arg in ("-s", "--stack") and index + 1 < len(pulumi_args):
             return pulumi_args[index + 1]
         if arg.startswith("--stack="):
             return arg.split("=", 1)[1]
-    return "staging"
+    return None

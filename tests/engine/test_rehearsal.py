@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from ops.rehearsal.lifecycle import documented_window_commands
 from tests.conftest import ROOT
 
@@ -178,3 +180,25 @@ def test_ops_engine_without_pulumi_arguments_is_a_usage_error(engine):
     assert done.stderr.strip() == (
         "error: expected pulumi arguments after --, e.g. python -m ops engine -- preview -s staging"
     )
+
+
+@pytest.mark.parametrize("command", [["up", "-s", "production", "--yes"], ["destroy", "--stack=prod-eu", "--yes"]])
+def test_ops_engine_never_changes_a_production_stack(command):
+    done = subprocess.run(
+        [sys.executable, "-m", "ops", "engine", "--", *command], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "ops engine never changes a production stack" in done.stderr
+    assert done.stdout == ""
+
+
+def test_ops_engine_needs_an_explicit_stack_to_change_one():
+    done = subprocess.run(
+        [sys.executable, "-m", "ops", "engine", "--", "up", "--yes"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: pass the stack explicitly (-s STACK): the selected stack is never relied on"
