@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.env import ROOT, in_ci
+
 SHARED = ROOT.parent / "shared"
 # Canaries: values that must never show up in any output; letters and digits so that
 # percent-encoding cannot disguise them.
@@ -19,13 +20,6 @@ CANARY_SECRET = "CANARYsecret7f3a9c2e"
 REACHABLE_CIDRS = ["44.226.145.213/32", "54.187.200.255/32"]
 # Real-looking people (not at reserved example domains, which refuse an update).
 ONCALL = ["primary: Ana Lima <ana@kitchen-kontrol.dev>", "backup: Bo Chen <bo@kitchen-kontrol.dev>"]
-
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 @pytest.fixture(scope="session")

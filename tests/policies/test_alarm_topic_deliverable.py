@@ -8,13 +8,13 @@ import copy
 import json
 
 import pytest
-from conftest import messages, run_stack_rule
 from pulumi.output import Unknown
 
 from ops.analyzer import ResourceRecord
 from policies.rules import _types as types
 from policies.rules import alarm_topic_deliverable as rule
 from policies.rules._support import StackResource
+from tests.support.policy import messages, run_stack_rule
 
 ACCOUNT = "444455556666"
 TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:kk-alarms"

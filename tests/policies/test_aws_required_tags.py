@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from _cases import assert_case, assert_unknown
-from conftest import INGRESS_RULE, RDS_INSTANCE, TAGS, baseline, messages, run_rule
 
 from policies.rules import aws_required_tags as rule
+from tests.support.policy import (
+    INGRESS_RULE,
+    RDS_INSTANCE,
+    TAGS,
+    assert_case,
+    assert_unknown,
+    baseline,
+    messages,
+    run_rule,
+)
 
 DB = f'{RDS_INSTANCE} "r"'
 

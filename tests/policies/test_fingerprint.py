@@ -8,12 +8,13 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CANARY_DB_PASSWORD, ROOT
 
 from ops.errors import UsageError
 from ops.fingerprint import fingerprint as ops_fp
 from ops.fingerprint import read_secret
 from policies.rules.no_production_secrets import fingerprint as rule_fp
+from tests.support.env import ROOT
+from tests.support.policy import CANARY_DB_PASSWORD
 
 
 def run(stdin: bytes, module: str = "ops") -> subprocess.CompletedProcess[bytes]:

@@ -6,7 +6,12 @@ import json
 from urllib.parse import quote
 
 import pytest
-from conftest import (
+from pulumi.output import Unknown
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
+
+from ops.analyzer import ProviderRecord
+from policies.rules import no_production_secrets as rule
+from tests.support.policy import (
     CANARY_API_KEY,
     CANARY_DB_PASSWORD,
     ENV_VAR,
@@ -19,11 +24,6 @@ from conftest import (
     run_rule,
     secret,
 )
-from pulumi.output import Unknown
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
-
-from ops.analyzer import ProviderRecord
-from policies.rules import no_production_secrets as rule
 
 POLICY = "no-production-secrets"
 W = 'render:services:WebService "r"'

@@ -9,10 +9,10 @@ import sys
 import pulumi_policy
 import pytest
 import yaml
-from conftest import ROOT
 
 from ops.analyzer import PolicyConfigError, load_policy_config, reconcile_policy_config
 from policies.rules import ALL_RULES, PACK_NAME
+from tests.support.env import ROOT
 
 PACK = ROOT / "policies"
 EXPECTED = {

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import RDS_INSTANCE, STAGING_POLICY_CONFIG, baseline, sha
 from pulumi_policy import Severity
 
 from ops.analyzer import PolicyConfigError, ResourceRecord, load_policy_config, reconcile_policy_config
 from policies.rules import ALL_RULES
 from policies.rules._support import ResourceRule, StackRule
 from policies.rules._types import STACK
+from tests.support.policy import RDS_INSTANCE, STAGING_POLICY_CONFIG, baseline, sha
 
 STACK_URN = "urn:pulumi:staging::kitchen-kontrol::pulumi:pulumi:Stack::kitchen-kontrol-staging"
 RESOURCE_RULES = [r for r in ALL_RULES if isinstance(r, ResourceRule)]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from _cases import assert_case, assert_unknown
-from conftest import RDS_INSTANCE, baseline, messages, run_rule
 
 from policies.rules import (
     rds_instance_backup_retention,
@@ -12,6 +10,7 @@ from policies.rules import (
     rds_instance_final_snapshot,
     rds_instance_storage_encrypted,
 )
+from tests.support.policy import RDS_INSTANCE, assert_case, assert_unknown, baseline, messages, run_rule
 
 DB = f'{RDS_INSTANCE} "r"'
 RULES = [

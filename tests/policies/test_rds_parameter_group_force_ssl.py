@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from _cases import assert_case, assert_unknown
-from conftest import PARAMETER_GROUP, baseline, run_rule
 
 from policies.rules import rds_parameter_group_force_ssl as rule
+from tests.support.policy import PARAMETER_GROUP, assert_case, assert_unknown, baseline, run_rule
 
 PG = f'{PARAMETER_GROUP} "r"'
 MISSING = f'{PG}: parameters must contain name "rds.force_ssl" with value "1"'

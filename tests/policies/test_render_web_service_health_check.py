@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import WEB_SERVICE, baseline, messages, run_rule
 from pulumi.output import Unknown
 
 from policies.rules import render_web_service_health_check as rule
+from tests.support.policy import WEB_SERVICE, baseline, messages, run_rule
 
 W = f'{WEB_SERVICE} "r"'
 FAIL_CLOSED = "is unknown during the update, so it cannot be checked; failing closed"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import run_rule
-
 from policies.rules import ALL_RULES, aws_required_tags
 from policies.rules._support import ResourceRule
+from tests.support.policy import run_rule
 
 # Every prop some bound rule would object to, on resources none of them is bound to.
 OFFENDING = {

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from _cases import assert_case, assert_unknown
-from conftest import INGRESS_RULE, SECURITY_GROUP, baseline, messages, run_rule
 
 from policies.rules import security_group_no_public_postgres as rule
+from tests.support.policy import INGRESS_RULE, SECURITY_GROUP, assert_case, assert_unknown, baseline, messages, run_rule
 
 R = f'{INGRESS_RULE} "r"'
 SG = f'{SECURITY_GROUP} "r"'

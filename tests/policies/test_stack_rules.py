@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ENV_VAR, MONITOR, PARAMETER_GROUP, RDS_INSTANCE, WEB_SERVICE, baseline, messages, run_stack_rule
 from pulumi.output import Unknown
 
 from ops.analyzer import ResourceRecord
 from policies.rules import monitoring_coverage, rds_instance_ssl_parameter_group
 from policies.rules._support import StackResource
+from tests.support.policy import (
+    ENV_VAR,
+    MONITOR,
+    PARAMETER_GROUP,
+    RDS_INSTANCE,
+    WEB_SERVICE,
+    baseline,
+    messages,
+    run_stack_rule,
+)
 
 FAIL_CLOSED = "is unknown during the update, so it cannot be checked; failing closed"
 COMPONENT = "urn:pulumi:staging::kitchen-kontrol::kitchen-kontrol:index:WebApp::web"

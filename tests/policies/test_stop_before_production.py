@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import RDS_INSTANCE, baseline, messages, run_rule
 
 from policies.rules import stop_before_production as rule
+from tests.support.policy import RDS_INSTANCE, baseline, messages, run_rule
 
 OPENS = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 CLOSES = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # `components` must import however pytest was started
-    sys.path.insert(0, str(ROOT))
-
-from pulumi.dynamic import ConfigureRequest  # noqa: E402
-from pulumi.dynamic.config import Config  # noqa: E402
-
-from components.uptimerobot import AlertContactProvider, MonitorProvider  # noqa: E402
-from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot  # noqa: E402
+from components.uptimerobot import AlertContactProvider, MonitorProvider
+from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
 
 # A recognisable key: tests assert it never shows up in outputs, errors, logs or pickles.
 CANARY_KEY = "ur-canary-9f8e7d6c5b4a-SECRET"

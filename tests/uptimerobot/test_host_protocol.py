@@ -23,8 +23,9 @@ from pulumi.runtime import proto, rpc
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from components.uptimerobot import AlertContactProvider, MonitorProvider
+from tests.support.env import ROOT
 
-from .conftest import CANARY_KEY, ROOT
+from .conftest import CANARY_KEY
 
 
 def struct(values):

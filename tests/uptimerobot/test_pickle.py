@@ -16,8 +16,9 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from components.uptimerobot import AlertContactProvider, MonitorProvider
+from tests.support.env import ROOT
 
-from .conftest import CANARY_KEY, ROOT, make_config
+from .conftest import CANARY_KEY, make_config
 from .helpers import monitor_inputs
 
 
