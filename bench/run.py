@@ -73,7 +73,7 @@ def compare(floor: list[str], commands: dict[str, tuple[list[str], float]]) -> N
 
 def analyzer_round_trip() -> None:
     sys.path.insert(0, str(ROOT))
-    from ops.analyzer import bench_round_trip
+    from bench.analyzer_round_trip import bench_round_trip
 
     result = bench_round_trip(500)
     verdict = "ok" if result.ms_per_resource <= 2 else "OVER TARGET"

@@ -585,7 +585,7 @@ def _policies(facts: StackFacts) -> Step:
 
 def _update_accepted(facts: StackFacts) -> Step:
     from ops.errors import UsageError
-    from ops.plan import PlanRefused, run_plan
+    from ops.plan_runner import PlanRefused, run_plan
 
     title = "The program accepts an update of this stack"
     try:

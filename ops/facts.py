@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ops.errors import UsageError
-from ops.plan import SECRET, UNKNOWN, PlanResult, mask
+from ops.masks import SECRET_MASK, UNKNOWN_MASK, mask
+from ops.plan_runner import PlanResult
 from ops.project import ROOT, StackConfig, load_stack_config
 from stacks.guard import is_production
 from stacks.settings import PROJECT, ConfigError, Settings, parse_settings
@@ -93,7 +94,7 @@ class StackFacts:
         pairs = []
         for resource in self.resources(ENV_VAR):
             inputs = self.inputs(resource)
-            pairs.append((str(inputs.get("envVarKey")), inputs.get("value") == SECRET))
+            pairs.append((str(inputs.get("envVarKey")), inputs.get("value") == SECRET_MASK))
         return sorted(pairs)
 
     def channels(self) -> dict[str, list[str]]:
@@ -114,7 +115,7 @@ class StackFacts:
     def plan_output(self, name: str) -> str | None:
         """A stack output the preview already knows (e.g. the Sentry project URL), else None."""
         value = mask(self.plan.outputs).get(name)
-        return value if isinstance(value, str) and value not in (SECRET, UNKNOWN) else None
+        return value if isinstance(value, str) and value not in (SECRET_MASK, UNKNOWN_MASK) else None
 
     @property
     def db_identifier(self) -> str:
@@ -129,7 +130,7 @@ class StackFacts:
 
 def load_facts(stack: str, root: Path = ROOT, *, policies: Path | bool = False, mocks=None) -> StackFacts:
     """Settings and the offline preview of `stack`; UsageError for a bad stack file."""
-    from ops.plan import PlanRefused, run_plan
+    from ops.plan_runner import PlanRefused, run_plan
 
     config, settings = load_settings(stack, root)
     try:

@@ -3,6 +3,7 @@ visible placeholders, and returns outputs the way a preview or an update would."
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -85,10 +86,12 @@ class RecordingMonitor(mocks.MockMonitor):
     def _note_thread_loop(self) -> None:
         # The SDK's mock monitor gives every worker thread an event loop and never closes it;
         # left to the garbage collector, its self-pipe may be closed first and it complains.
-        from pulumi.runtime.sync_await import _ensure_event_loop
-
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:  # this thread has none to close
+            return
         with self._lock:
-            self._thread_loops.add(_ensure_event_loop())
+            self._thread_loops.add(loop)
 
     def close_thread_loops(self) -> None:
         with self._lock:

@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 
 from ops.cost import signed_usd, usd
 from ops.errors import UsageError
-from ops.plan import SECRET
+from ops.masks import SECRET_MASK
 from ops.plan_document import SCHEMA_VERSION, deferred_reason, simplify_type, tree_order
 from ops.plan_render import default_width, inline, wrap
 
@@ -38,7 +38,7 @@ def property_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> lis
         a, b = old.get(path, _ABSENT), new.get(path, _ABSENT)
         if a == b:
             continue
-        secret = SECRET in (a, b)
+        secret = SECRET_MASK in (a, b)
         change: dict[str, Any] = {"path": path, "secret": secret}
         if not secret:
             change["before"] = None if a is _ABSENT else a
@@ -169,7 +169,7 @@ def cost_text(comparison: Mapping[str, Any]) -> str:
 
 def describe_change(change: Mapping[str, Any]) -> str:
     if change["secret"]:
-        return f"{change['path']}: {SECRET} (changed; values not shown)"
+        return f"{change['path']}: {SECRET_MASK} (changed; values not shown)"
     if change["kind"] == "added":
         return f"{change['path']}: + {inline(change['after'])}"
     if change["kind"] == "removed":

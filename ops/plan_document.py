@@ -13,7 +13,9 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from ops.cost import estimate
 from ops.errors import UsageError
+from ops.masks import mask
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("plan.schema.json")
@@ -86,10 +88,8 @@ def canonical(value: Any) -> Any:
     return value
 
 
-def build(result, cost: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """PlanResult -> document (see plan.schema.json)."""
-    from ops.plan import mask
-
+def document(result) -> dict[str, Any]:
+    """PlanResult -> document (see plan.schema.json), its cost estimate and summary included."""
     project = result.stack_urn.split("::")[1]
     stack_name = result.stack_urn.rsplit("::", 1)[1]
     rows = [
@@ -136,7 +136,7 @@ def build(result, cost: Mapping[str, Any] | None = None) -> dict[str, Any]:
         key=lambda p: (p["invoke"], json.dumps(p["result"], sort_keys=True)),
     )
     unique_placeholders = [p for i, p in enumerate(placeholders) if i == 0 or p != placeholders[i - 1]]
-    document: dict[str, Any] = {
+    doc: dict[str, Any] = {
         "schemaVersion": SCHEMA_VERSION,
         "project": project,
         "stack": result.stack,
@@ -147,10 +147,10 @@ def build(result, cost: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "warnings": sorted(set(result.warnings)),
         "policies": policies,
         "diagnostics": diagnostics,
-        "cost": canonical(cost) if cost is not None else None,
+        "cost": canonical(estimate(rows, result.aws_region)),
     }
-    document["summary"] = summarize(document)
-    return document
+    doc["summary"] = summarize(doc)
+    return doc
 
 
 def _policies(result, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import sys
 from typing import Any, Iterable, Mapping
 
 from ops.cost import usd
+from ops.masks import MASKS
 from ops.plan_document import LEVEL_ORDER, STACK_TYPE, deferred_reason, simplify_type, split_message
 
 ELLIPSIS = "…"
@@ -199,8 +200,6 @@ def render_text(document: Mapping[str, Any], *, details: bool = False, width: in
 
 def output_lines(outputs: Mapping[str, Any], width: int, *, details: bool = False) -> list[str]:
     """One line per output; without details the masked ones are grouped (`[unknown]: a, b, c`)."""
-    from ops.plan import MASKS
-
     lines: list[str] = []
     grouped = {mask: [k for k, v in outputs.items() if v == mask] for mask in MASKS} if not details else {}
     for mask, keys in grouped.items():

@@ -35,7 +35,8 @@ from ops.facts import (
     minutes,
     reserved_domain,
 )
-from ops.plan import SECRET, UNKNOWN, PlanResult, mask
+from ops.masks import SECRET_MASK, UNKNOWN_MASK, mask
+from ops.plan_runner import PlanResult
 from ops.project import ROOT
 
 PASS, FAIL, WARN = "pass", "fail", "warn"
@@ -149,7 +150,8 @@ def collect(
 
     Only a stack that does not exist at all is a UsageError."""
     from ops.mocks import PlanMocks, random_secret
-    from ops.plan import PlanRefused, default_policy_config, run_plan
+    from ops.plan_pack import default_policy_config
+    from ops.plan_runner import PlanRefused, run_plan
 
     evidence = Evidence(stack=stack, root=root)
     try:
@@ -424,7 +426,7 @@ def _secrets(evidence: Evidence, facts: StackFacts) -> Item:
     for name in SECRET_OUTPUTS:
         if name not in outputs:
             problems.append(f"the program exports no `{name}`")
-        elif outputs[name] != SECRET:
+        elif outputs[name] != SECRET_MASK:
             problems.append(f"stack output `{name}` is not a secret")
     if not problems:
         seen.append(f"outputs {', '.join(SECRET_OUTPUTS)} are secrets")
@@ -434,10 +436,10 @@ def _secrets(evidence: Evidence, facts: StackFacts) -> Item:
         key = str(inputs.get("envVarKey"))
         if SENSITIVE_ENV.search(key):
             sensitive.append(key)
-            if inputs.get("value") != SECRET:
+            if inputs.get("value") != SECRET_MASK:
                 problems.append(f"env var `{key}` is not a secret")
     for resource in facts.resources(RDS_INSTANCE):
-        if facts.inputs(resource).get("password") not in (SECRET, UNKNOWN):
+        if facts.inputs(resource).get("password") not in (SECRET_MASK, UNKNOWN_MASK):
             problems.append(f"{resource.name}: `password` is not a secret")
     if sensitive:
         seen.append(f"env vars {', '.join(sorted(sensitive))} and the database password are secrets")
@@ -532,7 +534,7 @@ def _alarms(evidence: Evidence, facts: StackFacts) -> Item:
     policies = [str(mask(k.inputs).get("policy", "")) for k in plan.resources if k.type == KMS_KEY]
     if any("cloudwatch.amazonaws.com" in policy for policy in policies):
         return Item(group, title, PASS, f"{described} encrypted with a customer-managed key that allows CloudWatch")
-    if evidence.update is None and any(policy == UNKNOWN for policy in policies):
+    if evidence.update is None and any(policy == UNKNOWN_MASK for policy in policies):
         return Item(
             group,
             title,

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-MASK = "[secret]"
-REDACTED = "[redacted: production secret]"
+SECRET_MASK = "[secret]"  # noqa: S105 - what a secret is shown as, not one
+REDACTED_MASK = "[redacted: production secret]"
 _MIN_SECRET = 4  # shorter "secrets" would blank out ordinary words
 _TOKEN = re.compile(r"[^\s'\"`,;()\[\]{}<>]+")
 
@@ -42,10 +42,12 @@ def redact_text(
     """`text` with every known secret and every fingerprinted token replaced, then cut to its last `limit`
     characters (the end of a log or traceback says the most)."""
     for value in sorted({s for s in secrets if isinstance(s, str) and len(s) >= _MIN_SECRET}, key=len, reverse=True):
-        text = text.replace(value, MASK)
+        text = text.replace(value, SECRET_MASK)
     fingerprints = frozenset(str(f).lower() for f in fingerprints)
     if fingerprints:
-        text = _TOKEN.sub(lambda m: REDACTED if fingerprint_matches(m.group(0), fingerprints) else m.group(0), text)
+        text = _TOKEN.sub(
+            lambda m: REDACTED_MASK if fingerprint_matches(m.group(0), fingerprints) else m.group(0), text
+        )
     if limit is not None and len(text) > limit:
         text = "…" + text[-(limit - 1) :]
     return text

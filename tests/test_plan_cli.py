@@ -7,9 +7,11 @@ import json
 
 import pytest
 
+from ops import plan_document
 from ops.errors import UsageError
-from ops.plan import PlanRefused, render_text, to_json
 from ops.plan_document import validation_error
+from ops.plan_render import render_text
+from ops.plan_runner import PlanRefused
 from tests.conftest import CANARY_SECRET, ROOT
 
 
@@ -126,7 +128,7 @@ def test_every_exported_output_appears_in_both_phases(staging_document, update_p
     exported = exported_outputs()
     assert "uptimeDashboardUrl" in exported
     assert set(staging_document["outputs"]) == exported
-    assert set(to_json(update_plan)["outputs"]) == exported
+    assert set(plan_document.document(update_plan)["outputs"]) == exported
 
 
 def test_details_show_inputs_placeholders_and_every_verdict(ops_cli):
@@ -191,7 +193,7 @@ def test_bad_config_names_every_key_and_registers_nothing(plan, project_dir):
 
 def test_production_update_registers_nothing(plan, project_dir):
     from ops.mocks import PlanMocks
-    from ops.plan import run_plan
+    from ops.plan_runner import run_plan
 
     mocks = PlanMocks(preview=False)
     with pytest.raises(PlanRefused, match="stop-before-production"):
@@ -224,9 +226,9 @@ def test_secrets_never_reach_text_or_json(plan, project_dir, preview):
     from ops.plan_markdown import render_plan
 
     result = plan(project_dir.write_stack(), preview=preview, root=project_dir)
-    text = render_text(result, details=True)
-    document = json.dumps(to_json(result))
-    markdown = render_plan(to_json(result))
+    text = render_text(plan_document.document(result), details=True, width=0)
+    document = json.dumps(plan_document.document(result))
+    markdown = render_plan(plan_document.document(result))
     assert CANARY_SECRET not in text and CANARY_SECRET not in document and CANARY_SECRET not in markdown
     assert "[secret]" in text and "[secret]" in document
     if preview:
@@ -273,7 +275,7 @@ def test_update_plans_are_the_same_bytes_too_and_match_the_schema(plan, project_
     from ops.plan_document import dumps
 
     stack = project_dir.write_stack()
-    first, second = (dumps(to_json(plan(stack, preview=False, root=project_dir))) for _ in range(2))
+    first, second = (dumps(plan_document.document(plan(stack, preview=False, root=project_dir))) for _ in range(2))
     assert first == second
     document = json.loads(first)
     assert validation_error(document) is None

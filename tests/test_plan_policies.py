@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ops import plan_document
 from ops.errors import UsageError
-from ops.plan import render_text, to_json
+from ops.plan_render import render_text
 from tests.conftest import CANARY_SECRET, ROOT
 
 STAGING_POLICY = json.loads((ROOT / "policies" / "config.staging.json").read_text())
@@ -84,7 +85,7 @@ def test_policy_results_come_after_the_tree_mandatory_first(plan, project_dir, t
         },
     )
     result = plan(project_dir.write_stack(dbDeletionProtection=False), root=project_dir, policies=policy)
-    lines = render_text(result).splitlines()
+    lines = render_text(plan_document.document(result), width=0).splitlines()
     last_row = max(i for i, line in enumerate(lines) if line.startswith(" +  "))
     mandatory_at = next(
         i for i, line in enumerate(lines) if line.startswith("  MANDATORY [rds-instance-backup-retention]")
@@ -101,10 +102,10 @@ def test_policy_results_come_after_the_tree_mandatory_first(plan, project_dir, t
 
 def test_no_policies_says_the_pack_was_not_run(plan, project_dir):
     result = plan(project_dir.write_stack(), root=project_dir)
-    document = to_json(result)
+    document = plan_document.document(result)
     assert document["policies"] == {"ran": False, "pack": None, "rules": []}
     assert document["summary"]["policiesRun"] is False
-    assert "Policies: not run (--no-policies)" in render_text(result)
+    assert "Policies: not run (--no-policies)" in render_text(plan_document.document(result), width=0)
 
 
 def test_production_update_with_only_the_programs_key_is_stopped_by_the_pack(plan, project_dir, tmp_path):
@@ -113,7 +114,7 @@ def test_production_update_with_only_the_programs_key_is_stopped_by_the_pack(pla
     assert "stop-before-production" in mandatory(result)
     stops = [d for d in result.diagnostics if d.policy_name == "stop-before-production"]
     assert len(stops) == len(result.resources) + 1  # every resource, the stack included
-    assert "releaseWindow" in render_text(result)
+    assert "releaseWindow" in render_text(plan_document.document(result), width=0)
 
 
 def test_production_update_with_both_keys_is_not_stopped(plan, project_dir, tmp_path):
@@ -135,7 +136,7 @@ def test_fingerprinted_production_secret_in_staging_fails_without_leaking(plan, 
     assert "no-production-secrets" in mandatory(result)
     hits = [d for d in result.diagnostics if d.policy_name == "no-production-secrets" and "branch" in d.message]
     assert hits and all(d.urn.endswith("web-service") for d in hits)
-    for text in (render_text(result), json.dumps(to_json(result))):
+    for text in (render_text(plan_document.document(result), width=0), json.dumps(plan_document.document(result))):
         assert PRODUCTION_SECRET not in text
         assert CANARY_SECRET not in text
 

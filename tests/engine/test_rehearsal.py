@@ -144,7 +144,8 @@ def test_ops_rehearse_json_is_evidence_readiness_accepts(engine, tmp_path):
 
 
 def test_offline_plan_urns_are_the_engines(staging_rehearsal):
-    from ops.plan import document, run_plan
+    from ops.plan_document import document
+    from ops.plan_runner import run_plan
 
     # The same project copy and stack file (rehearsal values included) the engine deployed.
     planned = {r["urn"] for r in document(run_plan("staging", root=staging_rehearsal.project))["resources"]}

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from ops.analyzer import Diagnostic, PolicyAnalyzer, ProviderRecord, ResourceRecord
+from ops.analyzer.client import PolicyAnalyzer
+from ops.analyzer.wire import Diagnostic, ProviderRecord, ResourceRecord
 from tests.support.policy import CANARY_DB_PASSWORD, STAGING_POLICY_CONFIG, Analyze
 
 PACK_KEYS = (("staging", False), ("staging", True), ("production", False), ("production", True))
@@ -42,7 +43,7 @@ def analyze(packs: dict[tuple[str, bool], PolicyAnalyzer]) -> Iterator[Analyze]:
 
     Runs one Analyze through the real pack and returns its diagnostics (for ``policy`` only
     when given).  A ``config`` other than the staging one is restored afterwards; ``check``
-    is how strictly the client vets it first (``ops.analyzer.reconcile_policy_config``).
+    is how strictly the client vets it first (``ops.analyzer.config.reconcile_policy_config``).
     """
     touched: set[tuple[str, bool]] = set()
 

@@ -10,7 +10,7 @@ import json
 import pytest
 from pulumi.output import Unknown
 
-from ops.analyzer import ResourceRecord
+from ops.analyzer.wire import ResourceRecord
 from policies.rules import _types as types
 from policies.rules import alarm_topic_deliverable as rule
 from policies.rules._support import StackResource

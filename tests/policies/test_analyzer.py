@@ -1,4 +1,4 @@
-"""ops.analyzer: wire encoding, process lifecycle, failures, and the benchmark hook."""
+"""ops.analyzer: wire encoding, process lifecycle, failures, and the benchmark hook (bench/)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import pytest
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from ops import analyzer
-from ops.analyzer import AnalyzerError, PolicyAnalyzer, ResourceRecord, bench_round_trip, encode_value
+from bench.analyzer_round_trip import bench_round_trip
+from ops.analyzer import client, wire
+from ops.analyzer.client import AnalyzerError, PolicyAnalyzer
+from ops.analyzer.wire import ResourceRecord, encode_value
 
 
 def test_encoding_constants_are_the_sdks():
-    assert analyzer.UNKNOWN == rpc.UNKNOWN
-    assert analyzer.SECRET_SIG_KEY == rpc._special_sig_key
-    assert analyzer.SECRET_SIG == rpc._special_secret_sig
+    assert wire.UNKNOWN_SENTINEL == rpc.UNKNOWN
+    assert wire.SECRET_SIG_KEY == rpc._special_sig_key
+    assert wire.SECRET_SIG == rpc._special_secret_sig
 
 
 def test_encode_value_as_the_engine_does():
@@ -147,7 +149,7 @@ def test_the_pack_gets_no_credentials_and_its_stderr_is_capped_and_redacted(tmp_
     assert environment["PULUMI_STACK"] == "staging" and "PATH" in environment
 
     message = str(caught.value)
-    assert len(message) <= analyzer.PACK_ERROR_LIMIT + 100
+    assert len(message) <= client.PACK_ERROR_LIMIT + 100
     assert message.endswith("Traceback: no login with [secret] at [redacted: production secret]")
     for canary in (CONFIG_CANARY, PRODUCTION_CANARY):  # not even a piece cut off by the cap
         assert not any(canary[i : i + 6] in message for i in range(len(canary) - 5)), canary

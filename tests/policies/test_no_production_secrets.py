@@ -9,7 +9,7 @@ import pytest
 from pulumi.output import Unknown
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from ops.analyzer import ProviderRecord
+from ops.analyzer.wire import ProviderRecord
 from policies.rules import no_production_secrets as rule
 from tests.support.policy import (
     CANARY_API_KEY,

@@ -10,7 +10,7 @@ import pulumi_policy
 import pytest
 import yaml
 
-from ops.analyzer import PolicyConfigError, load_policy_config, reconcile_policy_config
+from ops.analyzer.config import PolicyConfigError, load_policy_config, reconcile_policy_config
 from policies.rules import ALL_RULES, PACK_NAME
 from tests.support.env import ROOT
 

@@ -4,7 +4,7 @@ The Pulumi CLI checks only the declared properties (its schema has no room for
 ``additionalProperties: false``), so a typo reaches the pack: each rule must refuse it
 itself.  Checked for every rule through the real pack over the Analyzer protocol, with the
 client vetting the config exactly as the CLI does (``check="cli"``) or not at all
-(``check="none"``), and in ``ops.analyzer``'s own (stricter) check.
+(``check="none"``), and in ``ops.analyzer.config``'s own (stricter) check.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import re
 import pytest
 from pulumi_policy import Severity
 
-from ops.analyzer import PolicyConfigError, ResourceRecord, load_policy_config, reconcile_policy_config
+from ops.analyzer.config import PolicyConfigError, load_policy_config, reconcile_policy_config
+from ops.analyzer.wire import ResourceRecord
 from policies.rules import ALL_RULES
 from policies.rules._support import ResourceRule, StackRule
 from policies.rules._types import STACK

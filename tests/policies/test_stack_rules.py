@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi.output import Unknown
 
-from ops.analyzer import ResourceRecord
+from ops.analyzer.wire import ResourceRecord
 from policies.rules import monitoring_coverage, rds_instance_ssl_parameter_group
 from policies.rules._support import StackResource
 from tests.support.policy import (

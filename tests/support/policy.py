@@ -11,7 +11,7 @@ from typing import Any
 from pulumi.output import Unknown
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from ops.analyzer import SECRET_SIG, SECRET_SIG_KEY, Diagnostic
+from ops.analyzer.wire import SECRET_SIG, SECRET_SIG_KEY, Diagnostic
 from policies.rules._support import ResourceContext, StackContext, StackResource, Verdict
 
 # Canaries: must never appear in any message.  Letters and digits only, so no encoding
