@@ -128,23 +128,11 @@ class RenderWebService(pulumi.ComponentResource):
         )
 
 
-def _service_url(details) -> pulumi.Input[str]:
+def _service_url(details) -> str:
+    # In a preview of a create the URL is unknown, and Pulumi does not run this at all.
     if details is not None and details.url:
         return details.url
-    if pulumi.runtime.is_dry_run():
-        return _unknown()  # a create's URL is only known after the apply, as in `pulumi preview`
     raise pulumi.RunError("Render returned no URL for the web service")
-
-
-def _unknown() -> pulumi.Output[str]:
-    import asyncio
-
-    loop = asyncio.get_event_loop()
-    value, known, secret = loop.create_future(), loop.create_future(), loop.create_future()
-    value.set_result(None)
-    known.set_result(False)
-    secret.set_result(False)
-    return pulumi.Output(set(), value, known, secret)
 
 
 def _only_owner(items) -> str:

@@ -9,6 +9,8 @@ import secrets
 import string
 from typing import Any, Callable
 
+from pulumi.output import Unknown
+
 PLACEHOLDER_ACCOUNT = "000000000000"
 
 # Invoke answers cannot be real offline; every value says so.
@@ -47,6 +49,14 @@ def invoke_result(token: str) -> dict[str, Any] | None:
 def _stable_hex(*parts: str, length: int = 32) -> str:
     # Deterministic per resource, so two runs of the same program compute the same values.
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def preview_outputs(resource_type: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """What a create's preview adds to the echoed inputs: values only the apply will know, unknown as the
+    engine leaves them (a program's `apply` on them does not run in a preview)."""
+    if resource_type == "render:services:WebService":
+        return {"serviceDetails": {**inputs.get("serviceDetails", {}), "url": Unknown()}}
+    return {}
 
 
 def computed_outputs(

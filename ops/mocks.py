@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 from pulumi.runtime import mocks, rpc
 
-from ops.cloud_answers import SecretSource, computed_outputs, invoke_result, random_secret
+from ops.cloud_answers import SecretSource, computed_outputs, invoke_result, preview_outputs, random_secret
 
 
 @dataclass
@@ -62,7 +62,9 @@ class PlanMocks(mocks.Mocks):
         if not args.custom:
             return "", state
         resource_id = "" if self.preview else f"{args.name}-id"
-        if not self.preview:
+        if self.preview:
+            state.update(preview_outputs(args.typ, args.inputs))
+        else:
             computed = self._computed(args, resource_id)
             resource_id = computed.pop("id", resource_id)
             state.update(computed)

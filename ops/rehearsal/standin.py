@@ -22,7 +22,8 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, plugin_pb2, provider_pb2, provider_pb2_grpc
 from pulumi.runtime.rpc import UNKNOWN
 
-from ops.cloud_answers import computed_outputs, invoke_result
+from ops.analyzer.wire import encode_value
+from ops.cloud_answers import computed_outputs, invoke_result, preview_outputs
 from ops.rehearsal.replacements import create_only
 
 # Set by the rehearsal (ops.rehearsal.engine) in the environment of the CLI it runs.
@@ -126,8 +127,10 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
         inputs = to_python(request.properties)
         name = _resource_name(request.urn)
         if request.preview:
-            # Computed values are unknown until the apply; the SDK reads missing ones as unknown.
-            return provider_pb2.CreateResponse(id="", properties=request.properties)
+            # Computed values are unknown until the apply: the SDK reads missing ones as unknown, and those
+            # the program reads are sent as the engine's unknown.
+            unknowns = encode_value(preview_outputs(_resource_type(request.urn), inputs))
+            return provider_pb2.CreateResponse(id="", properties=to_struct({**inputs, **unknowns}))
         computed = computed_outputs(_resource_type(request.urn), name, _plain(inputs))
         resource_id = str(computed.pop("id", f"{name}-id"))
         return provider_pb2.CreateResponse(id=resource_id, properties=to_struct({**inputs, **computed}))
