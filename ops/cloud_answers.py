@@ -9,7 +9,7 @@ import secrets
 import string
 from typing import Any, Callable
 
-from pulumi.output import Unknown
+import pulumi
 
 PLACEHOLDER_ACCOUNT = "000000000000"
 
@@ -55,7 +55,7 @@ def preview_outputs(resource_type: str, inputs: dict[str, Any]) -> dict[str, Any
     """What a create's preview adds to the echoed inputs: values only the apply will know, unknown as the
     engine leaves them (a program's `apply` on them does not run in a preview)."""
     if resource_type == "render:services:WebService":
-        return {"serviceDetails": {**inputs.get("serviceDetails", {}), "url": Unknown()}}
+        return {"serviceDetails": {**inputs.get("serviceDetails", {}), "url": pulumi.UNKNOWN}}
     return {}
 
 

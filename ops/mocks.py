@@ -11,6 +11,7 @@ from typing import Any, Optional
 from pulumi.runtime import mocks, rpc
 
 from ops.cloud_answers import SecretSource, computed_outputs, invoke_result, preview_outputs, random_secret
+from stacks.sdk_internals import EngineUrnMonitor
 
 
 @dataclass
@@ -59,6 +60,7 @@ class PlanMocks(mocks.Mocks):
         self.current.inputs = args.inputs
         self.registered += 1
         state = dict(args.inputs)
+        self.current.state = state
         if not args.custom:
             return "", state
         resource_id = "" if self.preview else f"{args.name}-id"
@@ -69,17 +71,19 @@ class PlanMocks(mocks.Mocks):
             resource_id = computed.pop("id", resource_id)
             state.update(computed)
         state.update(self.output_overrides.get(args.typ, {}))
+        self.current.state = state
         return resource_id, state
 
     def _computed(self, args: mocks.MockResourceArgs, resource_id: str) -> dict[str, Any]:
         return computed_outputs(args.typ, args.name, args.inputs, self.secret_source)
 
 
-class RecordingMonitor(mocks.MockMonitor):
+class RecordingMonitor(EngineUrnMonitor):
     """MockMonitor that also keeps each registration's parent, options, inputs and outputs."""
 
     def __init__(self, plan_mocks: PlanMocks):
         super().__init__(plan_mocks)
+        self.plan_mocks = plan_mocks
         self.registrations: list[Registration] = []
         self.outputs_by_urn: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
@@ -102,17 +106,6 @@ class RecordingMonitor(mocks.MockMonitor):
             if not loop.is_running() and not loop.is_closed():
                 loop.close()
 
-    def make_urn(self, parent: str, type_: str, name: str) -> str:
-        """The engine's URN: the parent's whole type chain, `$`-joined, without the root Stack's type.
-
-        The SDK's mock keeps only the parent's own type and keeps the Stack's, so its URNs
-        match no real deployment."""
-        if parent:
-            parent_chain = parent.split("::")[2]
-            if parent_chain != "pulumi:pulumi:Stack":
-                type_ = f"{parent_chain}${type_}"
-        return super().make_urn("", type_, name)
-
     def Invoke(self, request):  # noqa: N802 - gRPC method name
         response = super().Invoke(request)
         self._note_thread_loop()
@@ -122,18 +115,16 @@ class RecordingMonitor(mocks.MockMonitor):
         response = super().RegisterResource(request)
         self._note_thread_loop()
         if request.type != "pulumi:pulumi:Stack":
-            inputs = getattr(self.mocks.current, "inputs", {})
-            urn = response.urn
-            state = self.resources[urn].state if urn in self.resources else {}
+            current = self.plan_mocks.current
             registration = Registration(
-                urn=urn,
+                urn=response.urn,
                 type=request.type,
                 name=request.name,
                 parent=request.parent,
                 custom=bool(request.custom),
                 protect=bool(request.protect),
-                inputs=inputs,
-                outputs=dict(state),
+                inputs=getattr(current, "inputs", {}),
+                outputs=dict(getattr(current, "state", {})),
             )
             with self._lock:
                 self.registrations.append(registration)

@@ -27,6 +27,7 @@ from ops.errors import Failure, UsageError
 from ops.mocks import PlanMocks, RecordingMonitor
 from ops.project import ROOT, load_stack_config
 from ops.redact import redact_text
+from stacks.sdk_internals import register_stack_outputs
 
 # The runner's own file: a program's traceback passes through it, but it is not the program.
 _RUNNER = Path("ops") / Path(__file__).name
@@ -138,10 +139,7 @@ def run_plan(
 
 def _run_program(program: Path) -> None:
     runpy.run_path(str(program), run_name="__main__")
-    # set_mocks registers the root stack's outputs when it creates the stack, before the program
-    # exports anything; register them again, as the engine's run would once the program ends.
-    stack = pulumi.runtime.get_root_resource()
-    stack.register_outputs(stack.outputs)
+    register_stack_outputs()
 
 
 def _load_provider_modules() -> None:

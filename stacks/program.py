@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from typing import Any, Callable, Optional
 
 import pulumi
-from pulumi.runtime import config as runtime_config
 
 from stacks.guard import ProductionUpdateRefused, check_update_allowed
+from stacks.sdk_internals import engine_config
 from stacks.settings import PROJECT, ConfigError, parse_settings, stack_file
 
 
@@ -23,14 +23,12 @@ class UpdateRefused(pulumi.RunError):
 def project_config() -> dict[str, Any]:
     """Every key of the project's namespace, as the engine handed them to the program."""
     prefix = f"{PROJECT}:"
-    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return {key[len(prefix) :]: value for key, value in merged.items() if key.startswith(prefix)}
+    return {key[len(prefix) :]: value for key, value in engine_config().items() if key.startswith(prefix)}
 
 
 def provider_config(key: str) -> Optional[str]:
     """A provider key (`aws:region`) as the engine handed it to the program, if set."""
-    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    value = merged.get(key)
+    value = engine_config().get(key)
     return value if isinstance(value, str) else None
 
 
