@@ -9,6 +9,10 @@ from pathlib import Path
 from ops.verify_checks import FAIL, PASS, SKIP, WARN
 from ops.verify_run import INTERRUPTED, UNREACHABLE, Result
 
+# The Markdown report's title and status cells, which `ops readiness --verify-report` reads back.
+MARKDOWN_TITLE = "# Verification report"
+MARKDOWN_STATUS = {PASS: "✅ pass", FAIL: "❌ fail", WARN: "⚠️ warn", SKIP: "⏭️ skip"}
+
 
 def _summary(result: Result) -> str:
     if result.result == UNREACHABLE:
@@ -33,9 +37,8 @@ def render_table(result: Result) -> str:
 
 
 def render_markdown(result: Result) -> str:
-    icon = {PASS: "✅ pass", FAIL: "❌ fail", WARN: "⚠️ warn", SKIP: "⏭️ skip"}
     out = [
-        "# Verification report",
+        MARKDOWN_TITLE,
         "",
         f"- **Date:** {result.started}",
         f"- **URL:** {result.url}",
@@ -45,7 +48,7 @@ def render_markdown(result: Result) -> str:
     ]
     if result.checks:
         out += ["| Check | Result | Detail |", "|---|---|---|"]
-        out += [f"| {c.name} | {icon[c.status]} | {c.detail.replace('|', '/')} |" for c in result.checks]
+        out += [f"| {c.name} | {MARKDOWN_STATUS[c.status]} | {c.detail.replace('|', '/')} |" for c in result.checks]
         out.append("")
     return "\n".join(out)
 

@@ -14,7 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from ops.readiness import FAIL, PASS, WARN, Item, assess, collect, exit_code, leaks, render
+from ops.readiness import exit_code
+from ops.readiness_evidence import collect
+from ops.readiness_items import assess, leaks
+from ops.readiness_model import FAIL, PASS, WARN, Item
+from ops.readiness_render import render
 from tests.conftest import CANARY_SECRET, ROOT
 
 REHEARSAL = {

@@ -1,0 +1,41 @@
+"""What `ops readiness` produces: items, each with its evidence, and the evidence they are judged on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ops.facts import StackFacts
+from ops.plan_runner import PlanResult
+
+PASS, FAIL, WARN = "pass", "fail", "warn"
+
+
+@dataclass(frozen=True)
+class Item:
+    group: str
+    title: str
+    status: str  # pass | fail | warn
+    evidence: str  # what was seen, or why there is no evidence
+    blocking: bool = True
+
+    @property
+    def blocks(self) -> bool:
+        return self.status == FAIL and self.blocking
+
+
+@dataclass
+class Evidence:
+    """Everything readiness judges, collected once."""
+
+    stack: str
+    root: Path
+    facts: StackFacts | None = None
+    settings_error: str | None = None
+    preview_error: str | None = None
+    update: PlanResult | None = None
+    update_refused: str | None = None
+    update_error: str | None = None
+    generated_secrets: list[str] = field(default_factory=list)
+    policy_config: dict = field(default_factory=dict)
+    policy_config_name: str = ""
