@@ -26,7 +26,7 @@ class StackConfig:
     secret_keys: list[str] = field(default_factory=list)
 
 
-def _load_yaml(text: str):
+def load_yaml(text: str):
     import yaml
 
     # libyaml's parser when PyYAML has it: the same result, several times faster.
@@ -37,7 +37,7 @@ def project_name(root: Path = ROOT) -> str:
     import yaml
 
     try:
-        data = _load_yaml((root / "Pulumi.yaml").read_text())
+        data = load_yaml((root / "Pulumi.yaml").read_text())
     except (OSError, yaml.YAMLError) as exc:
         raise UsageError(f"cannot read {root / 'Pulumi.yaml'}: {exc.__class__.__name__}") from None
     name = data.get("name") if isinstance(data, dict) else None
@@ -58,7 +58,7 @@ def load_stack_config(stack: str, root: Path = ROOT) -> StackConfig:
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
         raise UsageError(f"unknown stack {stack!r}: no {path.name} (stacks here: {', '.join(known) or 'none'})")
     try:
-        data = _load_yaml(path.read_text()) or {}
+        data = load_yaml(path.read_text()) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -247,7 +247,7 @@ def finished_facts(ops_project):
     ],
 )
 def test_render_owner_is_resolved_with_the_key_never_shown(finished_facts, render_api, answer, status, expected):
-    from ops.checklist import _render_owner
+    from ops.checklist_steps import _render_owner
 
     render_api.answer = answer
     step = _render_owner(finished_facts, {"RENDER_APIKEY": CANARY_SECRET}, f"http://127.0.0.1:{render_api.server_port}")
@@ -257,7 +257,7 @@ def test_render_owner_is_resolved_with_the_key_never_shown(finished_facts, rende
 
 
 def test_credentials_are_checked_by_name_only():
-    from ops.checklist import _credentials
+    from ops.checklist_steps import _credentials
 
     env = {
         "AWS_ACCESS_KEY_ID": "AKIA" + CANARY_SECRET.upper(),
@@ -276,7 +276,7 @@ def test_committed_encryption_salt_is_found_with_git(ops_project, finished_facts
     import shutil
     import subprocess
 
-    from ops.checklist import _secrets_provider
+    from ops.checklist_steps import _secrets_provider
 
     git = shutil.which("git")
     assert git, "git is needed (this is a git checkout)"
