@@ -17,18 +17,13 @@ from ops.facts import (
     ALARM,
     ISSUE_ALERT,
     MONITOR_SUFFIX,
-    NOT_DEPLOYED,
     RDS_INSTANCE,
     WEB_SERVICE,
     StackFacts,
-    code,
-    gib,
-    link,
     load_facts,
-    minutes,
     reserved_domain,
-    table,
 )
+from ops.markdown import NOT_DEPLOYED, code, gib, link, minutes, table
 from ops.outputs import StackOutputs
 from ops.project import ROOT
 
