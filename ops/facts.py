@@ -13,7 +13,7 @@ from typing import Any
 
 from ops.errors import UsageError
 from ops.masks import SECRET_MASK, UNKNOWN_MASK, mask
-from ops.plan_runner import PlanResult
+from ops.plan_runner import PlanRefused, PlanResult, run_plan
 from ops.project import ROOT, StackConfig, load_stack_config
 from stacks.guard import is_production
 from stacks.settings import PROJECT, ConfigError, Settings, parse_settings
@@ -128,8 +128,6 @@ class StackFacts:
 
 def load_facts(stack: str, root: Path = ROOT, *, policies: Path | bool = False, mocks=None) -> StackFacts:
     """Settings and the offline preview of `stack`; UsageError for a bad stack file."""
-    from ops.plan_runner import PlanRefused, run_plan
-
     config, settings = load_settings(stack, root)
     try:
         plan = run_plan(stack, preview=True, root=root, mocks=mocks, policies=policies)

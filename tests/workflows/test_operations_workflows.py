@@ -157,7 +157,8 @@ def test_a_closed_drift_issue_is_not_reopened_but_a_new_one_opened(issue_step, f
 
 def test_readiness_lists_the_workflows_it_found(tmp_path: Path):
     """The readiness item 'CI workflows present' fails, naming the file, when one is missing."""
-    from ops.readiness import PASS, _workflows
+    from ops.readiness_items import _workflows
+    from ops.readiness_model import PASS
     from tests.conftest import ROOT
 
     assert _workflows(ROOT).status == PASS
