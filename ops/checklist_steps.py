@@ -28,7 +28,6 @@ CREDENTIALS = (
     ("UptimeRobot", (("UPTIMEROBOT_API_KEY",),)),
 )
 DEPLOY_WORKFLOWS = ("deploy-staging.yml", "preview.yml", "drift-watch.yml")
-PRODUCTION_WORKFLOWS = ("preview-production.yml",)
 INSTALL = "install it: `curl -fsSL https://get.pulumi.com | sh` (https://www.pulumi.com/docs/iac/download-install/)"
 
 

@@ -13,12 +13,11 @@ from typing import Any
 
 from ops.errors import UsageError
 from ops.masks import SECRET_MASK, UNKNOWN_MASK, mask
-from ops.plan_runner import PlanResult
+from ops.plan_runner import PlanRefused, PlanResult, run_plan
 from ops.project import ROOT, StackConfig, load_stack_config
 from stacks.guard import is_production
 from stacks.settings import PROJECT, ConfigError, Settings, parse_settings
 
-NOT_DEPLOYED = "not deployed yet"
 RDS_INSTANCE = "aws:rds/instance:Instance"
 WEB_SERVICE = "render:services:WebService"
 ENV_VAR = "render:services:EnvVar"
@@ -30,7 +29,6 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 ISSUE_ALERT = "sentry:index/sentryIssueAlert:SentryIssueAlert"
 SENTRY_MEMBER = "pulumi-python:dynamic/sentry:TeamMembership"
 POLICY_FLAGS = "--policy-pack policies --policy-pack-config policies/config.{stack}.json"
-GIB = 1024**3
 
 
 def load_settings(stack: str, root: Path = ROOT) -> tuple[StackConfig, Settings]:
@@ -130,8 +128,6 @@ class StackFacts:
 
 def load_facts(stack: str, root: Path = ROOT, *, policies: Path | bool = False, mocks=None) -> StackFacts:
     """Settings and the offline preview of `stack`; UsageError for a bad stack file."""
-    from ops.plan_runner import PlanRefused, run_plan
-
     config, settings = load_settings(stack, root)
     try:
         plan = run_plan(stack, preview=True, root=root, mocks=mocks, policies=policies)
@@ -144,42 +140,6 @@ def _common_prefix(names: list[str]) -> str:
     first, last = min(names), max(names)
     size = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
     return first[:size]
-
-
-# ---------------------------------------------------------------------- Markdown
-
-
-def cell(value: Any) -> str:
-    """A table cell: pipes escaped, newlines flattened."""
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def code(text: str) -> str:
-    return f"`{text}`" if "`" not in text else f"`` {text} ``"
-
-
-def link(url: str | None, text: str | None = None) -> str:
-    if not url:
-        return NOT_DEPLOYED
-    return f"[{text}]({url})" if text else f"<{url}>"
-
-
-def table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return lines
-
-
-def minutes(value: int) -> str:
-    if value % 60 == 0 and value >= 60:
-        hours = value // 60
-        return f"{hours} hour" + ("s" if hours != 1 else "")
-    return f"{value} min"
-
-
-def gib(value: Any) -> str:
-    number = float(value)
-    return f"{number / GIB:g} GiB"
 
 
 def reserved_domain(email: str) -> bool:

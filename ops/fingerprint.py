@@ -11,6 +11,7 @@ echoed, logged or part of an error message.
 from __future__ import annotations
 
 import argparse
+import getpass
 import hashlib
 import sys
 from typing import BinaryIO
@@ -38,8 +39,6 @@ def read_secret(stream: BinaryIO) -> str:
 
 
 def _prompt() -> str:
-    import getpass
-
     secret = getpass.getpass("secret (input hidden): ")
     if not secret:
         raise UsageError("stdin: expected the secret value, got nothing")

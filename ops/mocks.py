@@ -67,15 +67,12 @@ class PlanMocks(mocks.Mocks):
         if self.preview:
             state.update(preview_outputs(args.typ, args.inputs))
         else:
-            computed = self._computed(args, resource_id)
+            computed = computed_outputs(args.typ, args.name, args.inputs, self.secret_source)
             resource_id = computed.pop("id", resource_id)
             state.update(computed)
         state.update(self.output_overrides.get(args.typ, {}))
         self.current.state = state
         return resource_id, state
-
-    def _computed(self, args: mocks.MockResourceArgs, resource_id: str) -> dict[str, Any]:
-        return computed_outputs(args.typ, args.name, args.inputs, self.secret_source)
 
 
 class RecordingMonitor(EngineUrnMonitor):

@@ -14,7 +14,7 @@ from ops.cost import signed_usd, usd
 from ops.errors import UsageError
 from ops.masks import SECRET_MASK
 from ops.plan_document import SCHEMA_VERSION, deferred_reason, simplify_type, tree_order
-from ops.plan_render import default_width, inline, wrap
+from ops.plan_render import default_width, inline, violation_text, wrap
 
 _ABSENT = object()
 
@@ -178,8 +178,6 @@ def describe_change(change: Mapping[str, Any]) -> str:
 
 
 def verdict_text(d: Mapping[str, Any]) -> str:
-    from ops.plan_render import violation_text
-
     if d["deferred"]:
         return f"deferred [{d['policy']}] {deferred_reason(d['message'])}"
     return f"{d['enforcementLevel'].upper()} [{d['policy']}] {violation_text(d)}"

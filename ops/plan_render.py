@@ -225,12 +225,6 @@ def _verdict(d: Mapping[str, Any]) -> str:
     return f"{d['enforcementLevel'].upper()} [{d['policy']}] {message}"
 
 
-def _resource_label(document: Mapping[str, Any], urn: str | None) -> str:
-    if not urn:
-        return "stack"
-    return urn.rsplit("::", 1)[-1]
-
-
 def policy_lines(document: Mapping[str, Any], width: int, *, details: bool = False) -> list[str]:
     """Policy results grouped by rule: violations (mandatory first), deferred checks, passed rules."""
     policies = document["policies"]

@@ -27,6 +27,7 @@ class StackConfig:
 
 
 def load_yaml(text: str):
+    # Imported here: `ops verify` imports this module and runs where only the standard library is installed.
     import yaml
 
     # libyaml's parser when PyYAML has it: the same result, several times faster.
@@ -34,7 +35,7 @@ def load_yaml(text: str):
 
 
 def project_name(root: Path = ROOT) -> str:
-    import yaml
+    import yaml  # see load_yaml
 
     try:
         data = load_yaml((root / "Pulumi.yaml").read_text())
@@ -48,7 +49,7 @@ def project_name(root: Path = ROOT) -> str:
 
 def load_stack_config(stack: str, root: Path = ROOT) -> StackConfig:
     """Config as `PULUMI_CONFIG` carries it: `ns:key` -> string, lists and objects as JSON."""
-    import yaml
+    import yaml  # see load_yaml
 
     if not _STACK_NAME.match(stack):
         raise UsageError(f"stack name {stack!r}: expected letters, digits, '-', '_' or '.'")

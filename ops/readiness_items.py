@@ -24,9 +24,9 @@ from ops.facts import (
     TOPIC,
     StackFacts,
     load_settings,
-    minutes,
     reserved_domain,
 )
+from ops.markdown import minutes
 from ops.masks import SECRET_MASK, UNKNOWN_MASK, mask
 from ops.plan_runner import PlanResult
 from ops.readiness_model import FAIL, PASS, WARN, Evidence, Item

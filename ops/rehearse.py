@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from importlib import metadata
 from pathlib import Path
 
 from ops.project import load_stack_config
@@ -53,8 +54,6 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _print_header(engine: Engine, stack: str, apis: LocalApis) -> None:
-    from importlib import metadata
-
     standins = ", ".join(f"{p} {metadata.version(m)}" for p, m in PACKAGES.items())
     print(f"rehearsal of {stack}: pulumi {engine.version} ({engine.source}: {engine.cli})")
     print(f"  stand-in providers (no cloud is called): {standins}")

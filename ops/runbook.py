@@ -13,22 +13,19 @@ import argparse
 import sys
 from pathlib import Path
 
+from ops import outputs
+from ops.errors import UsageError
 from ops.facts import (
     ALARM,
     ISSUE_ALERT,
     MONITOR_SUFFIX,
-    NOT_DEPLOYED,
     RDS_INSTANCE,
     WEB_SERVICE,
     StackFacts,
-    code,
-    gib,
-    link,
     load_facts,
-    minutes,
     reserved_domain,
-    table,
 )
+from ops.markdown import NOT_DEPLOYED, code, gib, link, minutes, table
 from ops.outputs import StackOutputs
 from ops.project import ROOT
 
@@ -50,9 +47,6 @@ def register(subparsers) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ops import outputs
-    from ops.errors import UsageError
-
     if args.out and not args.out.resolve().parent.is_dir():
         raise UsageError(f"--out {args.out}: directory does not exist")
     facts = load_facts(args.stack)
@@ -67,8 +61,6 @@ def main(args: argparse.Namespace) -> int:
 
 def generate(stack: str, root: Path = ROOT, *, stack_outputs: StackOutputs | None = None, mocks=None) -> str:
     """The runbook as text; `stack_outputs` defaults to what the CLI gives."""
-    from ops import outputs
-
     facts = load_facts(stack, root, mocks=mocks)
     return render(facts, stack_outputs if stack_outputs is not None else outputs.read(stack, root))
 

@@ -20,9 +20,8 @@ from typing import Any
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, plugin_pb2, provider_pb2, provider_pb2_grpc
-from pulumi.runtime.rpc import UNKNOWN
 
-from ops.analyzer.wire import encode_value
+from ops.analyzer.wire import SECRET_SIG_KEY, UNKNOWN_SENTINEL, encode_value
 from ops.cloud_answers import computed_outputs, invoke_result, preview_outputs
 from ops.rehearsal.replacements import create_only
 
@@ -30,8 +29,6 @@ from ops.rehearsal.replacements import create_only
 ENABLE_VARIABLE = "KK_STANDIN_PROVIDERS"
 # The SDK packages whose plugins these stand in for; their versions are the ones the program pins.
 PACKAGES = {"aws": "pulumi_aws", "random": "pulumi_random", "render": "pulumi_render", "sentry": "pulumiverse_sentry"}
-# The protocol's signature key of a wrapped value (a secret, here).
-SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"  # pragma: allowlist secret
 
 
 def to_python(message: struct_pb2.Struct) -> dict[str, Any]:
@@ -157,11 +154,11 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
 def _plain(value: Any) -> Any:
     """The recipes read plain values: unwrap secrets (they only read names and sizes) and drop unknowns."""
     if isinstance(value, dict):
-        if SIGNATURE_KEY in value:
+        if SECRET_SIG_KEY in value:
             return _plain(value.get("value"))
-        return {k: _plain(v) for k, v in value.items() if v != UNKNOWN}
+        return {k: _plain(v) for k, v in value.items() if v != UNKNOWN_SENTINEL}
     if isinstance(value, list):
-        return [_plain(v) for v in value if v != UNKNOWN]
+        return [_plain(v) for v in value if v != UNKNOWN_SENTINEL]
     return value
 
 
