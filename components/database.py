@@ -14,6 +14,13 @@ from pulumi_aws import ec2, rds, vpc
 
 from components import TOKEN_PREFIX
 from components.network import DatabaseNetwork, DatabaseNetworkArgs
+from components.rules import (
+    DEFAULT_VPC_CIDR,
+    POSTGRES_NAME_PATTERN,
+    RDS_MASTER_USERNAME_PATTERN,
+    RDS_RESERVED_USERNAMES,
+    client_cidr_problem,
+)
 
 POSTGRES_PORT = 5432
 # RDS rejects "/", "@", '"' and spaces in master passwords; every other character here is
@@ -23,7 +30,6 @@ PASSWORD_LENGTH = 32
 MIN_BACKUP_RETENTION_DAYS = 7
 LOG_EXPORTS = ("postgresql", "upgrade")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
-_DB_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,24 +45,28 @@ class PostgresDatabaseArgs:
     backup_retention_days: int = MIN_BACKUP_RETENTION_DAYS
     deletion_protection: bool = True
     vpc_id: Optional[str] = None
-    vpc_cidr: str = "10.42.0.0/16"
+    vpc_cidr: str = DEFAULT_VPC_CIDR
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         problems = []
         if not _IDENTIFIER.match(self.identifier) or self.identifier.endswith("-") or "--" in self.identifier:
             problems.append("identifier: expected lowercase letters, digits and single hyphens")
-        if not _DB_NAME.match(self.db_name) or not _DB_NAME.match(self.username):
-            problems.append("db_name/username: expected a lowercase PostgreSQL identifier")
+        if not re.match(POSTGRES_NAME_PATTERN, self.db_name):
+            problems.append("db_name: expected a lowercase PostgreSQL identifier")
+        if not re.match(RDS_MASTER_USERNAME_PATTERN, self.username) or self.username in RDS_RESERVED_USERNAMES:
+            problems.append("username: expected a lowercase name of at most 16 characters that RDS does not reserve")
         if self.backup_retention_days < MIN_BACKUP_RETENTION_DAYS:
             problems.append(f"backup_retention_days: expected at least {MIN_BACKUP_RETENTION_DAYS}")
         if self.max_allocated_storage < self.allocated_storage:
             problems.append("max_allocated_storage: expected at least allocated_storage")
         if not self.allowed_cidrs:
             problems.append("allowed_cidrs: expected at least one CIDR")
-        for cidr in self.allowed_cidrs:
-            if ipaddress.ip_network(cidr).prefixlen == 0:
-                problems.append("allowed_cidrs: the whole internet may not reach PostgreSQL")
+        problems.extend(
+            f"allowed_cidrs[{index}]: {problem}"
+            for index, problem in enumerate(map(client_cidr_problem, self.allowed_cidrs))
+            if problem
+        )
         if problems:
             raise ValueError("; ".join(problems))
 

@@ -12,7 +12,6 @@ here reads them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -20,9 +19,9 @@ import pulumi
 import pulumiverse_sentry as sentry
 
 from components import TOKEN_PREFIX, slug_of
+from components.rules import SENTRY_SLUG
 from components.sentry_membership import TeamMembership
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 FIRST_SEEN = "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition"
 REGRESSION = "sentry.rules.conditions.regression_event.RegressionEventCondition"
 EMAIL_ACTION = "sentry.mail.actions.NotifyEmailAction"
@@ -45,7 +44,7 @@ class ErrorTrackingArgs:
             ("team_slug", self.team_slug),
             ("project_slug", self.project_slug),
         ):
-            if not _SLUG.match(value):
+            if not SENTRY_SLUG.match(value):
                 raise ValueError(f"{field}: expected a Sentry slug (lowercase letters, digits, - and _)")
         if not self.team_slug.endswith(f"-{self.environment}"):
             raise ValueError("team_slug: expected the environment's own team, ending in -<environment>")

@@ -14,22 +14,20 @@ import pulumi
 from pulumi_aws import ec2, get_availability_zones_output
 
 from components import TOKEN_PREFIX
+from components.rules import DEFAULT_VPC_CIDR, vpc_cidr_problem
 
 ZONE_COUNT = 2
 
 
 @dataclass(frozen=True, kw_only=True)
 class DatabaseNetworkArgs:
-    cidr_block: str = "10.42.0.0/16"
+    cidr_block: str = DEFAULT_VPC_CIDR
     tags: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        try:
-            network = ipaddress.ip_network(self.cidr_block)
-        except ValueError as exc:
-            raise ValueError(f"cidr_block: expected an IPv4 CIDR such as 10.42.0.0/16 ({exc})") from None
-        if network.version != 4 or not network.is_private or not 16 <= network.prefixlen <= 24:
-            raise ValueError("cidr_block: expected a private IPv4 range between /16 and /24")
+        problem = vpc_cidr_problem(self.cidr_block)
+        if problem:
+            raise ValueError(f"cidr_block: {problem}")
 
     def subnet_cidrs(self) -> list[str]:
         halves = ipaddress.ip_network(self.cidr_block).subnets(prefixlen_diff=2)

@@ -35,12 +35,13 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider
 
+from components.rules import SENTRY_SLUG
+
 PROVIDER_VERSION = "1"
 DEFAULT_BASE_URL = "https://sentry.io/api/"
 TOKEN_ENV = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")  # the Sentry provider reads them in this order
 BASE_URL_ENV = "SENTRY_BASE_URL"
 TIMEOUT_SECONDS = 30
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _KEYS = ("organization", "team", "email")
 
@@ -162,7 +163,7 @@ def not_a_member(email: str, org: str) -> str:
 def _shape_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
     failures = []
     for key in ("organization", "team"):
-        if not isinstance(props.get(key), str) or not _SLUG.match(props[key]):
+        if not isinstance(props.get(key), str) or not SENTRY_SLUG.match(props[key]):
             failures.append(CheckFailure(key, f"{key} must be a Sentry slug (lowercase letters, digits, - and _)"))
     if not isinstance(props.get("email"), str) or not _EMAIL.match(props["email"]):
         failures.append(CheckFailure("email", "email must be an e-mail address"))

@@ -8,6 +8,7 @@ from typing import Optional, Sequence
 import pulumi
 
 from components import TOKEN_PREFIX, slug_of
+from components.rules import FREE_PLAN_MIN_INTERVAL_SECONDS, MIN_UPTIME_INTERVAL_SECONDS
 from components.uptimerobot import AlertContact, AlertContactArgs, AssignedAlertContact, Monitor, MonitorArgs
 
 
@@ -22,14 +23,14 @@ class UptimeMonitorArgs:
     monitor_name: str
     health_url: pulumi.Input[str]
     contacts: Sequence[OnCallContact]
-    interval_seconds: int = 300
+    interval_seconds: int = FREE_PLAN_MIN_INTERVAL_SECONDS
     failure_threshold: int = 2
 
     def __post_init__(self) -> None:
         if not self.contacts:
             raise ValueError("contacts: expected at least one on-call contact")
-        if self.interval_seconds < 60:
-            raise ValueError("interval_seconds: expected at least 60")
+        if self.interval_seconds < MIN_UPTIME_INTERVAL_SECONDS:
+            raise ValueError(f"interval_seconds: expected at least {MIN_UPTIME_INTERVAL_SECONDS}")
         if not 1 <= self.failure_threshold <= 10:
             raise ValueError("failure_threshold: expected 1 to 10")
 

@@ -8,7 +8,17 @@ import sys
 
 from ops.errors import UsageError
 
-COMMANDS = ("plan", "fingerprint", "verify", "runbook", "checklist", "readiness", "rehearse", "engine")
+COMMANDS = (
+    "plan",
+    "fingerprint",
+    "verify",
+    "runbook",
+    "checklist",
+    "readiness",
+    "rehearse",
+    "engine",
+    "project-config",
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,9 +33,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in (command,) if command in COMMANDS else COMMANDS:
         try:
-            module = importlib.import_module(f"ops.{name}")
+            module_name = f"ops.{name.replace('-', '_')}"
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            if exc.name != f"ops.{name}":
+            if exc.name != module_name:
                 raise
             continue
         module.register(subparsers)

@@ -15,8 +15,9 @@ from ops.errors import UsageError
 from ops.masks import SECRET_MASK, UNKNOWN_MASK, mask
 from ops.plan_runner import PlanRefused, PlanResult, run_plan
 from ops.project import ROOT, StackConfig, load_stack_config
+from stacks.config_parsing import ConfigError, parse_settings
 from stacks.guard import is_production
-from stacks.settings import PROJECT, ConfigError, Settings, parse_settings
+from stacks.settings import PROJECT, Settings, is_reserved_example_address
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
 WEB_SERVICE = "render:services:WebService"
@@ -144,6 +145,4 @@ def _common_prefix(names: list[str]) -> str:
 
 def reserved_domain(email: str) -> bool:
     """RFC 2606 example domains: addresses nobody reads (the same test `Settings.unfinished` uses)."""
-    from stacks.settings import _RESERVED_DOMAIN
-
-    return bool(_RESERVED_DOMAIN.search(email))
+    return is_reserved_example_address(email)

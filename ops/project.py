@@ -34,7 +34,7 @@ def load_yaml(text: str):
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
-def project_name(root: Path = ROOT) -> str:
+def _project_file(root: Path) -> dict[str, Any]:
     import yaml  # see load_yaml
 
     try:
@@ -44,7 +44,24 @@ def project_name(root: Path = ROOT) -> str:
     name = data.get("name") if isinstance(data, dict) else None
     if not isinstance(name, str) or not name:
         raise UsageError("Pulumi.yaml: expected a `name`")
-    return name
+    if not isinstance(data.get("config") or {}, dict):
+        raise UsageError("Pulumi.yaml: expected `config:` to be a mapping of keys")
+    return data
+
+
+def project_name(root: Path = ROOT) -> str:
+    return _project_file(root)["name"]
+
+
+def _project_defaults(project: dict[str, Any]) -> dict[str, str]:
+    """The declared defaults, keyed as the program sees them. The CLI hands the program the default of
+    every declared key a stack leaves out (pkg/workspace/config.go, mergeConfig), and so does the plan."""
+    defaults = {}
+    for key, declared in (project.get("config") or {}).items():
+        if isinstance(declared, dict) and "default" in declared:
+            full_key = key if ":" in key else f"{project['name']}:{key}"
+            defaults[full_key] = _as_config_string(declared["default"])
+    return defaults
 
 
 def load_stack_config(stack: str, root: Path = ROOT) -> StackConfig:
@@ -53,7 +70,8 @@ def load_stack_config(stack: str, root: Path = ROOT) -> StackConfig:
 
     if not _STACK_NAME.match(stack):
         raise UsageError(f"stack name {stack!r}: expected letters, digits, '-', '_' or '.'")
-    project = project_name(root)
+    project_file = _project_file(root)
+    project = project_file["name"]
     path = root / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
@@ -77,6 +95,8 @@ def load_stack_config(stack: str, root: Path = ROOT) -> StackConfig:
             secret_keys.append(full_key)
         else:
             config[full_key] = _as_config_string(value)
+    for key, default in _project_defaults(project_file).items():
+        config.setdefault(key, default)
     return StackConfig(project=project, stack=stack, path=path, config=config, secret_keys=secret_keys)
 
 

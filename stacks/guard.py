@@ -97,9 +97,9 @@ def evaluate_window(raw: Optional[Any], now: datetime, stack: str) -> WindowVerd
     """Whether `now` lies in [notBefore, notAfter) of the stack config's window for `stack`, and why not.
 
     `raw` is the config value as the engine hands it to the program: JSON text (or the parsed object)."""
-    if raw is None or raw == "":
-        return WindowVerdict(False, f"no {WINDOW_KEY} is set")
-    if isinstance(raw, str):
+    if raw == "":
+        raw = None
+    elif isinstance(raw, str):
         try:
             raw = json.loads(raw)
         except ValueError:

@@ -7,9 +7,10 @@ from typing import Any, Callable, Optional
 
 import pulumi
 
+from stacks.config_parsing import ConfigError, parse_settings
 from stacks.guard import ProductionUpdateRefused, check_update_allowed
 from stacks.sdk_internals import engine_config
-from stacks.settings import PROJECT, ConfigError, parse_settings, stack_file
+from stacks.settings import PROJECT, stack_file
 
 
 class InvalidConfiguration(pulumi.RunError):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from stacks.settings import KEYS
+from stacks.config_keys import KEYS
 from tests.conftest import ROOT
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

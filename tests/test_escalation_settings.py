@@ -7,7 +7,8 @@ import json
 import pytest
 import yaml
 
-from stacks.settings import DEFAULT_ESCALATION, ConfigError, EscalationLevel, MonitoringSettings, parse_settings
+from stacks.config_parsing import ConfigError, parse_settings
+from stacks.settings import DEFAULT_ESCALATION, EscalationLevel
 from tests.conftest import ONCALL, ROOT
 from tests.test_settings import CANARY, raw_from
 
@@ -32,11 +33,12 @@ def test_entries_become_typed_levels(raw):
 
 def test_both_stack_files_set_levels_and_the_declared_default_is_the_models(raw, staging_config):
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]["escalationLevels"]
+    assert project["default"] == list(DEFAULT_ESCALATION)
+    primary_first = (EscalationLevel(response_minutes=15, oncall_role="primary"),)
     default = parse_settings("staging", {**raw, "escalationLevels": json.dumps(project["default"])})
-    assert default.monitoring.escalation == DEFAULT_ESCALATION
-    assert MonitoringSettings.model_fields["escalation"].default == DEFAULT_ESCALATION
+    assert default.monitoring.escalation == primary_first
     without = {key: value for key, value in raw.items() if key != "escalationLevels"}
-    assert parse_settings("staging", without).monitoring.escalation == DEFAULT_ESCALATION
+    assert parse_settings("staging", without).monitoring.escalation == primary_first
     for stack in ("staging", "production"):
         stack_config = yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
         assert len(stack_config["kitchen-kontrol:escalationLevels"]) >= 2, stack

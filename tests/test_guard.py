@@ -55,9 +55,12 @@ def test_update_inside_window_proceeds_with_a_note(window):
     assert "CHG-1234" in note and "Jane Doe" in note
 
 
-def test_update_without_window_is_refused():
-    with pytest.raises(ProductionUpdateRefused, match="stop-before-production.*no kitchen-kontrol:releaseWindow"):
-        check_update_allowed("production", False, None, OPENS)
+@pytest.mark.parametrize("unset", [None, "", "{}"], ids=["absent", "empty", "pulumi-yaml-default"])
+def test_update_without_window_is_refused_with_the_same_words_however_it_is_unset(unset):
+    with pytest.raises(
+        ProductionUpdateRefused, match="stop-before-production.*kitchen-kontrol:releaseWindow: no release window is set"
+    ):
+        check_update_allowed("production", False, unset, OPENS)
 
 
 def test_update_before_window_says_when_it_opens(window):

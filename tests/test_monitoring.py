@@ -7,7 +7,7 @@ import json
 import pytest
 from pulumi.runtime.rpc import is_rpc_secret
 
-from stacks.settings import ConfigError, parse_settings
+from stacks.config_parsing import ConfigError, parse_settings
 from tests.conftest import ONCALL, ROOT, only, resources_of
 from tests.test_settings import raw_from
 

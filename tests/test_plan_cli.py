@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 
 import pytest
 
@@ -215,10 +216,13 @@ def test_open_release_window_lets_the_program_plan_production(plan, project_dir)
         plan(project_dir.write_stack("prod-eu", releaseWindow=window), preview=False, root=project_dir)
 
 
-def test_stack_without_project_config_fails_clearly(plan, project_dir):
+def test_stack_without_project_config_names_every_required_key(plan, project_dir):
+    # Pulumi.yaml's defaults fill the rest, as the CLI does; the keys without one must be set.
     (project_dir / "Pulumi.empty.yaml").write_text("config:\n  aws:region: us-east-1\n")
-    with pytest.raises(UsageError, match="no kitchen-kontrol:\\* configuration; expected Pulumi.empty.yaml"):
+    with pytest.raises(UsageError, match="Pulumi.empty.yaml") as refused:
         plan("empty", root=project_dir)
+    required = re.findall(r"kitchen-kontrol:(\w+): required; set it in the stack file", str(refused.value))
+    assert required == ["dbAllowedCidrs", "oncallContacts", "sentryOrganization"]
 
 
 @pytest.mark.parametrize("preview", [True, False])

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 import yaml
 
+from ops.project import load_stack_config
+from ops.project_config import current_text
 from ops.rehearsal.pinned import pinned_project_schema
-from stacks.settings import KEYS, OTHER_KEYS
+from stacks.config_keys import KEYS, keys_of
+from stacks.config_parsing import parse_settings
+from stacks.settings import Settings
 from tests.conftest import ROOT
 from tests.support.env import unavailable
 
@@ -34,20 +40,80 @@ def test_runtime_is_python_with_pip_and_virtualenv(project):
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
 
 
-def test_every_settings_key_is_declared_with_type_and_description(project):
-    declared = project["config"]
-    assert set(declared) == set(KEYS) | OTHER_KEYS
-    kinds = {"str": "string", "int": "integer", "bool": "boolean", "list": "array"}
-    for key, (_, _, kind) in KEYS.items():
-        assert declared[key]["type"] == kinds[kind], key
-        assert declared[key]["description"], key
-    assert declared["releaseWindow"] == {**declared["releaseWindow"], "type": "object", "default": {}}
+def test_the_config_block_is_the_one_the_settings_models_generate(project):
+    text = (ROOT / "Pulumi.yaml").read_text()
+    assert current_text(ROOT / "Pulumi.yaml") == text, "run `make project-config`"
+    assert set(project["config"]) == {*KEYS, "releaseWindow"}
+    assert project["config"]["appPort"] == {
+        "type": "integer",
+        "default": 3002,
+        "description": "Port server.js listens on; exported to the app as PORT. From 1 to 65535.",
+    }
+    assert project["config"]["renderRegion"]["description"].endswith(
+        "One of: frankfurt, ohio, oregon, singapore, virginia."
+    )
+    assert project["config"]["releaseWindow"] == {**project["config"]["releaseWindow"], "type": "object", "default": {}}
 
 
-def test_optional_keys_default_to_unset(project):
+def test_required_keys_have_no_default_and_optional_ones_default_to_unset(project):
     # The CLI refuses a stack that lacks a declared key without a default, before the program runs.
+    required = {key for key, declared in project["config"].items() if "default" not in declared}
+    assert required == {"dbAllowedCidrs", "sentryOrganization", "oncallContacts"}
     for key in ("renderOwnerId", "renderCustomDomain", "dbVpcId"):
         assert project["config"][key]["default"] == "", key
+
+
+def test_a_stack_with_only_the_required_keys_gets_every_model_default(tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
+    (tmp_path / "Pulumi.minimal.yaml").write_text(
+        "config:\n"
+        "  kitchen-kontrol:dbAllowedCidrs: [203.0.113.7/32]\n"
+        "  kitchen-kontrol:sentryOrganization: acme\n"
+        '  kitchen-kontrol:oncallContacts: ["primary: Ann Lee <ann@acme.dev>"]\n'
+    )
+    raw = load_stack_config("minimal", root=tmp_path).config
+    settings = parse_settings("minimal", {k.removeprefix("kitchen-kontrol:"): v for k, v in raw.items()})
+    assert settings == Settings(
+        stack="minimal",
+        app={},
+        render={},
+        database={"allowed_cidrs": ("203.0.113.7/32",)},
+        monitoring={"sentry_organization": "acme", "contacts": ("primary: Ann Lee <ann@acme.dev>",)},
+    )
+
+
+def test_project_config_check_fails_on_a_stale_block_and_the_command_rewrites_it(tmp_path):
+    stale = (ROOT / "Pulumi.yaml").read_text().replace("Render build command.", "How Render builds.")
+    (tmp_path / "Pulumi.yaml").write_text(stale)
+    check = subprocess.run(
+        [sys.executable, "-m", "ops", "project-config", "--check", "--root", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert check.returncode == 1 and "make project-config" in check.stderr
+    assert (tmp_path / "Pulumi.yaml").read_text() == stale
+    write = subprocess.run(
+        [sys.executable, "-m", "ops", "project-config", "--root", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert write.returncode == 0, write.stderr
+    assert (tmp_path / "Pulumi.yaml").read_text() == (ROOT / "Pulumi.yaml").read_text()
+
+
+def test_a_settings_field_without_its_key_or_description_is_refused():
+    from pydantic import BaseModel, Field
+
+    class Incomplete(BaseModel):
+        documented: int = Field(default=1, alias="documentedKey", description="Has both.")
+        bare: int = 2
+
+    with pytest.raises(TypeError, match=r"Incomplete\.bare: every settings field needs its config key"):
+        keys_of("app", Incomplete)
 
 
 @pytest.mark.parametrize("stack_file", sorted(ROOT.glob("Pulumi.*.yaml")), ids=lambda p: p.name)

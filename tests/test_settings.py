@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stacks.settings import KEYS, ConfigError, parse_settings
+from stacks.config_keys import KEYS
+from stacks.config_parsing import ConfigError, parse_settings
 
 CANARY = "CANARYvalue0123"
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import pulumi
 
+from components.rules import FREE_PLAN_MIN_INTERVAL_SECONDS
+
 from .base import PROVIDER_VERSION, UptimeRobotProvider, UptimeRobotResource
 from .client import LOG, RetryBudgetExceeded, UptimeRobotClient, UptimeRobotError
 from .kinds import Flag, Text, Whole
@@ -16,7 +18,7 @@ from .schema import Output, ResourceArgs, Row, Rows, Schema, column
 
 DASHBOARD_URL = "https://dashboard.uptimerobot.com/monitors/{id}"
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-MIN_INTERVAL = 30  # API minimum; the free plan's minimum is 300 s (documented)
+MIN_INTERVAL = 30  # the API's minimum; the free plan's is FREE_PLAN_MIN_INTERVAL_SECONDS
 MAX_INTERVAL = 86400
 TYPES_BY_NUMBER = {1: "HTTP", 2: "KEYWORD", 3: "PING", 4: "PORT", 5: "HEARTBEAT"}
 
@@ -60,8 +62,9 @@ class MonitorArgs(ResourceArgs):
         default="HTTP",
         metadata=column("type", Text(case=str.upper, problem=_only_http, codes=TYPES_BY_NUMBER), create_only=True),
     )
-    # Seconds; 300 is also the free plan's minimum.
-    interval: pulumi.Input[int] = field(default=300, metadata=column("interval", Whole(MIN_INTERVAL, MAX_INTERVAL)))
+    interval: pulumi.Input[int] = field(  # seconds
+        default=FREE_PLAN_MIN_INTERVAL_SECONDS, metadata=column("interval", Whole(MIN_INTERVAL, MAX_INTERVAL))
+    )
     timeout: pulumi.Input[int] = field(default=30, metadata=column("timeout", Whole(1, 60)))  # seconds
     http_method_type: pulumi.Input[str] = field(
         default="GET", metadata=column("httpMethodType", Text(case=str.upper, problem=_http_method))

@@ -166,6 +166,34 @@ def test_a_create_only_change_previews_a_replacement(staging_rehearsal):
     assert not any(t in ("aws:rds/instance:Instance", "render:services:WebService") for op, t in ops if op == "replace")
 
 
+def test_the_offline_plan_reads_the_config_the_engine_hands_the_program(staging_rehearsal):
+    from ops.project import load_stack_config
+
+    code, output, _ = staging_rehearsal.session.run(["config", "--json", "-s", "staging"])
+    assert code == 0, output[-2000:]
+    # Pulumi.yaml's defaults included: the engine hands the program every declared key.
+    engine = {key: entry.get("objectValue", entry["value"]) for key, entry in json.loads(output).items()}
+    offline = load_stack_config("staging", root=staging_rehearsal.project).config
+    assert {key: _decoded(value) for key, value in offline.items()} == engine
+    assert engine["kitchen-kontrol:releaseWindow"] == {} and engine["kitchen-kontrol:dbVpcId"] == ""
+
+
+def _decoded(value: str):
+    return json.loads(value) if value[:1] in ("[", "{") else value
+
+
+def test_an_existing_vpc_previews_although_the_engine_hands_over_the_default_vpc_cidr(production_rehearsal):
+    session = production_rehearsal.session
+    assert session.run(["config", "set", "-s", "production", "dbVpcId", "vpc-0123456789abcdef0"])[0] == 0
+    try:
+        code, output, _ = session.run(["preview", "-s", "production", "--json"])
+    finally:
+        session.run(["config", "rm", "-s", "production", "dbVpcId"])
+    assert code == 0, output[-2000:]
+    types = {step["urn"].split("::")[2].split("$")[-1] for step in json.loads(output)["steps"]}
+    assert "aws:ec2/securityGroup:SecurityGroup" in types and "aws:ec2/vpc:Vpc" not in types
+
+
 def test_ops_engine_runs_any_cli_command_in_the_stand_in_environment(engine, tmp_path):
     backend = tmp_path / "backend"
     command = [sys.executable, "-m", "ops", "engine", "--backend", str(backend), "--", "stack", "ls", "--json"]

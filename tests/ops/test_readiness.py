@@ -164,7 +164,7 @@ def test_production_shows_both_keys_of_stop_before_production():
     items = by_title(assess(collect("production")))
     item = items["Stop before production"]
     assert item.status == FAIL and item.blocks
-    assert "program: no kitchen-kontrol:releaseWindow is set" in item.evidence
+    assert "program: kitchen-kontrol:releaseWindow: no release window is set" in item.evidence
     assert "policy pack (config.production.json): no release window is configured" in item.evidence
     assert "stop-before-production: refusing to update production stack" in items["Policy pack: update"].evidence
 

@@ -1,0 +1,129 @@
+"""A stack's raw config -> typed `Settings`: every bad key reported together, no value ever echoed."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from typing import Any, Mapping, Optional
+
+from pydantic import ValidationError
+
+from stacks.aws_regions import region_problem
+from stacks.config_keys import KEYS, OTHER_KEYS
+from stacks.settings import PROJECT, Settings, stack_file
+
+_EXPECTED = {"int": "an integer", "bool": "true or false", "list": "a list", "str": "a string"}
+
+
+class ConfigError(Exception):
+    """Invalid stack configuration; the message lists every bad key and never echoes a value."""
+
+
+def parse_settings(stack: str, raw: Mapping[str, Any], aws_region: Optional[str] = None) -> Settings:
+    """Build settings from the project's config, keyed without the namespace; values as Pulumi
+    passes them to programs (strings, with lists/objects as JSON). `aws_region` (the provider's
+    `aws:region`, when set) is checked in the same pass, so one error lists every problem."""
+    problems: dict[str, str] = {}
+    if aws_region is not None:
+        why = region_problem(aws_region)
+        if why:
+            problems["aws:region"] = why
+    sections: dict[str, dict[str, Any]] = {declared.section: {} for declared in KEYS.values()}
+    for key in sorted(raw):
+        if key in OTHER_KEYS:
+            continue
+        if key not in KEYS:
+            problems[key] = _unknown_key(key)
+            continue
+        declared = KEYS[key]
+        if declared.kind == "str" and raw[key] == "":
+            continue  # Pulumi.yaml declares the optional keys with default "": unset
+        try:
+            sections[declared.section][key] = _coerce(raw[key], declared.kind)
+        except ValueError:
+            problems[key] = f"expected {_EXPECTED[declared.kind]}"
+    try:
+        settings = Settings(stack=stack, **sections)
+    except ValidationError as exc:
+        for error in exc.errors(include_input=False, include_url=False):
+            problems.setdefault(_key_for(error), _describe(error))
+        settings = None
+    if problems or settings is None:
+        details = "; ".join(f"{_full_key(key)}: {why}" for key, why in sorted(problems.items(), key=_project_first))
+        raise ConfigError(f"invalid configuration in {stack_file(stack)} (stack {stack!r}): {details}")
+    return settings
+
+
+def _full_key(key: str) -> str:
+    return key if key.startswith("aws:") else f"{PROJECT}:{key}"
+
+
+def _project_first(item: tuple[str, str]) -> tuple[bool, str]:
+    return item[0].startswith("aws:"), item[0]
+
+
+def _unknown_key(key: str) -> str:
+    """The closest known key, not the whole list (case slips and typos are the usual cause)."""
+    known = sorted({*KEYS, *OTHER_KEYS})
+    by_case = {k.lower(): k for k in known}
+    guess = by_case.get(key.lower()) or next(iter(difflib.get_close_matches(key, known, n=1, cutoff=0.75)), None)
+    if guess:
+        return f"unknown key; did you mean {PROJECT}:{guess}?"
+    return "unknown key; no known key is close (Pulumi.yaml's config block declares them)"
+
+
+def _coerce(value: Any, kind: str) -> Any:
+    if kind == "list" and isinstance(value, str):
+        decoded = json.loads(value) if value.strip().startswith("[") else None
+        if not isinstance(decoded, list) or not all(isinstance(v, str) for v in decoded):
+            raise ValueError(kind)
+        return tuple(decoded)
+    if kind == "bool" and isinstance(value, str):
+        if value not in ("true", "false"):
+            raise ValueError(kind)
+        return value == "true"
+    if kind == "int" and isinstance(value, str):
+        if not re.fullmatch(r"-?\d{1,9}", value):
+            raise ValueError(kind)
+        return int(value)
+    if kind == "str" and not isinstance(value, str):
+        raise ValueError(kind)
+    return value
+
+
+def _key_for(error: dict) -> str:
+    loc = error["loc"]
+    keyed = (error.get("ctx") or {}).get("key")
+    if keyed:  # a check across fields says which key it is about
+        return keyed
+    if len(loc) >= 2 and loc[1] in KEYS:  # (section, key, index...): the models' aliases are the keys
+        return loc[1] + "".join(f"[{part}]" for part in loc[2:] if isinstance(part, int))
+    return ".".join(str(part) for part in loc)
+
+
+def _describe(error: dict) -> str:
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    if kind == "missing":
+        return "required; set it in the stack file"
+    if kind in ("greater_than_equal", "less_than_equal") or kind.startswith(("int_", "bool_")):
+        return _bounds_message(error)
+    if kind == "literal_error":
+        return f"expected one of {context.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return f"expected a value matching {context.get('pattern')}"
+    if kind in ("too_short", "too_long"):
+        return f"expected between 1 and {context.get('max_length', 50)} entries"
+    if kind == "value_error":
+        return str(context.get("error", error["msg"]))
+    return error["msg"]
+
+
+def _bounds_message(error: dict) -> str:
+    context = error.get("ctx") or {}
+    if "ge" in context:
+        return f"expected a value of at least {context['ge']}"
+    if "le" in context:
+        return f"expected a value of at most {context['le']}"
+    return error["msg"]

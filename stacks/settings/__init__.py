@@ -1,0 +1,71 @@
+"""Typed stack settings: the single declaration of every `kitchen-kontrol:*` key, one module per section.
+
+Each field's alias is its config key and its description is the key's documentation:
+`stacks/config_keys.py` derives the key table and Pulumi.yaml's `config:` block from these models
+(`make project-config`), and `stacks/config_parsing.py` turns a stack's raw config into them.
+"""
+
+from __future__ import annotations
+
+from stacks.settings.app import AppSettings, RenderSettings
+from stacks.settings.base import PROJECT, SettingsModel, stack_file
+from stacks.settings.database import DatabaseSettings
+from stacks.settings.monitoring import (
+    CONTACT_ROLES,
+    DEFAULT_ESCALATION,
+    ESCALATION_FORMAT,
+    Contact,
+    EscalationLevel,
+    MonitoringSettings,
+    is_reserved_example_address,
+)
+
+__all__ = [
+    "CONTACT_ROLES",
+    "DEFAULT_ESCALATION",
+    "ESCALATION_FORMAT",
+    "PROJECT",
+    "AppSettings",
+    "Contact",
+    "DatabaseSettings",
+    "EscalationLevel",
+    "MonitoringSettings",
+    "RenderSettings",
+    "Settings",
+    "is_reserved_example_address",
+    "stack_file",
+]
+
+
+class Settings(SettingsModel):
+    stack: str
+    app: AppSettings
+    render: RenderSettings
+    database: DatabaseSettings
+    monitoring: MonitoringSettings
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return {"project": PROJECT, "environment": self.stack, "managed-by": "pulumi"}
+
+    @property
+    def resource_prefix(self) -> str:
+        return f"kitchen-kontrol-{self.stack}"
+
+    def unfinished(self) -> list[str]:
+        """Values that preview fine but would build something useless: documentation CIDRs and
+        reserved example domains (RFC 2606) that must be replaced before an update."""
+        problems = []
+        documentation = self.database.documentation_cidrs()
+        if documentation:
+            problems.append(
+                f"{PROJECT}:dbAllowedCidrs holds documentation ranges ({', '.join(documentation)}): "
+                "set Render's outbound IPs"
+            )
+        examples = [e for e in self.monitoring.emails if is_reserved_example_address(e)]
+        if examples:
+            problems.append(
+                f"{PROJECT}:oncallContacts holds {len(examples)} address(es) at reserved example domains: "
+                "set the real on-call people"
+            )
+        return problems

@@ -1,0 +1,99 @@
+"""The application and its Render web service: the `app*` and `render*` keys."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Optional
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+
+from stacks.settings.base import SettingsModel
+
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class AppSettings(SettingsModel):
+    repo: str = Field(
+        default="https://github.com/rubyrayjuntos/kitchen-kontrol",
+        alias="appRepo",
+        description="HTTPS URL of the application's GitHub repository.",
+    )
+    branch: str = Field(
+        default="main",
+        pattern=r"^[A-Za-z0-9._/-]{1,100}$",
+        alias="appBranch",
+        description="Git branch Render builds and auto-deploys.",
+    )
+    build_command: str = Field(
+        default="npm install && npm run build",
+        min_length=1,
+        alias="appBuildCommand",
+        description="Render build command.",
+    )
+    start_command: str = Field(
+        default="node server.js", min_length=1, alias="appStartCommand", description="Render start command."
+    )
+    port: int = Field(
+        default=3002,
+        ge=1,
+        le=65535,
+        alias="appPort",
+        description="Port server.js listens on; exported to the app as PORT.",
+    )
+    health_path: str = Field(
+        default="/api/health",
+        pattern=r"^/[A-Za-z0-9._~/-]*$",
+        alias="appHealthPath",
+        description='Path of the health endpoint answering {"status":"ok"}.',
+    )
+    node_env: Literal["development", "staging", "production"] = Field(
+        default="staging", alias="appNodeEnv", description="NODE_ENV of the app."
+    )
+    log_level: Literal["error", "warn", "info", "http", "verbose", "debug"] = Field(
+        default="info", alias="appLogLevel", description="LOG_LEVEL of the app."
+    )
+
+    @field_validator("repo")
+    @classmethod
+    def _github_https(cls, value: str) -> str:
+        parts = urlsplit(value)
+        path = parts.path.removesuffix(".git").strip("/").split("/")
+        if (
+            parts.scheme != "https"
+            or parts.hostname != "github.com"
+            or parts.username is not None
+            or parts.query
+            or len(path) != 2
+            or not all(re.fullmatch(r"[A-Za-z0-9._-]+", p) for p in path)
+        ):
+            raise ValueError("expected https://github.com/OWNER/REPO without credentials")
+        return value
+
+
+class RenderSettings(SettingsModel):
+    owner_id: Optional[str] = Field(
+        default=None,
+        pattern=r"^(usr|tea)-[a-z0-9]{10,40}$",
+        alias="renderOwnerId",
+        description="Render workspace (owner) id, e.g. tea-...; when unset the API key's only workspace is used.",
+    )
+    region: Literal["frankfurt", "ohio", "oregon", "singapore", "virginia"] = Field(
+        default="oregon", alias="renderRegion", description="Render region."
+    )
+    plan: Literal["starter", "standard", "pro", "pro_plus", "pro_max", "pro_ultra"] = Field(
+        default="starter", alias="renderPlan", description="Render instance plan."
+    )
+    instances: int = Field(default=1, ge=1, le=10, alias="renderInstances", description="Number of Render instances.")
+    custom_domain: Optional[str] = Field(
+        default=None,
+        alias="renderCustomDomain",
+        description="Optional custom domain for the service; API_URL uses it when set.",
+    )
+
+    @field_validator("custom_domain")
+    @classmethod
+    def _hostname(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not _HOSTNAME.match(value):
+            raise ValueError("expected a lowercase hostname such as staging.example.com")
+        return value
