@@ -5,11 +5,11 @@ Import the component modules directly (`from components.database import ...`) so
 program only pays for the provider SDK modules it uses.
 """
 
+import re
+
 TOKEN_PREFIX = "kitchen-kontrol:index:"  # noqa: S105 - a type token, not a secret
 
 
 def slug_of(text: str) -> str:
     """A resource-name-safe form of an email address or label."""
-    import re
-
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -18,6 +18,7 @@ _PLAIN = re.compile(r"^[a-z0-9-]{1,40}$")
 
 @functools.cache
 def known_regions() -> frozenset[str]:
+    # Here, not at the top: about 50 ms (measured) that only a stack setting aws:region needs to pay.
     import pulumi_aws
 
     return frozenset({region.value for region in pulumi_aws.Region} | _botocore_regions())
