@@ -11,6 +11,7 @@ import pytest
 
 from ops.rehearsal.lifecycle import documented_window_commands
 from tests.conftest import ROOT
+from tests.support.engine import preview_with
 
 
 def _summary(rehearsal) -> list[tuple[str, bool]]:
@@ -93,17 +94,11 @@ def test_secrets_stay_encrypted_in_the_state_and_out_of_every_printed_line(stagi
 
 
 def test_an_env_var_change_updates_one_env_var_and_never_replaces_the_service(staging_rehearsal):
-    session = staging_rehearsal.session
-    assert session.run(["config", "set", "-s", "staging", "appLogLevel", "debug"])[0] == 0
-    try:
-        code, output, _ = session.run(["preview", "-s", "staging", "--json", *staging_rehearsal.policy_flags()])
-    finally:
-        session.run(["config", "set", "-s", "staging", "appLogLevel", "info"])
-    assert code == 0, output[-2000:]
-    steps = json.loads(output)["steps"]
-    changed = [(s["op"], s["urn"].rsplit("::", 1)[-1]) for s in steps if s["op"] != "same"]
+    steps = preview_with(staging_rehearsal, "appLogLevel", "debug", *staging_rehearsal.policy_flags())
     # One in-place update: the service (and its deploy) are neither updated nor replaced.
-    assert changed == [("update", "kitchen-kontrol-staging-web-env-log-level")]
+    assert [(s.op, s.name) for s in steps if s.op != "same"] == [
+        ("update", "kitchen-kontrol-staging-web-env-log-level")
+    ]
 
 
 def test_the_cli_accepts_the_committed_policy_configs_and_rejects_a_wrong_type(staging_rehearsal, tmp_path):
@@ -154,16 +149,9 @@ def test_offline_plan_urns_are_the_engines(staging_rehearsal):
 
 
 def test_a_create_only_change_previews_a_replacement(staging_rehearsal):
-    session = staging_rehearsal.session
-    assert session.run(["config", "set", "-s", "staging", "dbVpcCidr", "10.43.0.0/16"])[0] == 0
-    try:
-        code, output, _ = session.run(["preview", "-s", "staging", "--json"])
-    finally:
-        session.run(["config", "rm", "-s", "staging", "dbVpcCidr"])
-    assert code == 0, output[-2000:]
-    ops = {(s["op"], s["urn"].split("::")[2].split("$")[-1]) for s in json.loads(output)["steps"] if s["op"] != "same"}
-    assert ("replace", "aws:ec2/vpc:Vpc") in ops
-    assert not any(t in ("aws:rds/instance:Instance", "render:services:WebService") for op, t in ops if op == "replace")
+    replaced = {s.type for s in preview_with(staging_rehearsal, "dbVpcCidr", "10.43.0.0/16") if s.op == "replace"}
+    assert "aws:ec2/vpc:Vpc" in replaced
+    assert not replaced & {"aws:rds/instance:Instance", "render:services:WebService"}
 
 
 def test_the_offline_plan_reads_the_config_the_engine_hands_the_program(staging_rehearsal):
@@ -183,14 +171,7 @@ def _decoded(value: str):
 
 
 def test_an_existing_vpc_previews_although_the_engine_hands_over_the_default_vpc_cidr(production_rehearsal):
-    session = production_rehearsal.session
-    assert session.run(["config", "set", "-s", "production", "dbVpcId", "vpc-0123456789abcdef0"])[0] == 0
-    try:
-        code, output, _ = session.run(["preview", "-s", "production", "--json"])
-    finally:
-        session.run(["config", "rm", "-s", "production", "dbVpcId"])
-    assert code == 0, output[-2000:]
-    types = {step["urn"].split("::")[2].split("$")[-1] for step in json.loads(output)["steps"]}
+    types = {s.type for s in preview_with(production_rehearsal, "dbVpcId", "vpc-0123456789abcdef0")}
     assert "aws:ec2/securityGroup:SecurityGroup" in types and "aws:ec2/vpc:Vpc" not in types
 
 
