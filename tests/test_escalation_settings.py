@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 from stacks.settings import DEFAULT_ESCALATION, ConfigError, EscalationLevel, MonitoringSettings, parse_settings
-from tests.conftest import ONCALL, ROOT
-from tests.test_settings import CANARY, raw_from
+from tests.support.env import ROOT
+from tests.support.plan import ONCALL
+from tests.support.stack_config import CANARY, raw_from
 
 
 @pytest.fixture(scope="module")

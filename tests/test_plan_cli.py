@@ -12,7 +12,8 @@ from ops.errors import UsageError
 from ops.plan_document import validation_error
 from ops.plan_render import render_text
 from ops.plan_runner import PlanRefused
-from tests.conftest import CANARY_SECRET, ROOT
+from tests.support.env import ROOT
+from tests.support.plan import CANARY_SECRET
 
 
 @pytest.fixture

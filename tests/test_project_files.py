@@ -10,8 +10,7 @@ import yaml
 
 from ops.rehearsal.pinned import pinned_project_schema
 from stacks.settings import KEYS, OTHER_KEYS
-from tests.conftest import ROOT
-from tests.support.env import unavailable
+from tests.support.env import ROOT, unavailable
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from ops.rehearsal.lifecycle import documented_window_commands
-from tests.conftest import ROOT
+from tests.support.env import ROOT
 
 
 def _summary(rehearsal) -> list[tuple[str, bool]]:

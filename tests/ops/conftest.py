@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, make_project
-from tests.verify.conftest import make_server  # noqa: F401 - loopback app servers for verify reports
-
-# What a fresh clone without credentials sees: no pulumi CLI, no provider variables.
-CLEAN_ENV_KEEP = ("LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
-GOLDEN = Path(__file__).parent / "golden"
-# A finished stack: real-looking people everywhere, so only what the program declares decides.
-ESCALATION = ["15m: primary", "45m: backup", "2h: Cy Dorn <cy@kitchen-kontrol.dev>"]
-
-
-def clean_env(bin_dir: Path, home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k in CLEAN_ENV_KEEP}
-    env.update(PATH=str(bin_dir), HOME=str(home), PYTHONPATH=str(ROOT), **extra)
-    return env
+from tests.support.env import ROOT
+from tests.support.operations import ESCALATION
+from tests.support.plan import make_project
 
 
 @pytest.fixture(scope="session")
 def empty_bin(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("empty-bin")
-
-
-def run_ops(*args: str, env: dict[str, str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ops", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
 
 
 @pytest.fixture(scope="session")

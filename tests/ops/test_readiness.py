@@ -19,7 +19,9 @@ from ops.readiness_evidence import collect
 from ops.readiness_items import assess, leaks
 from ops.readiness_model import FAIL, PASS, WARN, Item
 from ops.readiness_render import render
-from tests.conftest import CANARY_SECRET, ROOT
+from tests.support.env import ROOT
+from tests.support.operations import ESCALATION
+from tests.support.plan import CANARY_SECRET, make_project
 
 REHEARSAL = {
     "stack": "teststack",
@@ -36,9 +38,6 @@ REHEARSAL = {
 def finished(tmp_path_factory, staging_config):
     """Evidence for a staging-like stack with real ranges and people (the update phase runs);
     its generated secrets are the canary."""
-    from tests.conftest import make_project
-    from tests.ops.conftest import ESCALATION
-
     project = make_project(tmp_path_factory.mktemp("finished"), staging_config)
     project.write_stack("teststack", escalationLevels=ESCALATION)
     (project / ".github").symlink_to(ROOT / ".github")

@@ -17,9 +17,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from components.uptimerobot import AlertContactProvider, MonitorProvider
 from tests.support.env import ROOT
-
-from .conftest import CANARY_KEY, make_config
-from .helpers import monitor_inputs
+from tests.support.uptimerobot import CANARY_KEY, make_config, monitor_inputs
 
 
 @pytest.mark.parametrize("cls", [MonitorProvider, AlertContactProvider])

@@ -159,7 +159,7 @@ def test_readiness_lists_the_workflows_it_found(tmp_path: Path):
     """The readiness item 'CI workflows present' fails, naming the file, when one is missing."""
     from ops.readiness_items import _workflows
     from ops.readiness_model import PASS
-    from tests.conftest import ROOT
+    from tests.support.env import ROOT
 
     assert _workflows(ROOT).status == PASS
     copy = tmp_path / ".github" / "workflows"
