@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.support.env import ROOT
+from tests.support.fake_cli import Reply, logged_calls, write_fake_cli
 from tests.support.operations import ESCALATION
 from tests.support.plan import make_project
 
@@ -43,17 +43,11 @@ def fake_pulumi(tmp_path):
     log = tmp_path / "pulumi.calls"
 
     def install(outputs: dict | None = None, *, stderr: str = "", code: int = 0) -> Path:
-        script = bin_dir / "pulumi"
-        script.write_text(
-            f"#!{sys.executable}\nimport sys\n"
-            f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
-            f"sys.stdout.write({json.dumps(outputs or {})!r} if sys.argv[1:3] == ['stack', 'output'] else '')\n"
-            f"sys.stderr.write({stderr!r}); sys.exit({code})\n"
-        )
-        script.chmod(0o755)
+        answer = Reply(json.dumps(outputs or {}), stderr, code)
+        write_fake_cli(bin_dir, "pulumi", replies={"stack output": answer}, default=Reply("", stderr, code), log=log)
         return bin_dir
 
-    install.calls = lambda: log.read_text().splitlines() if log.exists() else []
+    install.calls = lambda: logged_calls(log)
     return install
 
 

@@ -7,9 +7,7 @@ judged against different reports; the reports come from real `ops verify` runs w
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from ops.readiness_evidence import collect
 from ops.readiness_items import assess, leaks
 from ops.readiness_model import FAIL, PASS, WARN, Item
 from ops.readiness_render import render
+from tests.support.commands import run_ops, without_proxies
 from tests.support.env import ROOT
 from tests.support.operations import ESCALATION
 from tests.support.plan import CANARY_SECRET, make_project
@@ -194,16 +193,7 @@ def test_malformed_verify_report_is_a_failure_naming_why(finished, tmp_path, con
 
 def _verify(server_url: str, report: Path) -> subprocess.CompletedProcess:
     fast = ("--samples", "3", "--wait-seconds", "5")
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}  # loopback only
-    return subprocess.run(
-        [sys.executable, "-m", "ops", "verify", "--url", server_url, *fast, "--report", str(report)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_ops("verify", "--url", server_url, *fast, "--report", str(report), env=without_proxies())
 
 
 @pytest.mark.parametrize("suffix", [".json", ".md"])

@@ -13,6 +13,15 @@ from pathlib import Path
 from tests.support.env import ROOT
 
 
+def captured(
+    argv: list[str], *, env: Mapping[str, str] | None, cwd: Path | None = ROOT, stdin: str | None = None, timeout: float
+) -> subprocess.CompletedProcess:
+    """Run `argv` to the end, stdout and stderr captured as text; a non-zero exit is the caller's to judge."""
+    return subprocess.run(
+        argv, cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
 def ops_argv(*args: str) -> list[str]:
     """`python -m ops ARGS` with this interpreter."""
     return [sys.executable, "-m", "ops", *args]
@@ -25,10 +34,8 @@ def run_ops(
     stdin: str | None = None,
     timeout: float = 120,
 ) -> subprocess.CompletedProcess:
-    """`python -m ops ARGS` as a subprocess, output captured as text; `env=None` inherits this one."""
-    return subprocess.run(
-        ops_argv(*args), cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=timeout, check=False
-    )
+    """`python -m ops ARGS` as a subprocess; `env=None` inherits this one."""
+    return captured(ops_argv(*args), cwd=cwd, env=env, stdin=stdin, timeout=timeout)
 
 
 def without_proxies(env: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -38,28 +45,13 @@ def without_proxies(env: Mapping[str, str] | None = None) -> dict[str, str]:
 
 def run_make(make: str, *args: str, env: Mapping[str, str]) -> subprocess.CompletedProcess:
     """The Makefile at the root with this interpreter as PY; `-o .venv/.installed`: never rebuild .venv from here."""
-    return subprocess.run(
-        [make, "--no-print-directory", "-o", ".venv/.installed", f"PY={sys.executable}", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    argv = [make, "--no-print-directory", "-o", ".venv/.installed", f"PY={sys.executable}", *args]
+    return captured(argv, env=env, timeout=300)
 
 
 def run_step(script: str, *, env: Mapping[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess:
     """A workflow step's `run:` script, as GitHub runs it (bash -eo pipefail, no profile)."""
-    return subprocess.run(
-        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return captured(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], env=env, cwd=cwd, timeout=60)
 
 
 @dataclass
