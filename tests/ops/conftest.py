@@ -53,7 +53,7 @@ def fake_pulumi(tmp_path):
 
 @pytest.fixture
 def ops_project(tmp_path, staging_config):
-    """A throwaway project (see tests/conftest.py `make_project`) with its own policy configs and the
+    """A throwaway project (tests/support/plan.py `make_project`) with its own policy configs and the
     repository's workflows, so every ops command can run against it."""
     directory = tmp_path / "project"
     directory.mkdir()

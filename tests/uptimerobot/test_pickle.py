@@ -98,7 +98,8 @@ MOCKS_SCRIPT = textwrap.dedent(
 
 
 def test_resources_register_under_mocks_without_the_key():
-    # A separate interpreter: set_mocks is process-global and tests/conftest.py owns this one's.
+    # A separate interpreter: set_mocks is process-global, and the in-process plans (tests/support/plan.py)
+    # set this one's.
     env = {**os.environ, "UPTIMEROBOT_API_KEY": CANARY_KEY}
     proc = subprocess.run(
         [sys.executable, "-c", MOCKS_SCRIPT, str(ROOT)],

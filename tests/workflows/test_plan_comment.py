@@ -9,15 +9,15 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.support.commands import run_step
-from tests.support.env import unavailable
+from tests.support.env import ROOT, unavailable
 from tests.support.workflows import steps
 
-HERE = Path(__file__).resolve().parent
+# Run as a script, never imported: it reads its state file at import.
+FAKE_GH = ROOT / "tests" / "support" / "fake_gh.py"
 MARKER = "<!-- kitchen-kontrol-plan -->"
 HEAD_SHA = "a" * 40
 
@@ -83,7 +83,7 @@ def github(tmp_path, workflows):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     gh = bin_dir / "gh"
-    gh.write_text(f'#!/bin/sh\nexec {sys.executable} {HERE / "fake_gh.py"} "$@"\n')
+    gh.write_text(f'#!/bin/sh\nexec {sys.executable} {FAKE_GH} "$@"\n')
     gh.chmod(0o755)
     state_path = tmp_path / "state.json"
     state = {"pulls": {"7": {"head": {"sha": HEAD_SHA}}}, "comments": {}, "next_id": 100, "calls": [], "artifact": None}
