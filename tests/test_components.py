@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
-from tests.conftest import CANARY_SECRET, REACHABLE_CIDRS, only, resources_of
+from tests.support.plan import CANARY_SECRET, REACHABLE_CIDRS, only, resources_of
 
 RDS = "aws:rds/instance:Instance"
 ENV_VAR = "render:services:EnvVar"

@@ -9,7 +9,7 @@ import pytest
 from pulumi.runtime.rpc import unwrap_rpc_secret
 
 from components.database import PASSWORD_SPECIALS
-from tests.conftest import resources_of
+from tests.support.plan import resources_of
 
 pytestmark = pytest.mark.live
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from stacks.config_keys import KEYS
-from tests.conftest import ROOT
+from tests.support.env import ROOT
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 

@@ -9,8 +9,9 @@ import yaml
 
 from stacks.config_parsing import ConfigError, parse_settings
 from stacks.settings import DEFAULT_ESCALATION, EscalationLevel
-from tests.conftest import ONCALL, ROOT
-from tests.test_settings import CANARY, raw_from
+from tests.support.env import ROOT
+from tests.support.plan import ONCALL
+from tests.support.stack_config import CANARY, raw_from
 
 
 @pytest.fixture(scope="module")

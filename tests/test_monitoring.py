@@ -8,8 +8,9 @@ import pytest
 from pulumi.runtime.rpc import is_rpc_secret
 
 from stacks.config_parsing import ConfigError, parse_settings
-from tests.conftest import ONCALL, ROOT, only, resources_of
-from tests.test_settings import raw_from
+from tests.support.env import ROOT
+from tests.support.plan import ONCALL, only, resources_of
+from tests.support.stack_config import raw_from
 
 EMAILS = sorted(entry.split("<")[1].rstrip(">") for entry in ONCALL)
 MONITOR = "pulumi-python:dynamic/uptimerobot:Monitor"

@@ -13,7 +13,8 @@ from ops.errors import UsageError
 from ops.plan_document import validation_error
 from ops.plan_render import render_text
 from ops.plan_runner import PlanRefused
-from tests.conftest import CANARY_SECRET, ROOT
+from tests.support.env import ROOT
+from tests.support.plan import CANARY_SECRET
 
 
 @pytest.fixture
@@ -239,33 +240,36 @@ def test_secrets_never_reach_text_or_json(plan, project_dir, preview):
         assert "[unknown]" in text
 
 
+def refused_update(plan, project_dir, error: type[Exception], stack: str = "teststack", **overrides) -> str:
+    """The message that refuses the update of a stack written with `overrides`."""
+    with pytest.raises(error) as caught:
+        plan(project_dir.write_stack(stack, **overrides), preview=False, root=project_dir)
+    return str(caught.value)
+
+
 def test_an_update_reports_every_blocking_problem_at_once(plan, project_dir):
-    stack = project_dir.write_stack(
+    message = refused_update(
+        plan,
+        project_dir,
+        PlanRefused,
         dbAllowedCidrs=["203.0.113.0/28"],
         oncallContacts=["primary: Ana <ana@example.com>"],
         escalationLevels=["15m: primary"],  # only a primary is left to escalate to
     )
-    with pytest.raises(PlanRefused) as caught:
-        plan(stack, preview=False, root=project_dir)
-    message = str(caught.value)
     assert "dbAllowedCidrs holds documentation ranges (203.0.113.0/28)" in message
     assert "oncallContacts holds 1 address(es) at reserved example domains" in message
 
 
 def test_a_refused_production_update_also_names_the_unfinished_config(plan, project_dir):
-    stack = project_dir.write_stack("production", appNodeEnv="production", dbAllowedCidrs=["203.0.113.0/28"])
-    with pytest.raises(PlanRefused) as caught:
-        plan(stack, preview=False, root=project_dir)
-    message = str(caught.value)
+    message = refused_update(
+        plan, project_dir, PlanRefused, "production", appNodeEnv="production", dbAllowedCidrs=["203.0.113.0/28"]
+    )
     assert message.startswith("stop-before-production: refusing to update production stack 'production'")
     assert "dbAllowedCidrs holds documentation ranges" in message
 
 
 def test_a_config_error_also_names_the_refused_update(plan, project_dir):
-    stack = project_dir.write_stack("production", appNodeEnv="production", appPort=0)
-    with pytest.raises(UsageError) as caught:
-        plan(stack, preview=False, root=project_dir)
-    message = str(caught.value)
+    message = refused_update(plan, project_dir, UsageError, "production", appNodeEnv="production", appPort=0)
     assert "kitchen-kontrol:appPort: expected a value of at least 1" in message
     assert "also blocking the update: stop-before-production" in message
 

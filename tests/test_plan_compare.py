@@ -12,7 +12,7 @@ from ops.errors import UsageError
 from ops.plan_compare import compare, render_text
 from ops.plan_document import dumps, validation_error
 from ops.plan_markdown import render_comparison
-from tests.conftest import STAGING_POLICY_CONFIG, make_project, plan_document
+from tests.support.plan import STAGING_POLICY_CONFIG_FILE, make_project, plan_document
 
 CANARY_PLAIN = "CANARYplainValue42"
 
@@ -25,13 +25,13 @@ def plans(tmp_path_factory, staging_config):
     strict.write_text(
         json.dumps(
             {
-                **json.loads(STAGING_POLICY_CONFIG.read_text()),
+                **json.loads(STAGING_POLICY_CONFIG_FILE.read_text()),
                 "rds-instance-backup-retention": {"minimumRetentionDays": 30},
             }
         )
     )
 
-    def make(policies=STAGING_POLICY_CONFIG, **overrides):
+    def make(policies=STAGING_POLICY_CONFIG_FILE, **overrides):
         return plan_document(project.write_stack("staging", **overrides), root=project, policies=policies)
 
     return {

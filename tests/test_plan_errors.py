@@ -12,7 +12,7 @@ import ops.plan
 from ops.__main__ import main as ops_main
 from ops.errors import Failure
 from ops.plan_runner import run_plan
-from tests.conftest import CANARY_SECRET
+from tests.support.plan import CANARY_SECRET
 
 PROGRAMS = {
     "key-error": """

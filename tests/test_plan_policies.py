@@ -11,7 +11,8 @@ import pytest
 from ops import plan_document
 from ops.errors import UsageError
 from ops.plan_render import render_text
-from tests.conftest import CANARY_SECRET, ROOT
+from tests.support.env import ROOT
+from tests.support.plan import CANARY_SECRET
 
 STAGING_POLICY = json.loads((ROOT / "policies" / "config.staging.json").read_text())
 PRODUCTION_POLICY = json.loads((ROOT / "policies" / "config.production.json").read_text())

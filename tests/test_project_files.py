@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -16,8 +14,8 @@ from ops.rehearsal.pinned import pinned_project_schema
 from stacks.config_keys import KEYS, keys_of
 from stacks.config_parsing import parse_settings
 from stacks.settings import Settings
-from tests.conftest import ROOT
-from tests.support.env import unavailable
+from tests.support.commands import run_ops
+from tests.support.env import ROOT, unavailable
 
 
 @pytest.fixture(scope="module")
@@ -85,22 +83,10 @@ def test_a_stack_with_only_the_required_keys_gets_every_model_default(tmp_path):
 def test_project_config_check_fails_on_a_stale_block_and_the_command_rewrites_it(tmp_path):
     stale = (ROOT / "Pulumi.yaml").read_text().replace("Render build command.", "How Render builds.")
     (tmp_path / "Pulumi.yaml").write_text(stale)
-    check = subprocess.run(
-        [sys.executable, "-m", "ops", "project-config", "--check", "--root", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    check = run_ops("project-config", "--check", "--root", str(tmp_path))
     assert check.returncode == 1 and "make project-config" in check.stderr
     assert (tmp_path / "Pulumi.yaml").read_text() == stale
-    write = subprocess.run(
-        [sys.executable, "-m", "ops", "project-config", "--root", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    write = run_ops("project-config", "--root", str(tmp_path))
     assert write.returncode == 0, write.stderr
     assert (tmp_path / "Pulumi.yaml").read_text() == (ROOT / "Pulumi.yaml").read_text()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ROOT
+from tests.support.env import ROOT
 
 
 def test_first_code_block_is_make_plan_then_make_test():

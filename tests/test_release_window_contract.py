@@ -17,7 +17,7 @@ import yaml
 from policies.rules import stop_before_production as pack
 from policies.rules._support import ResourceContext
 from stacks import guard
-from tests.conftest import ROOT
+from tests.support.env import ROOT
 
 OPENS = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 STACK = "production"

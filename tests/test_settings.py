@@ -10,24 +10,7 @@ from hypothesis import strategies as st
 
 from stacks.config_keys import KEYS
 from stacks.config_parsing import ConfigError, parse_settings
-
-CANARY = "CANARYvalue0123"
-
-
-def raw_from(stack_config: dict) -> dict:
-    """Strip the namespace and stringify as the engine does (PULUMI_CONFIG)."""
-    out = {}
-    for key, value in stack_config.items():
-        if not key.startswith("kitchen-kontrol:"):
-            continue
-        name = key.split(":", 1)[1]
-        if isinstance(value, bool):
-            out[name] = "true" if value else "false"
-        elif isinstance(value, (list, dict, int)):
-            out[name] = json.dumps(value)
-        else:
-            out[name] = value
-    return out
+from tests.support.stack_config import CANARY, raw_from
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ONCALL
+from tests.support.plan import ONCALL
 
 SENTRY = "sentry:index/"
 ORG_MEMBER = "sentry:index/sentryOrganizationMember:SentryOrganizationMember"
@@ -46,7 +46,7 @@ def identity(resource) -> tuple | None:
 
 @pytest.fixture(scope="module")
 def both_plans():
-    from tests.conftest import run_canary_plan
+    from tests.support.plan import run_canary_plan
 
     return {stack: run_canary_plan(stack) for stack in ("staging", "production")}
 

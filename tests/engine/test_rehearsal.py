@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
 from ops.rehearsal.lifecycle import documented_window_commands
-from tests.conftest import ROOT
+from tests.support.commands import run_ops
 from tests.support.engine import preview_with
+from tests.support.env import ROOT
 
 
 def _summary(rehearsal) -> list[tuple[str, bool]]:
@@ -114,26 +113,14 @@ def test_the_cli_accepts_the_committed_policy_configs_and_rejects_a_wrong_type(s
 
 
 def test_ops_rehearse_json_is_evidence_readiness_accepts(engine, tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "ops", "rehearse", "production", "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_ops("rehearse", "production", "--json", timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     report = json.loads(done.stdout)
     assert report["ok"] is True and report["stack"] == "production"
     assert all({"name", "expected", "exitCode", "seconds", "ok"} <= set(step) for step in report["steps"])
     evidence = tmp_path / "rehearsal.json"
     evidence.write_text(done.stdout)
-    readiness = subprocess.run(
-        [sys.executable, "-m", "ops", "readiness", "production", "--rehearsal-report", str(evidence)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    readiness = run_ops("readiness", "production", "--rehearsal-report", str(evidence), timeout=300)
     (line,) = [line for line in readiness.stdout.splitlines() if "Dress rehearsal" in line]
     assert line.startswith("- ✅"), line
 
@@ -177,15 +164,14 @@ def test_an_existing_vpc_previews_although_the_engine_hands_over_the_default_vpc
 
 def test_ops_engine_runs_any_cli_command_in_the_stand_in_environment(engine, tmp_path):
     backend = tmp_path / "backend"
-    command = [sys.executable, "-m", "ops", "engine", "--backend", str(backend), "--", "stack", "ls", "--json"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = run_ops("engine", "--backend", str(backend), "--", "stack", "ls", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
     assert (backend / "passphrase").stat().st_mode & 0o077 == 0
 
 
 def test_ops_engine_without_pulumi_arguments_is_a_usage_error(engine):
-    done = subprocess.run([sys.executable, "-m", "ops", "engine"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = run_ops("engine", timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "error: expected pulumi arguments after --, e.g. python -m ops engine -- preview -s staging"
@@ -194,21 +180,13 @@ def test_ops_engine_without_pulumi_arguments_is_a_usage_error(engine):
 
 @pytest.mark.parametrize("command", [["up", "-s", "production", "--yes"], ["destroy", "--stack=prod-eu", "--yes"]])
 def test_ops_engine_never_changes_a_production_stack(command):
-    done = subprocess.run(
-        [sys.executable, "-m", "ops", "engine", "--", *command], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
+    done = run_ops("engine", "--", *command, timeout=60)
     assert done.returncode == 2
     assert "ops engine never changes a production stack" in done.stderr
     assert done.stdout == ""
 
 
 def test_ops_engine_needs_an_explicit_stack_to_change_one():
-    done = subprocess.run(
-        [sys.executable, "-m", "ops", "engine", "--", "up", "--yes"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_ops("engine", "--", "up", "--yes", timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip() == "error: pass the stack explicitly (-s STACK): the selected stack is never relied on"

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from ops.rehearsal.replacements import create_only
-from tests.conftest import ROOT
+from tests.support.env import ROOT
 
 
 def test_a_standin_outside_the_rehearsal_refuses_to_start():

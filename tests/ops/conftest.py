@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, make_project
-from tests.verify.conftest import make_server  # noqa: F401 - loopback app servers for verify reports
-
-# What a fresh clone without credentials sees: no pulumi CLI, no provider variables.
-CLEAN_ENV_KEEP = ("LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
-GOLDEN = Path(__file__).parent / "golden"
-# A finished stack: real-looking people everywhere, so only what the program declares decides.
-ESCALATION = ["15m: primary", "45m: backup", "2h: Cy Dorn <cy@kitchen-kontrol.dev>"]
-
-
-def clean_env(bin_dir: Path, home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k in CLEAN_ENV_KEEP}
-    env.update(PATH=str(bin_dir), HOME=str(home), PYTHONPATH=str(ROOT), **extra)
-    return env
+from tests.support.env import ROOT
+from tests.support.fake_cli import Reply, logged_calls, write_fake_cli
+from tests.support.operations import ESCALATION
+from tests.support.plan import make_project
 
 
 @pytest.fixture(scope="session")
 def empty_bin(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("empty-bin")
-
-
-def run_ops(*args: str, env: dict[str, str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ops", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
-    )
 
 
 @pytest.fixture(scope="session")
@@ -62,23 +43,17 @@ def fake_pulumi(tmp_path):
     log = tmp_path / "pulumi.calls"
 
     def install(outputs: dict | None = None, *, stderr: str = "", code: int = 0) -> Path:
-        script = bin_dir / "pulumi"
-        script.write_text(
-            f"#!{sys.executable}\nimport sys\n"
-            f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
-            f"sys.stdout.write({json.dumps(outputs or {})!r} if sys.argv[1:3] == ['stack', 'output'] else '')\n"
-            f"sys.stderr.write({stderr!r}); sys.exit({code})\n"
-        )
-        script.chmod(0o755)
+        answer = Reply(json.dumps(outputs or {}), stderr, code)
+        write_fake_cli(bin_dir, "pulumi", replies={"stack output": answer}, default=Reply("", stderr, code), log=log)
         return bin_dir
 
-    install.calls = lambda: log.read_text().splitlines() if log.exists() else []
+    install.calls = lambda: logged_calls(log)
     return install
 
 
 @pytest.fixture
 def ops_project(tmp_path, staging_config):
-    """A throwaway project (see tests/conftest.py `make_project`) with its own policy configs and the
+    """A throwaway project (tests/support/plan.py `make_project`) with its own policy configs and the
     repository's workflows, so every ops command can run against it."""
     directory = tmp_path / "project"
     directory.mkdir()

@@ -11,13 +11,16 @@ import os
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from ops.outputs import StackOutputs
-from tests.conftest import CANARY_SECRET, ONCALL, REACHABLE_CIDRS
-from tests.ops.conftest import GOLDEN, clean_env, run_ops
+from tests.support.commands import run_ops
+from tests.support.operations import clean_env
+from tests.support.plan import CANARY_SECRET, ONCALL, REACHABLE_CIDRS
 
+GOLDEN = Path(__file__).parent / "golden"
 DOCUMENTS = ("runbook-staging", "runbook-production", "checklist-staging", "checklist-production")
 # What a hand-written document leaves for later: "[your-email]", "<commit sha>", TODO, TBD. Markdown
 # links "[text](url)", e-mail addresses "<a@b>" and JMESPath queries ("DBInstances[0]") are not.
@@ -41,7 +44,7 @@ def test_document_matches_its_golden_file(fresh_clone_documents, name):
 
 
 def test_cli_prints_the_same_document(fresh_clone_documents, empty_bin, tmp_path):
-    proc = run_ops("checklist", "production", "--first-deploy", env=clean_env(empty_bin, tmp_path))
+    proc = run_ops("checklist", "production", "--first-deploy", env=clean_env(empty_bin, tmp_path), timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == fresh_clone_documents["checklist-production"]
 
@@ -122,7 +125,7 @@ def test_runbook_reads_outputs_without_show_secrets_and_prints_no_secret(fake_pu
         "sentryDsn": f"https://{CANARY_SECRET}@o1.ingest.sentry.io/2",
     }
     bin_dir = fake_pulumi(outputs)
-    proc = run_ops("runbook", "staging", env=clean_env(bin_dir, tmp_path))
+    proc = run_ops("runbook", "staging", env=clean_env(bin_dir, tmp_path), timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert fake_pulumi.calls() == ["stack output --json -s staging"]
     runbook = proc.stdout

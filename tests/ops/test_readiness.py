@@ -7,9 +7,7 @@ judged against different reports; the reports come from real `ops verify` runs w
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,10 @@ from ops.readiness_evidence import collect
 from ops.readiness_items import assess, leaks
 from ops.readiness_model import FAIL, PASS, WARN, Item
 from ops.readiness_render import render
-from tests.conftest import CANARY_SECRET, ROOT
+from tests.support.commands import run_ops, without_proxies
+from tests.support.env import ROOT
+from tests.support.operations import ESCALATION
+from tests.support.plan import CANARY_SECRET, make_project
 
 REHEARSAL = {
     "stack": "teststack",
@@ -36,9 +37,6 @@ REHEARSAL = {
 def finished(tmp_path_factory, staging_config):
     """Evidence for a staging-like stack with real ranges and people (the update phase runs);
     its generated secrets are the canary."""
-    from tests.conftest import make_project
-    from tests.ops.conftest import ESCALATION
-
     project = make_project(tmp_path_factory.mktemp("finished"), staging_config)
     project.write_stack("teststack", escalationLevels=ESCALATION)
     (project / ".github").symlink_to(ROOT / ".github")
@@ -195,16 +193,7 @@ def test_malformed_verify_report_is_a_failure_naming_why(finished, tmp_path, con
 
 def _verify(server_url: str, report: Path) -> subprocess.CompletedProcess:
     fast = ("--samples", "3", "--wait-seconds", "5")
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}  # loopback only
-    return subprocess.run(
-        [sys.executable, "-m", "ops", "verify", "--url", server_url, *fast, "--report", str(report)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_ops("verify", "--url", server_url, *fast, "--report", str(report), env=without_proxies())
 
 
 @pytest.mark.parametrize("suffix", [".json", ".md"])

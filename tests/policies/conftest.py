@@ -13,7 +13,7 @@ import pytest
 
 from ops.analyzer.client import PolicyAnalyzer
 from ops.analyzer.wire import Diagnostic, ProviderRecord, ResourceRecord
-from tests.support.policy import CANARY_DB_PASSWORD, STAGING_POLICY_CONFIG, Analyze
+from tests.support.policy import CANARY_DB_PASSWORD, CANARY_POLICY_CONFIG, Analyze
 
 PACK_KEYS = (("staging", False), ("staging", True), ("production", False), ("production", True))
 
@@ -27,7 +27,7 @@ def packs() -> Iterator[dict[tuple[str, bool], PolicyAnalyzer]]:
                 project="kitchen-kontrol",
                 stack=stack,
                 dry_run=dry_run,
-                policy_config=STAGING_POLICY_CONFIG,
+                policy_config=CANARY_POLICY_CONFIG,
                 program_config={"kitchen-kontrol:dbPassword": CANARY_DB_PASSWORD},
                 config_secret_keys=["kitchen-kontrol:dbPassword"],
             ).start()
@@ -75,4 +75,4 @@ def analyze(packs: dict[tuple[str, bool], PolicyAnalyzer]) -> Iterator[Analyze]:
 
     yield run
     for key in touched:
-        packs[key].configure(STAGING_POLICY_CONFIG)
+        packs[key].configure(CANARY_POLICY_CONFIG)

@@ -19,7 +19,7 @@ from ops.analyzer.wire import ResourceRecord
 from policies.rules import ALL_RULES
 from policies.rules._support import ResourceRule, StackRule
 from policies.rules._types import STACK
-from tests.support.policy import RDS_INSTANCE, STAGING_POLICY_CONFIG, baseline, sha
+from tests.support.policy import CANARY_POLICY_CONFIG, RDS_INSTANCE, baseline, sha
 
 STACK_URN = "urn:pulumi:staging::kitchen-kontrol::pulumi:pulumi:Stack::kitchen-kontrol-staging"
 RESOURCE_RULES = [r for r in ALL_RULES if isinstance(r, ResourceRule)]
@@ -28,7 +28,7 @@ WRONG = {"string": 5, "integer": "seven", "number": "seven", "boolean": "yes", "
 
 
 def _with(rule_name: str, props: dict) -> dict:
-    config = {k: v for k, v in STAGING_POLICY_CONFIG.items() if k != rule_name}
+    config = {k: v for k, v in CANARY_POLICY_CONFIG.items() if k != rule_name}
     return {**config, rule_name: props}
 
 
@@ -43,7 +43,7 @@ def _config_diagnostics(packs, rule, config: dict, check: str) -> list:
         else:
             diags = pack.analyze(ResourceRecord(urn=STACK_URN, type=STACK, name="kitchen-kontrol-staging"))
     finally:
-        pack.configure(STAGING_POLICY_CONFIG)
+        pack.configure(CANARY_POLICY_CONFIG)
     return [d for d in diags if d.policy_name == rule.name]
 
 
@@ -102,7 +102,7 @@ def test_typos_that_would_switch_a_protection_off_are_refused(packs):
         )
         diags = [d for d in pack.analyze(record) if d.policy_name == "rds-instance-backup-retention"]
     finally:
-        pack.configure(STAGING_POLICY_CONFIG)
+        pack.configure(CANARY_POLICY_CONFIG)
     assert [d.enforcement_level for d in diags] == ["mandatory"]
     assert "minDays: unknown property (allowed: minimumRetentionDays)" in diags[0].message
 

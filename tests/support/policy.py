@@ -31,7 +31,9 @@ def secret(value: Any) -> dict[str, Any]:
     return {SECRET_SIG_KEY: SECRET_SIG, "value": value}
 
 
-STAGING_POLICY_CONFIG: dict[str, Any] = {
+# The policy config the pack tests run with: staging's levels, and the canaries as production's
+# secrets (a mapping; the committed file is tests.support.plan.STAGING_POLICY_CONFIG_FILE).
+CANARY_POLICY_CONFIG: dict[str, Any] = {
     "all": "mandatory",
     "monitoring-coverage": {"enforcementLevel": "advisory"},
     "no-production-secrets": {
@@ -135,7 +137,7 @@ def run_stack_rule(rule: Any, resources: list[StackResource], **ctx: Any) -> Ver
 
 
 def _rule_config(name: str) -> dict[str, Any]:
-    entry = STAGING_POLICY_CONFIG.get(name)
+    entry = CANARY_POLICY_CONFIG.get(name)
     return {k: v for k, v in entry.items() if k != "enforcementLevel"} if isinstance(entry, dict) else {}
 
 

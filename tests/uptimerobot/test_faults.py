@@ -18,9 +18,15 @@ from components.uptimerobot import (
     UptimeRobotError,
 )
 from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
-
-from .conftest import CANARY_KEY, configured
-from .helpers import HEALTH, assert_logs_clean, assert_no_key, contact_inputs, monitor_inputs
+from tests.support.uptimerobot import (
+    CANARY_KEY,
+    HEALTH,
+    assert_logs_clean,
+    assert_no_key,
+    configured,
+    contact_inputs,
+    monitor_inputs,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -24,8 +24,7 @@ from pulumi.runtime.proto import provider_pb2_grpc
 
 from components.uptimerobot import AlertContactProvider, MonitorProvider
 from tests.support.env import ROOT
-
-from .conftest import CANARY_KEY
+from tests.support.uptimerobot import CANARY_KEY
 
 
 def struct(values):

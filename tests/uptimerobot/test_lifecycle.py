@@ -5,9 +5,14 @@ from __future__ import annotations
 import pytest
 
 from components.uptimerobot import PROVIDER_VERSION, MonitorProvider, RetryBudgetExceeded, UptimeRobotError
-
-from .conftest import configured
-from .helpers import HEALTH, assert_logs_clean, assert_no_key, contact_inputs, monitor_inputs
+from tests.support.uptimerobot import (
+    HEALTH,
+    assert_logs_clean,
+    assert_no_key,
+    configured,
+    contact_inputs,
+    monitor_inputs,
+)
 
 
 def test_full_cycle_contact_and_monitor(fake, monitors, contacts, caplog):

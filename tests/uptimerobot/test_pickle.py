@@ -17,9 +17,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from components.uptimerobot import AlertContactProvider, MonitorProvider
 from tests.support.env import ROOT
-
-from .conftest import CANARY_KEY, make_config
-from .helpers import monitor_inputs
+from tests.support.uptimerobot import CANARY_KEY, make_config, monitor_inputs
 
 
 @pytest.mark.parametrize("cls", [MonitorProvider, AlertContactProvider])
@@ -100,7 +98,8 @@ MOCKS_SCRIPT = textwrap.dedent(
 
 
 def test_resources_register_under_mocks_without_the_key():
-    # A separate interpreter: set_mocks is process-global and tests/conftest.py owns this one's.
+    # A separate interpreter: set_mocks is process-global, and the in-process plans (tests/support/plan.py)
+    # set this one's.
     env = {**os.environ, "UPTIMEROBOT_API_KEY": CANARY_KEY}
     proc = subprocess.run(
         [sys.executable, "-c", MOCKS_SCRIPT, str(ROOT)],

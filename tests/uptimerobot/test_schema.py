@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from components.uptimerobot import AlertContact, AlertContactArgs, AlertContactProvider, Monitor, MonitorArgs
-
-from .helpers import contact_inputs, monitor_inputs
+from tests.support.uptimerobot import contact_inputs, monitor_inputs
 
 # The v3 shape, written out independently of the tables (official Terraform provider's client).
 MONITOR_API = {

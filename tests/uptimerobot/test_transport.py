@@ -14,9 +14,7 @@ from components.uptimerobot import (
 )
 from components.uptimerobot.client import MAX_DETAIL
 from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
-
-from .conftest import CANARY_KEY, configured
-from .helpers import assert_logs_clean, assert_no_key, monitor_inputs
+from tests.support.uptimerobot import CANARY_KEY, assert_logs_clean, assert_no_key, configured, monitor_inputs
 
 FRAGMENT = 6  # no run of this many characters of the key may survive anywhere
 

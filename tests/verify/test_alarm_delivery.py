@@ -4,12 +4,12 @@ stand-in `aws` CLI that answers from a scenario file; and `ops verify --stack` r
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from ops.alarm_delivery import AwsCli, check_alarm_delivery
+from tests.support.fake_cli import Reply, write_fake_cli
 
 ACCOUNT = "444455556666"
 TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:kitchen-kontrol-staging-db-alarms-topic"
@@ -24,6 +24,7 @@ GOOD_POLICY = {
         }
     ]
 }
+NO_ANSWER = Reply("{}\n")  # what the stand-in prints for a command its scenario lacks
 DENIED = (
     f"Failed to execute action {TOPIC}. "
     "Received error: 'CloudWatch Alarms does not have authorization to access the SNS topic encryption key.'"
@@ -44,25 +45,25 @@ def healthy() -> dict:
     }
 
 
+def aws_replies(scenario: dict) -> dict[str, Reply]:
+    """A scenario as the stand-in `aws` answers it: per `<service> <command>`, a JSON answer or
+    {"stderr": ..., "code": n}."""
+    return {
+        command: Reply(stderr=answer["stderr"], code=answer["code"])
+        if "code" in answer
+        else Reply(json.dumps(answer) + "\n")
+        for command, answer in scenario.items()
+    }
+
+
 @pytest.fixture
 def fake_aws(tmp_path: Path):
-    """An executable `aws` answering `<service> <command>` from a scenario: a JSON answer, or
-    {"stderr": ..., "code": n}. Its argv lines go to a log."""
-    scenario_file, log = tmp_path / "scenario.json", tmp_path / "aws.log"
-    script = tmp_path / "aws"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import json, sys\n"
-        f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
-        f"answer = json.load(open({str(scenario_file)!r})).get(' '.join(sys.argv[1:3]), {{}})\n"
-        "if 'code' in answer:\n"
-        "    sys.stderr.write(answer['stderr']); sys.exit(answer['code'])\n"
-        "print(json.dumps(answer))\n"
-    )
-    script.chmod(0o755)
+    """An executable `aws` answering `<service> <command>` from a scenario (anything else: {}).
+    Its argv lines go to a log."""
+    log = tmp_path / "aws.log"
 
     def install(scenario: dict) -> tuple[AwsCli, Path]:
-        scenario_file.write_text(json.dumps(scenario))
+        script = write_fake_cli(tmp_path, "aws", replies=aws_replies(scenario), default=NO_ANSWER, log=log)
         return AwsCli(str(script), region="us-east-1"), log
 
     return install
@@ -153,18 +154,10 @@ def test_verify_stack_reports_the_alarm_topic(make_server, verify, tmp_path, mon
     outputs = {"appUrl": server.url, "healthUrl": f"{server.url}/api/health", "alarmTopicArn": TOPIC}
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    pulumi = bin_dir / "pulumi"
-    pulumi.write_text(f"#!{sys.executable}\nimport sys\nsys.stdout.write({json.dumps(outputs)!r})\n")
-    pulumi.chmod(0o755)
+    write_fake_cli(bin_dir, "pulumi", default=Reply(json.dumps(outputs)))
     scenario = healthy()
     scenario["sns get-topic-attributes"]["Attributes"]["KmsMasterKeyId"] = "alias/aws/sns"
-    (tmp_path / "scenario.json").write_text(json.dumps(scenario))
-    aws = bin_dir / "aws"
-    aws.write_text(
-        f"#!{sys.executable}\nimport json, sys\n"
-        f"print(json.dumps(json.load(open({str(tmp_path / 'scenario.json')!r})).get(' '.join(sys.argv[1:3]), {{}})))\n"
-    )
-    aws.chmod(0o755)
+    write_fake_cli(bin_dir, "aws", replies=aws_replies(scenario), default=NO_ANSWER)
     monkeypatch.setenv("PATH", str(bin_dir))
     run = verify("--stack", "staging", "--samples", "3", "--wait-seconds", "5")
     assert run.code == 1, run.out + run.err

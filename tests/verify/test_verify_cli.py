@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.commands import run_ops
+from tests.support.fake_cli import Reply, write_fake_cli
+
 FAST = ("--samples", "3", "--wait-seconds", "5")
 
 
@@ -22,14 +22,7 @@ def fake_pulumi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PATH", str(bin_dir))
 
     def install(stdout: str = "", stderr: str = "", code: int = 0) -> Path:
-        script = bin_dir / "pulumi"
-        script.write_text(
-            f"#!{sys.executable}\n"
-            "import sys\n"
-            f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
-            f"sys.stdout.write({stdout!r}); sys.stderr.write({stderr!r}); sys.exit({code})\n"
-        )
-        script.chmod(0o755)
+        write_fake_cli(bin_dir, "pulumi", default=Reply(stdout, stderr, code), log=log)
         return log
 
     return install
@@ -88,28 +81,14 @@ def test_python_m_ops_verify_end_to_end(make_server, tmp_path):
     """The command as CI runs it: a subprocess, exit code and report file."""
     server = make_server(home_status=500)
     report = tmp_path / "verify-report.md"
-    proc = subprocess.run(
-        [sys.executable, "-m", "ops", "verify", "--url", server.url, "--report", str(report), *FAST],
-        check=False,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = run_ops("verify", "--url", server.url, "--report", str(report), *FAST)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "home" in proc.stdout and "HTTP 500, expected 200" in proc.stdout
     assert "| home | ❌ fail |" in report.read_text()
 
 
 def test_python_m_ops_verify_usage_error_has_no_traceback(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-m", "ops", "verify", "--url", "http://127.0.0.1:1", "--samples", "0"],
-        check=False,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = run_ops("verify", "--url", "http://127.0.0.1:1", "--samples", "0")
     assert proc.returncode == 2
     assert "--samples must be at least 1" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -11,14 +11,14 @@ import os
 import pty
 import signal
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.commands import ops_argv, without_proxies
+from tests.support.env import ROOT
+
 DEADLINE = 60.0  # seconds any wait below may take before the test gives up (never a speed assertion)
 
 
@@ -26,8 +26,7 @@ class Verify:
     """`python -m ops verify ARGS` with stdout piped and stderr on a pseudo-terminal (or a pipe)."""
 
     def __init__(self, *args: str, tty: bool = True):
-        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-        env["PYTHONPATH"] = str(ROOT)
+        env = {**without_proxies(), "PYTHONPATH": str(ROOT)}
         self.err_chunks: list[bytes] = []
         master = None
         if tty:
@@ -36,7 +35,7 @@ class Verify:
         else:
             stderr = subprocess.PIPE
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ops", "verify", *args],
+            ops_argv("verify", *args),
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -11,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-WORKFLOW_DIR = ROOT / ".github" / "workflows"
+from tests.support.env import unavailable
+from tests.support.workflows import WORKFLOW_DIR, workflow_files
 
 
 @pytest.fixture(scope="session")
@@ -28,16 +27,9 @@ def tool() -> Callable[[str], str]:
         path = str(venv_bin) if venv_bin.is_file() else shutil.which(name)
         if path:
             return path
-        message = f"{name} is not installed (pip install -r requirements-dev.txt)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"{name} is not installed (pip install -r requirements-dev.txt)")
 
     return find
-
-
-def workflow_files() -> list[Path]:
-    return sorted([*WORKFLOW_DIR.glob("*.yml"), *WORKFLOW_DIR.glob("*.yaml")])
 
 
 @pytest.fixture(scope="session")

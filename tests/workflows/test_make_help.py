@@ -6,11 +6,11 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.commands import run_make
+from tests.support.env import ROOT
 
 
 @pytest.fixture
@@ -19,19 +19,11 @@ def make(tool, tmp_path):
     (tmp_path / "bin").mkdir()
 
     def run(*args: str, isolated: bool = False) -> subprocess.CompletedProcess:
-        # isolated: nothing on PATH (no pulumi); -o: never rebuild .venv from here; PY: this interpreter.
+        # isolated: nothing on PATH (no pulumi).
         env = {**os.environ, "HOME": str(tmp_path)}
         if isolated:
             env["PATH"] = str(tmp_path / "bin")
-        return subprocess.run(
-            [make_bin, "--no-print-directory", "-o", ".venv/.installed", f"PY={sys.executable}", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        return run_make(make_bin, *args, env=env)
 
     return run
 

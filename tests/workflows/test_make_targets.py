@@ -7,16 +7,13 @@ whether Pulumi ran at all and with which stack and policy flags.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.commands import run_make, without_proxies
+from tests.support.env import ROOT
+from tests.support.fake_cli import Reply, logged_calls, write_fake_cli
 
 
 @pytest.fixture
@@ -24,35 +21,18 @@ def make(tool, tmp_path):
     make_bin = tool("make")
     makefile = (ROOT / "Makefile").read_text() if (ROOT / "Makefile").exists() else ""
     if not all(f"\n{target}:" in makefile for target in ("preview", "up", "verify")):
-        pytest.fail("the Makefile has no preview/up/verify targets (snippet in the pipeline hand-over)")
+        pytest.fail("the Makefile has no preview/up/verify targets, which these tests run")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "pulumi.calls"
 
     def run(*targets: str, pulumi: bool = True, stdout: str = "") -> subprocess.CompletedProcess:
         if pulumi:
-            script = bin_dir / "pulumi"
-            script.write_text(
-                f"#!{sys.executable}\nimport sys\n"
-                f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
-                f"sys.stdout.write({stdout!r})\n"
-            )
-            script.chmod(0o755)
+            write_fake_cli(bin_dir, "pulumi", default=Reply(stdout), log=log)
         # Only the stand-in's folder: a real pulumi elsewhere on PATH must never be reached.
-        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-        env["PATH"] = str(bin_dir)
-        return subprocess.run(
-            # -o: never rebuild .venv from here; PY: this interpreter, whatever the venv state.
-            [make_bin, "--no-print-directory", "-o", ".venv/.installed", f"PY={sys.executable}", *targets],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=300,
-        )
+        return run_make(make_bin, *targets, env={**without_proxies(), "PATH": str(bin_dir)})
 
-    run.calls = lambda: log.read_text().splitlines() if log.exists() else []
+    run.calls = lambda: logged_calls(log)
     return run
 
 
@@ -92,28 +72,9 @@ def test_without_pulumi_cli_the_targets_say_so(make, target):
     assert "the pulumi CLI is not installed" in proc.stderr
 
 
-def test_make_verify_checks_the_staging_stack_outputs(make):
-    class Healthy(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            health = self.path == "/api/health"
-            body = b'{"status":"ok"}' if health else b"<!doctype html><html></html>"
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json" if health else "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Healthy)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        proc = make("verify", stdout=json.dumps({"appUrl": url, "healthUrl": f"{url}/api/health"}))
-    finally:
-        server.shutdown()
-        server.server_close()
+def test_make_verify_checks_the_staging_stack_outputs(make, make_server):
+    server = make_server()
+    proc = make("verify", stdout=json.dumps({"appUrl": server.url, "healthUrl": f"{server.url}/api/health"}))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert make.calls() == ["stack output --json -s staging"]
     assert "PASS" in proc.stdout

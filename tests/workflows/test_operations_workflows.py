@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.commands import run_step
+from tests.support.env import ROOT
+from tests.support.workflows import WORKFLOW_DIR
+
 DEPLOY_GUARDS = (
     "github.event.workflow_run.conclusion == 'success'",
     "github.event.workflow_run.event == 'push'",
@@ -125,9 +129,7 @@ json.dump(issues, open(store, "w"))
             "RUN_URL": "https://github.com/owner/repo/actions/runs/42",
             **outcomes,
         }
-        # As GitHub runs a `run:` script.
-        bash = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]]
-        return subprocess.run(bash, env=env, capture_output=True, text=True, timeout=60, check=False)
+        return run_step(step["run"], env=env)
 
     run.issues = lambda: json.loads(store.read_text())
     run.seed = lambda issues: store.write_text(json.dumps(issues))
@@ -159,12 +161,11 @@ def test_readiness_lists_the_workflows_it_found(tmp_path: Path):
     """The readiness item 'CI workflows present' fails, naming the file, when one is missing."""
     from ops.readiness_items import _workflows
     from ops.readiness_model import PASS
-    from tests.conftest import ROOT
 
     assert _workflows(ROOT).status == PASS
     copy = tmp_path / ".github" / "workflows"
     copy.mkdir(parents=True)
-    for path in (ROOT / ".github" / "workflows").glob("*.yml"):
+    for path in WORKFLOW_DIR.glob("*.yml"):
         if path.name != "drift-watch.yml":
             (copy / path.name).write_text(path.read_text())
     item = _workflows(tmp_path)

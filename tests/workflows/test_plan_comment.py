@@ -9,19 +9,17 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
+from tests.support.commands import run_step
+from tests.support.env import ROOT, unavailable
+from tests.support.workflows import steps
+
+# Run as a script, never imported: it reads its state file at import.
+FAKE_GH = ROOT / "tests" / "support" / "fake_gh.py"
 MARKER = "<!-- kitchen-kontrol-plan -->"
 HEAD_SHA = "a" * 40
-
-
-def steps(workflow: dict):
-    for job_id, job in workflow["jobs"].items():
-        for step in job.get("steps", []):
-            yield job_id, step
 
 
 def test_ci_holds_no_write_permission_and_runs_for_forks(workflows):
@@ -81,13 +79,11 @@ def test_run_scripts_are_valid_bash(workflows, name):
 @pytest.fixture
 def github(tmp_path, workflows):
     if not shutil.which("jq"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("jq is missing; the runner image has it")
-        pytest.skip("jq is not installed")
+        unavailable("jq is not installed (the runner image has it)")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     gh = bin_dir / "gh"
-    gh.write_text(f'#!/bin/sh\nexec {sys.executable} {HERE / "fake_gh.py"} "$@"\n')
+    gh.write_text(f'#!/bin/sh\nexec {sys.executable} {FAKE_GH} "$@"\n')
     gh.chmod(0o755)
     state_path = tmp_path / "state.json"
     state = {"pulls": {"7": {"head": {"sha": HEAD_SHA}}}, "comments": {}, "next_id": 100, "calls": [], "artifact": None}
@@ -120,15 +116,7 @@ def github(tmp_path, workflows):
             for step in job["steps"]:
                 env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "FAKE_GH_STATE": str(state_path)}
                 env.update({k: values[v] for k, v in step.get("env", {}).items()})
-                done = subprocess.run(
-                    ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                    cwd=workspace,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=60,
-                    check=False,
-                )
+                done = run_step(step["run"], cwd=workspace, env=env)
                 output += done.stdout + done.stderr
                 if done.returncode != 0:
                     return subprocess.CompletedProcess(step["name"], done.returncode, output, "")
@@ -232,15 +220,7 @@ def plan_step(tmp_path, workflows):
             "HEAD_SHA": HEAD_SHA,
             "FAKE_RC": str(rc),
         }
-        return subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        return run_step(step["run"], cwd=tmp_path, env=env)
 
     run.body = lambda: (tmp_path / "plan-comment" / "body.md").read_text()
     run.dir = tmp_path

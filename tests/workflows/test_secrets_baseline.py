@@ -10,7 +10,8 @@ import json
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.env import ROOT
+
 BASELINE = ROOT / ".secrets.baseline"
 
 

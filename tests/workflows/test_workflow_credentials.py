@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.env import ROOT
+
 SECRET_REF = re.compile(r"^\$\{\{\s*secrets\.([A-Z0-9_]+)\s*\}\}$")
 # One Sentry secret, exported under both names the Sentry provider reads (README, Configuration).
 # The drift watch's refresh reads UptimeRobot with a read-only key, under the name the provider reads.

@@ -5,19 +5,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-WORKFLOW_FILES = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+from tests.support.env import ROOT
+from tests.support.workflows import every_step, steps, workflow_files
+
+WORKFLOW_FILES = workflow_files()
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
-
-
-def steps(workflow: dict):
-    for job_id, job in workflow["jobs"].items():
-        for step in job.get("steps", []):
-            yield job_id, step
 
 
 def test_the_expected_workflows_exist():
@@ -56,9 +51,8 @@ def test_zizmor_finds_nothing_high(tool):
 
 def test_every_action_is_pinned_by_commit_sha(workflows):
     unpinned = [
-        f"{name}:{job}: {step['uses']}"
-        for name, wf in workflows.items()
-        for job, step in steps(wf)
+        f"{where}: {step['uses']}"
+        for where, step in every_step(workflows)
         if "uses" in step and not step["uses"].startswith("./") and not SHA_PIN.match(step["uses"])
     ]
     assert not unpinned, "pin these by full commit SHA (with a # vX.Y.Z comment):\n" + "\n".join(unpinned)
@@ -76,9 +70,8 @@ def test_pins_carry_a_version_comment():
 
 def test_checkout_never_persists_the_token(workflows):
     offenders = [
-        f"{name}:{job}"
-        for name, wf in workflows.items()
-        for job, step in steps(wf)
+        where
+        for where, step in every_step(workflows)
         if step.get("uses", "").startswith("actions/checkout@")
         and (step.get("with") or {}).get("persist-credentials") is not False
     ]
@@ -88,9 +81,8 @@ def test_checkout_never_persists_the_token(workflows):
 def test_no_expressions_inside_run_scripts(workflows):
     """Values reach scripts through `env:`, so no PR title or input can inject shell."""
     offenders = [
-        f"{name}:{job}: {step.get('name', step['run'][:40])}"
-        for name, wf in workflows.items()
-        for job, step in steps(wf)
+        f"{where}: {step.get('name', step['run'][:40])}"
+        for where, step in every_step(workflows)
         if "run" in step and "${{" in step["run"]
     ]
     assert not offenders, offenders

@@ -1,12 +1,53 @@
-"""Shared assertions for the UptimeRobot tests."""
+"""The UptimeRobot provider tests' helpers: the canary key, an injectable clock, configured
+providers against the local fake API, checked inputs, and the assertions that the key never leaks."""
 
 from __future__ import annotations
 
 import traceback
 
-from .conftest import CANARY_KEY
+from pulumi.dynamic import ConfigureRequest
+from pulumi.dynamic.config import Config
 
+from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
+
+# A recognisable key: tests assert it never shows up in outputs, errors, logs or pickles.
+CANARY_KEY = "ur-canary-9f8e7d6c5b4a-SECRET"
 HEALTH = "https://kk-staging.example.com/healthz"
+
+
+class FakeTime:
+    """Injectable clock + sleep: retries run instantly but budgets still count."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def make_config(fake: FakeUptimeRobot, **extra: str) -> Config:
+    raw = {
+        "uptimerobot:apiKey": CANARY_KEY,
+        "uptimerobot:apiUrl": fake.base_url,
+        "uptimerobot:requestTimeoutSeconds": "0.5",
+        "uptimerobot:retryTimeoutSeconds": "60",
+        "uptimerobot:requestsPerMinute": "0",
+    }
+    raw.update({f"uptimerobot:{k}": v for k, v in extra.items()})
+    return Config(raw, "kk")
+
+
+def configured(provider_cls, fake, fake_time, **extra):
+    provider = provider_cls()
+    provider.configure(ConfigureRequest(make_config(fake, **extra)))
+    client = provider.client()
+    client.sleep, client.clock = fake_time.sleep, fake_time.clock
+    return provider
 
 
 def assert_no_key(*things: object) -> None:
