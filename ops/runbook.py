@@ -10,11 +10,10 @@ No timestamp: the same stack gives the same bytes.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ops import outputs
-from ops.errors import UsageError
+from ops.arguments import add_out, add_stack, require_directory, write_document
 from ops.facts import (
     ALARM,
     ISSUE_ALERT,
@@ -41,21 +40,15 @@ def register(subparsers) -> None:
         "restore, teardown, on-call and escalation. Deploy-time values come from `pulumi stack output` when the "
         "CLI can read them and say 'not deployed yet' otherwise.",
     )
-    parser.add_argument("stack", help="stack name, e.g. staging")
-    parser.add_argument("--out", metavar="FILE", type=Path, help="write the runbook to FILE instead of stdout")
+    add_stack(parser)
+    add_out(parser, "runbook")
     parser.set_defaults(handler=main)
 
 
 def main(args: argparse.Namespace) -> int:
-    if args.out and not args.out.resolve().parent.is_dir():
-        raise UsageError(f"--out {args.out}: directory does not exist")
-    facts = load_facts(args.stack)
-    document = render(facts, outputs.read(args.stack))
-    if args.out:
-        args.out.write_text(document, encoding="utf-8")
-        print(f"wrote the runbook of {args.stack!r} to {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(document)
+    require_directory("--out", args.out)
+    document = render(load_facts(args.stack), outputs.read(args.stack))
+    write_document(document, args.out, wrote=f"the runbook of {args.stack!r}")
     return 0
 
 
