@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from ops.arguments import add_out, add_stack, require_directory, write_document
 from ops.checklist_steps import DONE, MANUAL, TODO, Step, after_first_up, before_first_up
 from ops.errors import UsageError
 from ops.facts import StackFacts, load_facts
@@ -32,9 +32,9 @@ def register(subparsers) -> None:
         "automatically where possible (✅ done / ❌ to do, with what was found), 'manual' with the exact "
         "instruction where not. Exit 0 once the checklist is printed; `ops readiness` is the gate.",
     )
-    parser.add_argument("stack", help="stack name, e.g. staging")
+    add_stack(parser)
     parser.add_argument("--first-deploy", action="store_true", help="the checklist before the first `pulumi up`")
-    parser.add_argument("--out", metavar="FILE", type=Path, help="write the checklist to FILE instead of stdout")
+    add_out(parser, "checklist")
     parser.set_defaults(handler=main)
 
 
@@ -44,14 +44,8 @@ def main(args: argparse.Namespace) -> int:
             "choose the checklist: --first-deploy (the steps before the first `pulumi up`); "
             f"the pre-deployment checklist with evidence is `python -m ops readiness {args.stack}`"
         )
-    if args.out and not args.out.resolve().parent.is_dir():
-        raise UsageError(f"--out {args.out}: directory does not exist")
-    document = generate(args.stack)
-    if args.out:
-        args.out.write_text(document, encoding="utf-8")
-        print(f"wrote the first-deploy checklist of {args.stack!r} to {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(document)
+    require_directory("--out", args.out)
+    write_document(generate(args.stack), args.out, wrote=f"the first-deploy checklist of {args.stack!r}")
     return 0
 
 

@@ -16,8 +16,34 @@ from ops.rehearsal.engine import EngineSession, locate_engine
 from stacks.guard import is_production
 
 DEFAULT_BACKEND = ROOT / ".tools" / "backend"
-# Commands that change a stack's resources or state; never run against a production stack from here.
-APPLYING = frozenset({"up", "update", "destroy", "refresh", "import", "state", "cancel"})
+# Commands that change a stack's resources, state or config (the project's own Pulumi.STACK.yaml), by the
+# words that name them; never run against a production stack from here. `state` covers all its subcommands.
+APPLYING = frozenset(
+    {
+        ("up",),
+        ("update",),
+        ("destroy",),
+        ("refresh",),
+        ("import",),
+        ("state",),
+        ("cancel",),
+        ("stack", "rm"),
+        ("stack", "remove"),
+        ("stack", "rename"),
+        ("stack", "import"),
+        ("config", "set"),
+        ("config", "set-all"),
+        ("config", "rm"),
+        ("config", "rm-all"),
+    }
+)
+# The flags that may stand before or between a command's words and take the next argument as their value: the
+# global ones (`pulumi --help`) and those of the `stack` and `config` groups. Any other flag is a boolean, is
+# written `--flag=value` or comes after the words; without this list a value would be read as a command word.
+VALUE_FLAGS = frozenset(
+    {"-C", "--cwd", "--color", "-v", "--verbose", "--memprofilerate", "--otel-traces", "--profiling", "--tracing"}
+    | {"-s", "--stack", "--config-file", "--output"}
+)
 
 
 def register(subparsers) -> None:
@@ -32,7 +58,7 @@ def main(args: argparse.Namespace) -> int:
     if not pulumi_args:
         raise UsageError("expected pulumi arguments after --, e.g. python -m ops engine -- preview -s staging")
     stack = _stack_argument(pulumi_args)
-    applying = bool(APPLYING & set(pulumi_args))
+    applying = changes_stack(pulumi_args)
     if applying and stack is None:
         raise UsageError("pass the stack explicitly (-s STACK): the selected stack is never relied on")
     stack = stack or "staging"
@@ -70,3 +96,22 @@ def _stack_argument(pulumi_args: list[str]) -> str | None:
         if arg.startswith("--stack="):
             return arg.split("=", 1)[1]
     return None
+
+
+def changes_stack(pulumi_args: list[str]) -> bool:
+    """Whether the command (its words before any argument: `up`, `stack rm`, …) is one of APPLYING."""
+    words = tuple(_words(pulumi_args))
+    return any(words[: len(command)] == command for command in APPLYING)
+
+
+def _words(pulumi_args: list[str]) -> list[str]:
+    """The arguments that are not flags or flag values: the command's words, then its positional arguments."""
+    words, value_next = [], False
+    for arg in pulumi_args:
+        if value_next:
+            value_next = False
+        elif arg.startswith("-"):
+            value_next = arg in VALUE_FLAGS
+        else:
+            words.append(arg)
+    return words

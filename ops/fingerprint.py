@@ -63,12 +63,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=main)
 
 
-if __name__ == "__main__":  # also runnable on its own: python -m ops.fingerprint
-    _parser = argparse.ArgumentParser(prog="python -m ops.fingerprint")
-    register(_parser.add_subparsers(dest="command", required=True))
-    _args = _parser.parse_args(["fingerprint", *sys.argv[1:]])
-    try:
-        sys.exit(_args.handler(_args))
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
+if __name__ == "__main__":  # also runnable on its own, through the one runner: python -m ops.fingerprint
+    # Imported here, not at the top: the runner imports this module to register the command.
+    from ops.__main__ import main as run
+
+    sys.exit(run(["fingerprint", *sys.argv[1:]]))

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ops.errors import UsageError
+from ops.arguments import add_out, add_stack, require_directory, require_file, write_document
 from ops.readiness_evidence import collect
 from ops.readiness_items import assess
 from ops.readiness_model import Item
@@ -31,7 +31,7 @@ def register(subparsers) -> None:
         "result and the CI workflows. ✅ needs evidence; missing evidence is ❌ with the reason. Exit 1 when "
         "a blocking item fails.",
     )
-    parser.add_argument("stack", help="stack name, e.g. staging")
+    add_stack(parser)
     parser.add_argument(
         "--verify-report",
         metavar="FILE",
@@ -44,28 +44,19 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--policy-config", metavar="FILE", type=Path, help="policy pack config (default: policies/config.STACK.json)"
     )
-    parser.add_argument("--out", metavar="FILE", type=Path, help="write the report to FILE instead of stdout")
+    add_out(parser, "report")
     parser.set_defaults(handler=main)
 
 
 def main(args: argparse.Namespace) -> int:
-    reports = (
-        ("--verify-report", args.verify_report),
-        ("--rehearsal-report", args.rehearsal_report),
-        ("--policy-config", args.policy_config),
-    )
-    for flag, path in reports:
-        if path is not None and not path.is_file():
-            raise UsageError(f"{flag} {path}: no such file")
-    if args.out and not args.out.resolve().parent.is_dir():
-        raise UsageError(f"--out {args.out}: directory does not exist")
+    require_file("--verify-report", args.verify_report)
+    require_file("--rehearsal-report", args.rehearsal_report)
+    require_file("--policy-config", args.policy_config)
+    require_directory("--out", args.out)
     evidence = collect(args.stack, policy_config=args.policy_config)
     items = assess(evidence, verify_report=args.verify_report, rehearsal_report=args.rehearsal_report)
     document = render(evidence, items, verify_report=args.verify_report, rehearsal_report=args.rehearsal_report)
-    if args.out:
-        args.out.write_text(document, encoding="utf-8")
-    else:
-        sys.stdout.write(document)
+    write_document(document, args.out)
     blocking = [item.title for item in items if item.blocks]
     if blocking:
         print(f"not ready: {len(blocking)} blocking item(s) failed: {'; '.join(blocking)}", file=sys.stderr)

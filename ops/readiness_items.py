@@ -40,7 +40,24 @@ SENSITIVE_ENV = re.compile(r"(SECRET|PASSWORD|TOKEN|API_?KEY|DSN|DATABASE_URL)")
 PLAIN_SECRET_KEY = re.compile(r"(?i)(password|secret|token|apikey)")
 KMS_KEY = "aws:kms/key:Key"
 REQUIRED_ALARMS = ("CPUUtilization", "FreeStorageSpace", "DatabaseConnections")
-WORKFLOWS = "ci.yml", "preview.yml", "deploy-staging.yml", "drift-watch.yml", "preview-production.yml"
+# The items judged on the offline plan, (group, title) each: assess lists them as not evaluated without one.
+SECRETS = ("Secrets", "Secrets only as Pulumi secrets")
+UPTIME = ("Monitoring", "Uptime monitor on the health URL")
+DSN = ("Monitoring", "Sentry DSN reaches the app")
+ALARMS = ("Monitoring", "Database alarms deliver to a topic CloudWatch can use")
+CHANNELS = ("Monitoring", "Every on-call person on every channel")
+BACKUPS = ("Backups", "Automated backups, final snapshot, deletion guards")
+# Each workflow that must exist: what its text must contain, and what that shows.
+WORKFLOW_EXPECTATIONS = {
+    "ci.yml": (
+        ("make test", "make lint", "ops plan staging", "ops plan production", "detect-secrets"),
+        "tests, lint, both plans, secret scan",
+    ),
+    "preview.yml": (("policyPacks", "preview"), "staging preview with the pack"),
+    "deploy-staging.yml": (("workflow_run", "ops verify --stack staging"), "apply after ci.yml, then verify"),
+    "drift-watch.yml": (("schedule", "expect-no-changes", "ops verify"), "scheduled drift and health watch"),
+    "preview-production.yml": (("preview", "production"), "production preview only"),
+}
 
 
 def assess(evidence: Evidence, *, verify_report: Path | None = None, rehearsal_report: Path | None = None) -> list:
@@ -48,14 +65,7 @@ def assess(evidence: Evidence, *, verify_report: Path | None = None, rehearsal_r
     facts = evidence.facts
     if facts is None:
         reason = f"not evaluated: {_no_preview(evidence)}"
-        for group, title in (
-            ("Secrets", "Secrets only as Pulumi secrets"),
-            ("Monitoring", "Uptime monitor on the health URL"),
-            ("Monitoring", "Sentry DSN reaches the app"),
-            ("Monitoring", "Database alarms deliver to a topic CloudWatch can use"),
-            ("Monitoring", "Every on-call person on every channel"),
-            ("Backups", "Automated backups, final snapshot, deletion guards"),
-        ):
+        for group, title in (SECRETS, UPTIME, DSN, ALARMS, CHANNELS, BACKUPS):
             items.append(Item(group, title, FAIL, reason))
     else:
         items += [
@@ -252,7 +262,7 @@ def leaks(plan: PlanResult, secrets: list[str]) -> list[str]:
 
 
 def _secrets(evidence: Evidence, facts: StackFacts) -> Item:
-    group, title = "Secrets", "Secrets only as Pulumi secrets"
+    group, title = SECRETS
     problems, seen = [], []
     plain_keys = [
         key
@@ -308,7 +318,7 @@ def _no_update(evidence: Evidence) -> str:
 
 
 def _uptime(evidence: Evidence, facts: StackFacts) -> Item:
-    group, title = "Monitoring", "Uptime monitor on the health URL"
+    group, title = UPTIME
     monitors = facts.resources(MONITOR_SUFFIX)
     if not monitors:
         return Item(group, title, FAIL, "the plan declares no uptime monitor")
@@ -332,7 +342,7 @@ def _uptime(evidence: Evidence, facts: StackFacts) -> Item:
 
 
 def _dsn(facts: StackFacts) -> Item:
-    group, title = "Monitoring", "Sentry DSN reaches the app"
+    group, title = DSN
     env = dict(facts.env_vars())
     alerts = facts.resources(ISSUE_ALERT)
     if "SENTRY_DSN" not in env:
@@ -346,7 +356,7 @@ def _dsn(facts: StackFacts) -> Item:
 
 
 def _alarms(evidence: Evidence, facts: StackFacts) -> Item:
-    group, title = "Monitoring", "Database alarms deliver to a topic CloudWatch can use"
+    group, title = ALARMS
     identifier = facts.db_identifier
     alarms = [facts.inputs(a) for a in facts.resources(ALARM)]
     on_db = [a for a in alarms if (a.get("dimensions") or {}).get("DBInstanceIdentifier") == identifier]
@@ -393,7 +403,7 @@ def _alarms(evidence: Evidence, facts: StackFacts) -> Item:
 
 
 def _channels(facts: StackFacts) -> Item:
-    group, title = "Monitoring", "Every on-call person on every channel"
+    group, title = CHANNELS
     channels = facts.channels()
     emails = facts.settings.monitoring.emails
     gaps = []
@@ -416,7 +426,7 @@ def _channels(facts: StackFacts) -> Item:
 
 
 def _backups(evidence: Evidence, facts: StackFacts) -> Item:
-    group, title = "Backups", "Automated backups, final snapshot, deletion guards"
+    group, title = BACKUPS
     instance = facts.one(RDS_INSTANCE)
     if instance is None:
         return Item(group, title, FAIL, "the plan declares no single RDS instance")
@@ -452,7 +462,7 @@ def _workflows(root: Path) -> Item:
     directory = root / ".github" / "workflows"
     problems, seen = [], []
     parsed: dict[str, Any] = {}
-    for name in WORKFLOWS:
+    for name in WORKFLOW_EXPECTATIONS:
         path = directory / name
         if not path.is_file():
             problems.append(f"{name} is missing")
@@ -468,17 +478,7 @@ def _workflows(root: Path) -> Item:
         data["on"] = data.pop(True, data.get("on"))
         parsed[name] = data
     text = {name: json.dumps(data) for name, data in parsed.items()}
-    expectations = {
-        "ci.yml": (
-            ("make test", "make lint", "ops plan staging", "ops plan production", "detect-secrets"),
-            "tests, lint, both plans, secret scan",
-        ),
-        "preview.yml": (("policyPacks", "preview"), "staging preview with the pack"),
-        "deploy-staging.yml": (("workflow_run", "ops verify --stack staging"), "apply after ci.yml, then verify"),
-        "drift-watch.yml": (("schedule", "expect-no-changes", "ops verify"), "scheduled drift and health watch"),
-        "preview-production.yml": (("preview", "production"), "production preview only"),
-    }
-    for name, (needles, meaning) in expectations.items():
+    for name, (needles, meaning) in WORKFLOW_EXPECTATIONS.items():
         if name not in text:
             continue
         absent = [needle for needle in needles if needle not in text[name]]

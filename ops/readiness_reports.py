@@ -12,9 +12,11 @@ from ops.readiness_model import FAIL, PASS, Item
 from ops.verify_report import MARKDOWN_STATUS, MARKDOWN_TITLE
 from ops.verify_target import redact_userinfo
 
+GROUP = "Evidence from runs"
+
 
 def verify_item(stack: str, path: Path | None) -> Item:
-    group, title = "Evidence from runs", "Post-deploy verification (`ops verify`)"
+    group, title = GROUP, "Post-deploy verification (`ops verify`)"
     if path is None:
         return Item(
             group,
@@ -72,7 +74,7 @@ def _parse_verify(text: str) -> tuple[str, list[tuple[str, str]], str, str] | st
 
 
 def rehearsal_item(stack: str, path: Path | None) -> Item:
-    group, title = "Evidence from runs", "Dress rehearsal (`ops rehearse`)"
+    group, title = GROUP, "Dress rehearsal (`ops rehearse`)"
     if path is None:
         return Item(
             group,

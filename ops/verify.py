@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from ops.arguments import require_directory, require_file
 from ops.errors import UsageError
 from ops.verify_checks import FAIL
 from ops.verify_report import render_json, render_table, write_reports
@@ -103,11 +103,9 @@ def _validate(args: argparse.Namespace) -> None:
         raise UsageError(f"--wait-seconds must be zero or more, got {args.wait_seconds:g}")
     if args.timeout_seconds <= 0:
         raise UsageError(f"--timeout-seconds must be positive, got {args.timeout_seconds:g}")
-    if args.ca_file and not Path(args.ca_file).is_file():
-        raise UsageError(f"--ca-file {args.ca_file}: no such file")
+    require_file("--ca-file", args.ca_file)
     for report in args.report or []:
-        if not Path(report).resolve().parent.is_dir():
-            raise UsageError(f"--report {report}: directory does not exist")
+        require_directory("--report", report)
 
 
 def main(args: argparse.Namespace) -> int:

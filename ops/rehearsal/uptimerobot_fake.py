@@ -136,9 +136,6 @@ class FakeUptimeRobot:
             self.monitors[mid] = monitor
         return monitor
 
-    def call_count(self) -> int:
-        return len(self.calls)
-
     # -- request handling (called from server threads) -------------------------
 
     def take_fault(self, method: str, path: str) -> Fault | None:

@@ -43,8 +43,10 @@ PRODUCTION_STACK_PATTERN_SCHEMA = {
 }
 
 
-def stack_matches(pattern: str, stack: str) -> bool:
-    return re.search(pattern, stack) is not None
+def is_production_stack(ctx: ResourceContext) -> bool:
+    """Whether the stack being checked is a production one, by the rule's ``productionStackPattern``."""
+    pattern = ctx.config.get("productionStackPattern", DEFAULT_PRODUCTION_STACK_PATTERN)
+    return re.search(pattern, ctx.stack) is not None
 
 
 # ---------------------------------------------------------------------------------------
@@ -183,10 +185,19 @@ class _Rule:
             unknowns=list({(f.unknown_path, f.urn): f for f in unique if f.unknown}.values()),
         )
 
-    def _schema(self) -> PolicyConfigSchema | None:
-        if not self.config_schema:
-            return None
-        return PolicyConfigSchema(properties={k: dict(v) for k, v in self.config_schema.items()})
+    def _policy_fields(self) -> dict[str, Any]:
+        """What the SDK's resource and stack policies both take, apart from ``validate``."""
+        schema = None
+        if self.config_schema:
+            schema = PolicyConfigSchema(properties={k: dict(v) for k, v in self.config_schema.items()})
+        return {
+            "name": self.name,
+            "description": self.description,
+            "enforcement_level": self.enforcement_level,
+            "config_schema": schema,
+            "severity": self.severity,
+            "remediation_steps": self.remediation,
+        }
 
     def _report(self, ctx: Any, report: Callable[..., None], label: str) -> None:
         try:
@@ -271,15 +282,7 @@ class ResourceRule(_Rule):
             )
             self._report(ctx, report_violation, ctx.label)
 
-        return ResourceValidationPolicy(
-            name=self.name,
-            description=self.description,
-            validate=validate,
-            enforcement_level=self.enforcement_level,
-            config_schema=self._schema(),
-            severity=self.severity,
-            remediation_steps=self.remediation,
-        )
+        return ResourceValidationPolicy(validate=validate, **self._policy_fields())
 
 
 @dataclass(frozen=True)
@@ -306,12 +309,4 @@ class StackRule(_Rule):
             ctx = StackContext(resources, stack=stack, dry_run=dry_run, config=args.get_config() or {})
             self._report(ctx, report_violation, f'stack "{stack}"')
 
-        return StackValidationPolicy(
-            name=self.name,
-            description=self.description,
-            validate=validate,
-            enforcement_level=self.enforcement_level,
-            config_schema=self._schema(),
-            severity=self.severity,
-            remediation_steps=self.remediation,
-        )
+        return StackValidationPolicy(validate=validate, **self._policy_fields())

@@ -22,12 +22,11 @@ from pulumi_policy import Severity
 
 from ._props import UNKNOWN, is_list, items, join_path
 from ._support import (
-    DEFAULT_PRODUCTION_STACK_PATTERN,
     PRODUCTION_STACK_PATTERN_SCHEMA,
     Finding,
     ResourceContext,
     ResourceRule,
-    stack_matches,
+    is_production_stack,
     unknown,
     violation,
 )
@@ -200,8 +199,7 @@ def _scan(node: Any, path: str, where: str, s: _Settings, depth: int = 0) -> Ite
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    pattern = ctx.config.get("productionStackPattern", DEFAULT_PRODUCTION_STACK_PATTERN)
-    if stack_matches(pattern, ctx.stack):
+    if is_production_stack(ctx):
         return
     s = _Settings.from_config(ctx.config)
     yield from _scan(ctx.props, "", ctx.label, s)

@@ -26,12 +26,11 @@ from typing import Any
 from pulumi_policy import Severity
 
 from ._support import (
-    DEFAULT_PRODUCTION_STACK_PATTERN,
     PRODUCTION_STACK_PATTERN_SCHEMA,
     Finding,
     ResourceContext,
     ResourceRule,
-    stack_matches,
+    is_production_stack,
     violation,
 )
 
@@ -96,8 +95,7 @@ def window_problem(window: Any, stack: str, now: datetime) -> str | None:
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    pattern = ctx.config.get("productionStackPattern", DEFAULT_PRODUCTION_STACK_PATTERN)
-    if ctx.dry_run or not stack_matches(pattern, ctx.stack):
+    if ctx.dry_run or not is_production_stack(ctx):
         return
     problem = window_problem(ctx.config.get("releaseWindow"), ctx.stack, utcnow())
     if problem:

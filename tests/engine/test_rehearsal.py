@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from ops.engine import changes_stack
 from ops.rehearsal.lifecycle import documented_window_commands
 from tests.support.commands import run_ops
 from tests.support.engine import preview_with
@@ -168,6 +169,35 @@ def test_ops_engine_runs_any_cli_command_in_the_stand_in_environment(engine, tmp
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
     assert (backend / "passphrase").stat().st_mode & 0o077 == 0
+
+
+def test_ops_engine_reads_the_command_not_an_argument_value_that_names_one(engine, tmp_path):
+    # `up` here is the project filter's value: listing stacks changes nothing and needs no -s.
+    command = [sys.executable, "-m", "ops", "engine", "--backend", str(tmp_path), "--", "stack", "ls", "--json"]
+    done = subprocess.run([*command, "-p", "up"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("pulumi_args", "applying"),
+    [
+        (["up", "-s", "staging", "--yes"], True),
+        (["--cwd", "preview", "destroy", "--stack=staging"], True),
+        (["-C", ".", "--color", "never", "refresh", "-s", "staging"], True),
+        (["state", "unprotect", "-s", "staging", "urn"], True),
+        (["stack", "--output", "json", "rm", "-s", "staging"], True),
+        (["config", "-s", "production", "set", "kitchen-kontrol:releaseWindow", "x"], True),
+        (["preview", "-s", "up", "--message", "destroy"], False),
+        (["-s", "up", "preview"], False),
+        (["stack", "ls", "-p", "up"], False),
+        (["stack", "output", "-s", "staging", "--json"], False),
+        (["config", "get", "-s", "staging", "state"], False),
+        (["--color", "always", "preview", "-s", "staging"], False),
+    ],
+)
+def test_ops_engine_classifies_a_command_by_its_words_not_its_values(pulumi_args, applying):
+    assert changes_stack(pulumi_args) is applying
 
 
 def test_ops_engine_without_pulumi_arguments_is_a_usage_error(engine):
