@@ -12,11 +12,11 @@ from pathlib import Path
 
 from ops.checklist_probes import git_committed, last_line, render_owners, run_cli, stack_file_keys, workflow_names
 from ops.errors import UsageError
-from ops.facts import POLICY_FLAGS, StackFacts, reserved_domain
+from ops.facts import POLICY_FLAGS, StackFacts
 from ops.plan_runner import PlanRefused, run_plan
 from policies.rules.stop_before_production import window_problem
 from stacks.guard import WINDOW_KEY, evaluate_window
-from stacks.settings import ESCALATION_FORMAT
+from stacks.settings import ESCALATION_FORMAT, FREE_PLAN_MIN_INTERVAL_SECONDS, is_reserved_example_address
 
 DONE, TODO, MANUAL = "done", "todo", "manual"
 PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
@@ -241,7 +241,7 @@ def _allowed_cidrs(facts: StackFacts) -> Step:
 
 def _contacts(facts: StackFacts) -> Step:
     emails = facts.settings.monitoring.emails
-    examples = [e for e in emails if reserved_domain(e)]
+    examples = [e for e in emails if is_reserved_example_address(e)]
     title = "Real on-call people in `kitchen-kontrol:oncallContacts`"
     if examples:
         return Step(
@@ -258,7 +258,7 @@ def _contacts(facts: StackFacts) -> Step:
 def _escalation_contacts(facts: StackFacts) -> Step:
     levels = facts.settings.monitoring.escalation
     named = [level.email for level in levels if level.email]
-    examples = [e for e in named if reserved_domain(e)]
+    examples = [e for e in named if is_reserved_example_address(e)]
     title = "Real people in `kitchen-kontrol:escalationLevels`"
     summary = f"{len(levels)} level(s), {len(named)} named person(s)"
     if examples:
@@ -327,19 +327,21 @@ def _sentry_organization(facts: StackFacts) -> Step:
 def _uptime_plan(facts: StackFacts) -> Step:
     monitoring = facts.settings.monitoring
     title = "UptimeRobot plan fits the monitor"
-    if monitoring.uptime_interval_seconds < 300:
+    if monitoring.uptime_interval_seconds < FREE_PLAN_MIN_INTERVAL_SECONDS:
         return Step(
             title,
             MANUAL,
             f"`uptimeIntervalSeconds` is {monitoring.uptime_interval_seconds}: the free plan checks at most "
-            "every 300 s",
+            f"every {FREE_PLAN_MIN_INTERVAL_SECONDS} s",
             "confirm the UptimeRobot account of UPTIMEROBOT_API_KEY is on a paid plan, or set "
-            f"`kitchen-kontrol:uptimeIntervalSeconds: 300` in {facts.stack_file}",
+            f"`kitchen-kontrol:uptimeIntervalSeconds: {FREE_PLAN_MIN_INTERVAL_SECONDS}` in {facts.stack_file}",
         )
     threshold = monitoring.uptime_failure_threshold
     note = "" if threshold == 1 else f"; the free plan alerts at the first failure instead of after {threshold}"
     interval = monitoring.uptime_interval_seconds
-    return Step(title, DONE, f"`uptimeIntervalSeconds` is {interval} (free plan: ≥ 300){note}")
+    return Step(
+        title, DONE, f"`uptimeIntervalSeconds` is {interval} (free plan: ≥ {FREE_PLAN_MIN_INTERVAL_SECONDS}){note}"
+    )
 
 
 def _program_window(facts: StackFacts) -> Step:

@@ -17,7 +17,7 @@ from ops.plan_runner import PlanRefused, PlanResult, run_plan
 from ops.project import ROOT, StackConfig, load_stack_config
 from stacks.config_parsing import ConfigError, parse_settings
 from stacks.guard import is_production
-from stacks.settings import PROJECT, Settings, is_reserved_example_address
+from stacks.settings import PROJECT, Settings
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
 WEB_SERVICE = "render:services:WebService"
@@ -141,8 +141,3 @@ def _common_prefix(names: list[str]) -> str:
     first, last = min(names), max(names)
     size = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
     return first[:size]
-
-
-def reserved_domain(email: str) -> bool:
-    """RFC 2606 example domains: addresses nobody reads (the same test `Settings.unfinished` uses)."""
-    return is_reserved_example_address(email)

@@ -24,7 +24,6 @@ from ops.facts import (
     TOPIC,
     StackFacts,
     load_settings,
-    reserved_domain,
 )
 from ops.markdown import minutes
 from ops.masks import SECRET_MASK, UNKNOWN_MASK, mask
@@ -33,6 +32,7 @@ from ops.readiness_model import FAIL, PASS, WARN, Evidence, Item
 from ops.readiness_reports import rehearsal_item, verify_item
 from policies.rules.stop_before_production import window_problem
 from stacks.guard import WINDOW_KEY, evaluate_window, is_production
+from stacks.settings import is_reserved_example_address
 
 # Outputs the program exports as secrets, and env vars whose value must be one.
 SECRET_OUTPUTS = ("databaseUrl", "sentryDsn")
@@ -128,7 +128,7 @@ def _configuration(evidence: Evidence) -> list[Item]:
             )
         )
     named = [level.email for level in monitoring.escalation if level.email]
-    examples = [email for email in named if reserved_domain(email)]
+    examples = [email for email in named if is_reserved_example_address(email)]
     levels = ", ".join(
         f"{minutes(level.response_minutes)}: {f'{level.oncall_role} on-call' if level.oncall_role else level.name}"
         for level in monitoring.escalation

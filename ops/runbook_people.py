@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ops.facts import ALARM, ISSUE_ALERT, MONITOR_SUFFIX, StackFacts, reserved_domain
+from ops.facts import ALARM, ISSUE_ALERT, MONITOR_SUFFIX, StackFacts
 from ops.markdown import code, gib, minutes, table
 from ops.runbook_values import DeployValues
+from stacks.settings import is_reserved_example_address
 
 OPERATORS = {"GreaterThanThreshold": ">", "LessThanThreshold": "<", "GreaterThanOrEqualToThreshold": ">="}
 OPERATORS["LessThanOrEqualToThreshold"] = "<="
@@ -75,7 +76,7 @@ def on_call(facts: StackFacts) -> list[str]:
 
 
 def _examples_warning(facts: StackFacts, emails: list, key: str) -> list[str]:
-    examples = [email for email in emails if email and reserved_domain(email)]
+    examples = [email for email in emails if email and is_reserved_example_address(email)]
     if not examples:
         return []
     return [

@@ -173,8 +173,7 @@ def test_ops_engine_runs_any_cli_command_in_the_stand_in_environment(engine, tmp
 
 def test_ops_engine_reads_the_command_not_an_argument_value_that_names_one(engine, tmp_path):
     # `up` here is the project filter's value: listing stacks changes nothing and needs no -s.
-    command = [sys.executable, "-m", "ops", "engine", "--backend", str(tmp_path), "--", "stack", "ls", "--json"]
-    done = subprocess.run([*command, "-p", "up"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = run_ops("engine", "--backend", str(tmp_path), "--", "stack", "ls", "--json", "-p", "up")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
 
