@@ -39,3 +39,15 @@ class Evidence:
     generated_secrets: list[str] = field(default_factory=list)
     policy_config: dict = field(default_factory=dict)
     policy_config_name: str = ""
+
+    def no_preview(self) -> str:
+        """Why the items judged on the offline preview have no evidence."""
+        if self.settings_error:
+            return "the stack settings are invalid (see *Stack settings valid*)"
+        return f"the offline preview failed: {self.preview_error}"
+
+    def no_update(self) -> str:
+        """Why the items judged on the update-phase plan have no evidence."""
+        if self.update_refused:
+            return "the program refused the update-phase plan (see *Policy pack: update*)"
+        return f"the update-phase plan failed: {self.update_error}"

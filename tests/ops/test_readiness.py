@@ -14,9 +14,10 @@ import pytest
 
 from ops.readiness import exit_code
 from ops.readiness_evidence import collect
-from ops.readiness_items import assess, leaks
+from ops.readiness_items import assess
 from ops.readiness_model import FAIL, PASS, WARN, Item
 from ops.readiness_render import render
+from ops.readiness_resources import leaks
 from tests.support.commands import run_ops, without_proxies
 from tests.support.env import ROOT
 from tests.support.operations import ESCALATION

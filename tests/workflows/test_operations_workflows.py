@@ -159,14 +159,14 @@ def test_a_closed_drift_issue_is_not_reopened_but_a_new_one_opened(issue_step, f
 
 def test_readiness_lists_the_workflows_it_found(tmp_path: Path):
     """The readiness item 'CI workflows present' fails, naming the file, when one is missing."""
-    from ops.readiness_items import _workflows
     from ops.readiness_model import PASS
+    from ops.readiness_workflows import workflows_item
 
-    assert _workflows(ROOT).status == PASS
+    assert workflows_item(ROOT).status == PASS
     copy = tmp_path / ".github" / "workflows"
     copy.mkdir(parents=True)
     for path in WORKFLOW_DIR.glob("*.yml"):
         if path.name != "drift-watch.yml":
             (copy / path.name).write_text(path.read_text())
-    item = _workflows(tmp_path)
+    item = workflows_item(tmp_path)
     assert item.status == "fail" and "drift-watch.yml is missing" in item.evidence
