@@ -34,7 +34,8 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from .client import LOG, AmbiguousWriteError, NotFoundError, UptimeRobotClient, UptimeRobotError
+from .client import LOG, UptimeRobotClient
+from .errors import AmbiguousWriteError, NotFoundError, UptimeRobotError
 from .schema import Schema
 from .settings import ProviderSettings, resolve_settings
 

@@ -12,7 +12,8 @@ import pulumi
 from components.rules import FREE_PLAN_MIN_INTERVAL_SECONDS
 
 from .base import PROVIDER_VERSION, UptimeRobotProvider, UptimeRobotResource
-from .client import LOG, RetryBudgetExceeded, UptimeRobotClient, UptimeRobotError
+from .client import LOG, UptimeRobotClient
+from .errors import RetryBudgetExceeded, UptimeRobotError
 from .kinds import Flag, Text, Whole
 from .schema import Output, ResourceArgs, Row, Rows, Schema, column
 

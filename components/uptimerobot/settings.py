@@ -11,8 +11,8 @@ from .client import (
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_REQUESTS_PER_MINUTE,
     DEFAULT_RETRY_BUDGET,
-    UptimeRobotError,
 )
+from .errors import UptimeRobotError
 
 
 @dataclass
