@@ -14,7 +14,8 @@ from ops.cost import signed_usd, usd
 from ops.errors import UsageError
 from ops.masks import SECRET_MASK
 from ops.plan_document import SCHEMA_VERSION, deferred_reason, simplify_type, tree_order
-from ops.plan_render import default_width, inline, violation_text, wrap
+from ops.plan_render import violation_text
+from ops.text_layout import default_width, inline, wrap
 
 _ABSENT = object()
 

@@ -293,7 +293,7 @@ def test_update_plans_are_the_same_bytes_too_and_match_the_schema(plan, project_
 def test_without_width_the_terminal_or_columns_decides(monkeypatch):
     import io
 
-    from ops.plan_render import DEFAULT_WIDTH, default_width
+    from ops.text_layout import DEFAULT_WIDTH, default_width
 
     monkeypatch.setattr("sys.stdout", io.StringIO())  # not a terminal
     monkeypatch.setenv("COLUMNS", "90")
