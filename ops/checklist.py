@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ops.arguments import add_out, add_stack, require_directory, write_document
-from ops.checklist_steps import DONE, MANUAL, TODO, Step, after_first_up, before_first_up
+from ops.checklist_model import DONE, MANUAL, TODO, Step
+from ops.checklist_steps import after_first_up, before_first_up
 from ops.errors import UsageError
 from ops.facts import StackFacts, load_facts
 from ops.project import ROOT

@@ -250,17 +250,19 @@ def finished_facts(ops_project):
     ],
 )
 def test_render_owner_is_resolved_with_the_key_never_shown(finished_facts, render_api, answer, status, expected):
-    from ops.checklist_steps import _render_owner
+    from ops.checklist_accounts import render_owner_step
 
     render_api.answer = answer
-    step = _render_owner(finished_facts, {"RENDER_APIKEY": CANARY_SECRET}, f"http://127.0.0.1:{render_api.server_port}")
+    step = render_owner_step(
+        finished_facts, {"RENDER_APIKEY": CANARY_SECRET}, f"http://127.0.0.1:{render_api.server_port}"
+    )
     assert step.status == status and expected in step.found
     assert render_api.seen == [f"Bearer {CANARY_SECRET}"]
     assert CANARY_SECRET not in f"{step.found} {step.action}"
 
 
 def test_credentials_are_checked_by_name_only():
-    from ops.checklist_steps import _credentials
+    from ops.checklist_machine import credentials_step
 
     env = {
         "AWS_ACCESS_KEY_ID": "AKIA" + CANARY_SECRET.upper(),
@@ -268,10 +270,10 @@ def test_credentials_are_checked_by_name_only():
         "SENTRY_AUTH_TOKEN": CANARY_SECRET,
         "UPTIMEROBOT_API_KEY": CANARY_SECRET,
     }
-    step = _credentials(env)
+    step = credentials_step(env)
     assert step.status == "todo" and "missing Render: RENDER_APIKEY" in step.found
     assert "AWS (AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY)" in step.found
-    assert _credentials({**env, "RENDER_APIKEY": CANARY_SECRET}).status == "done"
+    assert credentials_step({**env, "RENDER_APIKEY": CANARY_SECRET}).status == "done"
     assert CANARY_SECRET.lower() not in f"{step.found} {step.action}".lower()
 
 
@@ -279,24 +281,24 @@ def test_committed_encryption_salt_is_found_with_git(ops_project, finished_facts
     import shutil
     import subprocess
 
-    from ops.checklist_steps import _secrets_provider
+    from ops.checklist_machine import secrets_provider_step
 
     git = shutil.which("git")
     assert git, "git is needed (this is a git checkout)"
     path = finished_facts.config.path
     path.write_text("encryptionsalt: v1:c2FsdA==:v1:AAAA:BBBB\n" + path.read_text())
-    untracked = _secrets_provider(finished_facts, ops_project, {})
+    untracked = secrets_provider_step(finished_facts, ops_project, {})
     assert untracked.status == "todo" and "is not tracked by git here" in untracked.found
     run = {"cwd": ops_project, "check": True, "capture_output": True}
     subprocess.run([git, "init", "-q"], **run)
     subprocess.run([git, "add", path.name], **run)
     subprocess.run([git, "-c", "user.name=t", "-c", "user.email=t@kitchen-kontrol.dev", "commit", "-qm", "s"], **run)
-    no_passphrase = _secrets_provider(finished_facts, ops_project, {})
+    no_passphrase = secrets_provider_step(finished_facts, ops_project, {})
     assert no_passphrase.status == "todo" and "neither PULUMI_CONFIG_PASSPHRASE" in no_passphrase.found
-    done = _secrets_provider(finished_facts, ops_project, {"PULUMI_CONFIG_PASSPHRASE_FILE": "/dev/null"})
+    done = secrets_provider_step(finished_facts, ops_project, {"PULUMI_CONFIG_PASSPHRASE_FILE": "/dev/null"})
     assert done.status == "done" and "carries a passphrase salt (`encryptionsalt`) and is committed" in done.found
     path.write_text(path.read_text() + "# edited\n")
-    assert "has uncommitted changes" in _secrets_provider(finished_facts, ops_project, {}).found
+    assert "has uncommitted changes" in secrets_provider_step(finished_facts, ops_project, {}).found
 
 
 def test_checklist_requires_the_first_deploy_flag(ops_cli):
