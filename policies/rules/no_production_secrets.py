@@ -43,7 +43,9 @@ _MAX_JSON_DEPTH = 3
 
 
 @dataclass(frozen=True)
-class _Settings:
+class _ProductionMarkers:
+    """What production looks like, from the rule's config: secret fingerprints, hosts, domains, AWS accounts."""
+
     fingerprints: frozenset[str]
     hosts: frozenset[str]
     domains: tuple[str, ...]
@@ -51,7 +53,7 @@ class _Settings:
     accounts: frozenset[str]
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> _Settings:
+    def from_config(cls, config: Mapping[str, Any]) -> _ProductionMarkers:
         def strings(key: str) -> list[str]:
             value = config.get(key) or []
             return [str(v).strip().lower().rstrip(".") for v in value if str(v).strip()]
@@ -109,13 +111,13 @@ def _hosts(text: str) -> Iterator[str]:
         yield match.group(1)
 
 
-def _production_host(host: str, s: _Settings) -> str | None:
+def _production_host(host: str, markers: _ProductionMarkers) -> str | None:
     host = host.lower().rstrip(".")
-    if host in s.allowed_hosts:
+    if host in markers.allowed_hosts:
         return None
-    if host in s.hosts:
+    if host in markers.hosts:
         return f"production host {host}"
-    for domain in s.domains:
+    for domain in markers.domains:
         if host == domain or host.endswith("." + domain):
             return f"production domain {domain}"
     return None
@@ -132,31 +134,31 @@ def _json_container(text: str, depth: int) -> Any:
     return decoded if isinstance(decoded, (dict, list)) else None
 
 
-def _check_string(text: str, path: str, where: str, s: _Settings, depth: int) -> Iterator[Finding]:
-    if s.fingerprints:
+def _check_string(text: str, path: str, where: str, markers: _ProductionMarkers, depth: int) -> Iterator[Finding]:
+    if markers.fingerprints:
         seen: set[str] = set()
         for what, candidate in _secret_candidates(text):
             if not candidate or candidate in seen:
                 continue
             seen.add(candidate)
-            if fingerprint(candidate) in s.fingerprints:
+            if fingerprint(candidate) in markers.fingerprints:
                 yield violation(f"{where}: {what} at {path} matches a production secret fingerprint")
                 break
     decoded = _json_container(text, depth)
     if decoded is not None:  # check the decoded leaves instead of the raw JSON text
-        yield from _scan(decoded, f"{path}<json>", where, s, depth + 1)
+        yield from _scan(decoded, f"{path}<json>", where, markers, depth + 1)
         return
     flagged: set[str] = set()
     for host in _hosts(text):
-        reason = _production_host(host, s)
+        reason = _production_host(host, markers)
         if reason and reason not in flagged:
             flagged.add(reason)
             yield violation(f"{where}: {path} points at {reason}")
-    if s.accounts:
+    if markers.accounts:
         accounts = {m.group(1) for m in _ARN_RE.finditer(text)}
-        for account in sorted(accounts & s.accounts):
+        for account in sorted(accounts & markers.accounts):
             yield violation(f"{where}: {path} holds an ARN in production AWS account {account}")
-        if text.strip() in s.accounts:
+        if text.strip() in markers.accounts:
             yield violation(f"{where}: {path} is production AWS account {text.strip()}")
     if _NODE_ENV_RE.search(text):
         yield violation(f"{where}: {path} sets NODE_ENV=production")
@@ -184,7 +186,7 @@ def _env_entry(node: Mapping[str, Any], path: str, where: str) -> Iterator[Findi
         return
 
 
-def _scan(node: Any, path: str, where: str, s: _Settings, depth: int = 0) -> Iterator[Finding]:
+def _scan(node: Any, path: str, where: str, markers: _ProductionMarkers, depth: int = 0) -> Iterator[Finding]:
     if isinstance(node, Mapping):
         yield from _env_entry(node, path, where)
     for key, child_path, child in items(node, path):
@@ -193,19 +195,19 @@ def _scan(node: Any, path: str, where: str, s: _Settings, depth: int = 0) -> Ite
         elif isinstance(child, str):
             if key == "NODE_ENV" and _is_production(child):
                 yield violation(f"{where}: {child_path} sets NODE_ENV=production")
-            yield from _check_string(child, child_path, where, s, depth)
+            yield from _check_string(child, child_path, where, markers, depth)
         elif isinstance(child, Mapping) or is_list(child):
-            yield from _scan(child, child_path, where, s, depth)
+            yield from _scan(child, child_path, where, markers, depth)
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     if is_production_stack(ctx):
         return
-    s = _Settings.from_config(ctx.config)
-    yield from _scan(ctx.props, "", ctx.label, s)
+    markers = _ProductionMarkers.from_config(ctx.config)
+    yield from _scan(ctx.props, "", ctx.label, markers)
     if ctx.provider_props is not None:
         where = f'{ctx.label} via provider {ctx.provider_type or ""} "{ctx.provider_name or ""}"'
-        yield from _scan(ctx.provider_props, "", where, s)
+        yield from _scan(ctx.provider_props, "", where, markers)
 
 
 _STRING_LIST = {"type": "array", "items": {"type": "string"}, "default": []}
