@@ -223,7 +223,7 @@ def test_stack_without_project_config_names_every_required_key(plan, project_dir
     with pytest.raises(UsageError, match="Pulumi.empty.yaml") as refused:
         plan("empty", root=project_dir)
     required = re.findall(r"kitchen-kontrol:(\w+): required; set it in the stack file", str(refused.value))
-    assert required == ["dbAllowedCidrs", "oncallContacts", "sentryOrganization"]
+    assert required == ["appNodeEnv", "dbAllowedCidrs", "dbName", "oncallContacts", "sentryOrganization"]
 
 
 @pytest.mark.parametrize("preview", [True, False])

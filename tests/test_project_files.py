@@ -56,7 +56,8 @@ def test_the_config_block_is_the_one_the_settings_models_generate(project):
 def test_required_keys_have_no_default_and_optional_ones_default_to_unset(project):
     # The CLI refuses a stack that lacks a declared key without a default, before the program runs.
     required = {key for key, declared in project["config"].items() if "default" not in declared}
-    assert required == {"dbAllowedCidrs", "sentryOrganization", "oncallContacts"}
+    # The stack's identity (appNodeEnv, dbName) and its people have no default a stack could inherit.
+    assert required == {"appNodeEnv", "dbName", "dbAllowedCidrs", "sentryOrganization", "oncallContacts"}
     for key in ("renderOwnerId", "renderCustomDomain", "dbVpcId"):
         assert project["config"][key]["default"] == "", key
 
@@ -65,6 +66,8 @@ def test_a_stack_with_only_the_required_keys_gets_every_model_default(tmp_path):
     (tmp_path / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text())
     (tmp_path / "Pulumi.minimal.yaml").write_text(
         "config:\n"
+        "  kitchen-kontrol:appNodeEnv: development\n"
+        "  kitchen-kontrol:dbName: kitchen\n"
         "  kitchen-kontrol:dbAllowedCidrs: [203.0.113.7/32]\n"
         "  kitchen-kontrol:sentryOrganization: acme\n"
         '  kitchen-kontrol:oncallContacts: ["primary: Ann Lee <ann@acme.dev>"]\n'
@@ -73,9 +76,9 @@ def test_a_stack_with_only_the_required_keys_gets_every_model_default(tmp_path):
     settings = parse_settings("minimal", {k.removeprefix("kitchen-kontrol:"): v for k, v in raw.items()})
     assert settings == Settings(
         stack="minimal",
-        app={},
+        app={"node_env": "development"},
         render={},
-        database={"allowed_cidrs": ("203.0.113.7/32",)},
+        database={"name": "kitchen", "allowed_cidrs": ("203.0.113.7/32",)},
         monitoring={"sentry_organization": "acme", "contacts": ("primary: Ann Lee <ann@acme.dev>",)},
     )
 

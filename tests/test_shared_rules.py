@@ -12,7 +12,7 @@ from components.uptime import OnCallContact, UptimeMonitorArgs
 from stacks.settings import DatabaseSettings, MonitoringSettings
 
 DATABASE = {"identifier": "kk-staging", "db_name": "kitchen", "username": "kk_admin", "allowed_cidrs": ["10.1.0.0/16"]}
-SETTINGS_DATABASE = {"allowed_cidrs": ("10.1.0.0/16",)}
+SETTINGS_DATABASE = {"name": "kitchen", "allowed_cidrs": ("10.1.0.0/16",)}
 MONITORING = {"sentry_organization": "acme", "contacts": ("primary: Ann Lee <ann@acme.dev>",)}
 TRACKING = {
     "organization": "acme",

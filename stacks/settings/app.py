@@ -47,8 +47,10 @@ class AppSettings(SettingsModel):
         alias="appHealthPath",
         description='Path of the health endpoint answering {"status":"ok"}.',
     )
+    # No default: the CLI hands a stack that leaves a key out Pulumi.yaml's default, and a production
+    # stack must never inherit "staging". Every stack names it.
     node_env: Literal["development", "staging", "production"] = Field(
-        default="staging", alias="appNodeEnv", description="NODE_ENV of the app."
+        alias="appNodeEnv", description="NODE_ENV of the app."
     )
     log_level: Literal["error", "warn", "info", "http", "verbose", "debug"] = Field(
         default="info", alias="appLogLevel", description="LOG_LEVEL of the app."

@@ -60,8 +60,8 @@ class DatabaseSettings(SettingsModel):
     backup_retention_days: int = Field(
         default=7, ge=7, le=35, alias="dbBackupRetentionDays", description="Automated backup retention in days."
     )
+    # No default, like appNodeEnv: another stack must never inherit staging's database name.
     name: str = Field(
-        default="kitchen_kontrol_staging",
         pattern=POSTGRES_NAME_PATTERN,
         alias="dbName",
         description="Name of the application database.",
