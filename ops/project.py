@@ -60,7 +60,7 @@ def _project_defaults(project: dict[str, Any]) -> dict[str, str]:
     for key, declared in (project.get("config") or {}).items():
         if isinstance(declared, dict) and "default" in declared:
             full_key = key if ":" in key else f"{project['name']}:{key}"
-            defaults[full_key] = _as_config_string(declared["default"])
+            defaults[full_key] = as_config_string(declared["default"])
     return defaults
 
 
@@ -94,7 +94,7 @@ def load_stack_config(stack: str, root: Path = ROOT) -> StackConfig:
             config[full_key] = OFFLINE_SECRET
             secret_keys.append(full_key)
         else:
-            config[full_key] = _as_config_string(value)
+            config[full_key] = as_config_string(value)
     for key, default in _project_defaults(project_file).items():
         config.setdefault(key, default)
     return StackConfig(project=project, stack=stack, path=path, config=config, secret_keys=secret_keys)
@@ -104,7 +104,8 @@ def _is_secure(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"secure"}
 
 
-def _as_config_string(value: Any) -> str:
+def as_config_string(value: Any) -> str:
+    """A config value as the engine hands it to a program (PULUMI_CONFIG): text, with lists and objects as JSON."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):

@@ -32,12 +32,15 @@ def render_block() -> str:
     return f"{MARKER}\n{_NOTE}{body}"
 
 
-def current_text(project_file: Path) -> str:
-    """The project file with its config block rendered anew; the lines above the block are kept as they are."""
+def read_project_file(project_file: Path) -> str:
     try:
-        text = project_file.read_text()
+        return project_file.read_text()
     except OSError as exc:
         raise UsageError(f"cannot read {project_file}: {exc.strerror}") from None
+
+
+def current_text(text: str, project_file: Path) -> str:
+    """`text` of the project file with its config block rendered anew; the lines above the block are kept."""
     lines = text.splitlines(keepends=True)
     start = next((i for i, line in enumerate(lines) if line.rstrip("\n") in (MARKER, "config:")), None)
     if start is None:
@@ -47,8 +50,9 @@ def current_text(project_file: Path) -> str:
 
 def main(args: argparse.Namespace) -> int:
     project_file = args.root / "Pulumi.yaml"
-    wanted = current_text(project_file)
-    if project_file.read_text() == wanted:
+    text = read_project_file(project_file)
+    wanted = current_text(text, project_file)
+    if text == wanted:
         print(f"{project_file.name}: the config block is current")
         return 0
     if args.check:

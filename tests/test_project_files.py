@@ -40,7 +40,7 @@ def test_runtime_is_python_with_pip_and_virtualenv(project):
 
 def test_the_config_block_is_the_one_the_settings_models_generate(project):
     text = (ROOT / "Pulumi.yaml").read_text()
-    assert current_text(ROOT / "Pulumi.yaml") == text, "run `make project-config`"
+    assert current_text(text, ROOT / "Pulumi.yaml") == text, "run `make project-config`"
     assert set(project["config"]) == {*KEYS, "releaseWindow"}
     assert project["config"]["appPort"] == {
         "type": "integer",
