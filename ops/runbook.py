@@ -24,7 +24,7 @@ from ops.project import ROOT
 from ops.runbook_incidents import incidents
 from ops.runbook_overview import header, health_check, quick_links
 from ops.runbook_people import alerts, escalation, on_call
-from ops.runbook_recovery import backups, rollback, teardown
+from ops.runbook_recovery import backups, interrupted, rollback, teardown
 from ops.runbook_values import DeployValues
 
 
@@ -63,6 +63,7 @@ def render(facts: StackFacts, out: StackOutputs) -> str:
         alerts(facts, values),
         incidents(facts, values),
         rollback(facts, values),
+        interrupted(facts),
         backups(facts, values),
         teardown(facts),
         on_call(facts),

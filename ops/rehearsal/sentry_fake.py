@@ -26,6 +26,7 @@ class FakeSentry:
         self.teams = teams
         self.calls: list[tuple[str, str]] = []
         self.join_status = 201  # 202: Sentry files a join request instead
+        self.unavailable = 0  # an outage: the next this many authorised requests get 503
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
 
@@ -49,6 +50,9 @@ class FakeSentry:
                 fake.calls.append((method, parts.path))
                 if self.headers.get("Authorization") != f"Bearer {fake.token}":
                     return self._send(401, {"detail": "Invalid token"})
+                if fake.unavailable > 0:
+                    fake.unavailable -= 1
+                    return self._send(503, {"detail": "Service Unavailable"})
                 m = re.fullmatch(r"/api/0/organizations/([^/]+)/members/(?:([^/]+)/(?:teams/([^/]+)/)?)?", parts.path)
                 if not m or m.group(1) != fake.organization:
                     return self._send(404, {"detail": "The requested resource does not exist"})
