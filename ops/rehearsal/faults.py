@@ -156,7 +156,8 @@ class FaultRun:
         """Runs and records one CLI command; `expect_success` None: either way, the scenario judges the result."""
         step = Step(name, rehearsed(args), bool(expect_success))
         step.exit_code, step.output, step.seconds = self.session.run(step.args, timeout=COMMAND_SECONDS)
-        (self.directory / f"{outcome.name}-{len(outcome.commands):02d}.log").write_text(step.output)
+        if "--show-secrets" not in args:  # a decrypted secret is never written anywhere
+            (self.directory / f"{outcome.name}-{len(outcome.commands):02d}.log").write_text(step.output)
         step.ok = expect_success is None or (step.exit_code == 0) == expect_success
         outcome.commands.append(step)
         outcome.check(step.ok, f"{name}: exit {step.exit_code}, expected {'0' if expect_success else 'non-zero'}")

@@ -102,7 +102,6 @@ def concurrent_up(engine: Engine, stack: str, directory: Path, expected: int, ou
             "stack init (awskms)",
             ["stack", "init", stack, "--secrets-provider", aws.secrets_provider],
         )
-        outcome.fakes["secretsProvider"] = "awskms" if init.ok else "passphrase"
         if not init.ok:
             outcome.notes.pop()
             outcome.notes.append(f"awskms against moto's KMS failed: {init.output.strip()[-300:]}")
@@ -130,6 +129,7 @@ def concurrent_up(engine: Engine, stack: str, directory: Path, expected: int, ou
         run.converged(outcome)
         count = outcome.state.get("resources")
         outcome.check(count == expected, f"the state holds {count} resources, the lifecycle's `up` made {expected}")
+        outcome.state["encryptedWith"] = "awskms" if init.ok else "passphrase"
         outcome.state["locksLeft"] = aws.keys(LOCKS)
         outcome.state["bucket"] = aws.keys(".pulumi/stacks/")
         outcome.check(not outcome.state["locksLeft"], f"locks left in the bucket: {outcome.state['locksLeft']}")
