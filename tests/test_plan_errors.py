@@ -8,10 +8,10 @@ import textwrap
 
 import pytest
 
-import ops.plan
+import ops.plan.command
 from ops.__main__ import main as ops_main
-from ops.errors import Failure
-from ops.plan_runner import run_plan
+from ops.program.runner import run_plan
+from ops.shared.errors import Failure
 from tests.support.plan import CANARY_SECRET
 
 PROGRAMS = {
@@ -63,7 +63,7 @@ def program(project_dir, request):
 @pytest.fixture
 def plan_cli(monkeypatch, capsys, project_dir):
     """`python -m ops plan ...` in this process, on the throwaway project."""
-    monkeypatch.setattr(ops.plan, "ROOT", project_dir)
+    monkeypatch.setattr(ops.plan.command, "ROOT", project_dir)
 
     def run(*args: str):
         code = ops_main(["plan", *args])

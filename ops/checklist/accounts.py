@@ -6,9 +6,9 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from ops.checklist_model import DONE, MANUAL, TODO, Step
-from ops.checklist_probes import render_owners, workflow_names
-from ops.facts import StackFacts
+from ops.checklist.model import DONE, MANUAL, TODO, Step
+from ops.checklist.probes import render_owners, workflow_names
+from ops.program.facts import StackFacts
 from stacks.settings import FREE_PLAN_MIN_INTERVAL_SECONDS
 
 DEPLOY_WORKFLOWS = ("deploy-staging.yml", "preview.yml", "drift-watch.yml")

@@ -14,12 +14,12 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from ops.arguments import add_out, add_stack, require_directory, write_document
-from ops.checklist_model import DONE, MANUAL, TODO, Step
-from ops.checklist_steps import after_first_up, before_first_up
-from ops.errors import UsageError
-from ops.facts import StackFacts, load_facts
-from ops.project import ROOT
+from ops.checklist.model import DONE, MANUAL, TODO, Step
+from ops.checklist.steps import after_first_up, before_first_up
+from ops.program.facts import StackFacts, load_facts
+from ops.shared.arguments import add_out, add_stack, require_directory, write_document
+from ops.shared.errors import UsageError
+from ops.shared.project import ROOT
 
 MARKS = {DONE: "✅", TODO: "❌", MANUAL: "☐ manual:"}
 RENDER_API = "https://api.render.com"

@@ -7,10 +7,10 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ops.checklist_model import DONE, MANUAL, TODO, Step
-from ops.errors import UsageError
-from ops.facts import POLICY_FLAGS, StackFacts
-from ops.plan_runner import PlanRefused, run_plan
+from ops.checklist.model import DONE, MANUAL, TODO, Step
+from ops.program.facts import POLICY_FLAGS, StackFacts
+from ops.program.runner import PlanRefused, run_plan
+from ops.shared.errors import UsageError
 from policies.rules.stop_before_production import window_problem
 from stacks.guard import WINDOW_KEY, evaluate_window
 

@@ -7,9 +7,9 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from ops.checklist_model import DONE, TODO, Step
-from ops.checklist_probes import git_committed, last_line, run_cli, stack_file_keys
-from ops.facts import StackFacts
+from ops.checklist.model import DONE, TODO, Step
+from ops.checklist.probes import git_committed, last_line, run_cli, stack_file_keys
+from ops.program.facts import StackFacts
 
 PASSPHRASE_VARS = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
 # Provider credentials the program's providers read (README "Configuration"); checked by name only.

@@ -11,9 +11,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from ops.facts import StackFacts
-from ops.outputs import redact
-from ops.project import ROOT, load_yaml
+from ops.program.facts import StackFacts
+from ops.shared.outputs import redact
+from ops.shared.project import ROOT, load_yaml
 
 CLI_TIMEOUT = 60
 

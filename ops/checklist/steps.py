@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ops.checklist_accounts import (
+from ops.checklist.accounts import (
     github_environment_step,
     render_github_step,
     render_owner_step,
     sentry_organization_step,
     uptime_plan_step,
 )
-from ops.checklist_gates import (
+from ops.checklist.gates import (
     first_apply_step,
     policies_step,
     policy_window_step,
@@ -21,10 +21,10 @@ from ops.checklist_gates import (
     rehearsal_step,
     update_accepted_step,
 )
-from ops.checklist_machine import credentials_step, pulumi_cli_step, secrets_provider_step, stack_in_backend_step
-from ops.checklist_model import MANUAL, Step
-from ops.checklist_values import allowed_cidrs_step, contacts_step, escalation_contacts_step, region_step
-from ops.facts import StackFacts
+from ops.checklist.machine import credentials_step, pulumi_cli_step, secrets_provider_step, stack_in_backend_step
+from ops.checklist.model import MANUAL, Step
+from ops.checklist.values import allowed_cidrs_step, contacts_step, escalation_contacts_step, region_step
+from ops.program.facts import StackFacts
 
 
 def before_first_up(facts: StackFacts, root: Path, env: Mapping[str, str], render_api: str) -> list[Step]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ops.checklist_model import DONE, TODO, Step
-from ops.facts import StackFacts
+from ops.checklist.model import DONE, TODO, Step
+from ops.program.facts import StackFacts
 from stacks.settings import ESCALATION_FORMAT, is_reserved_example_address
 
 

@@ -8,12 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ops import plan_compare, plan_document, plan_markdown, plan_render
-from ops.errors import Failure, UsageError
-from ops.plan_runner import PlanRefused, run_plan
-from ops.project import ROOT
+from ops.plan import compare as plan_compare
+from ops.plan import document as plan_document
+from ops.plan import markdown as plan_markdown
+from ops.plan import render as plan_render
+from ops.program.runner import PlanRefused, run_plan
+from ops.shared.errors import Failure, UsageError
+from ops.shared.project import ROOT
 
-EXIT_OK, EXIT_REFUSED, EXIT_FAILED = 0, 1, 1  # usage errors: ops.errors.UsageError, exit 2
+EXIT_OK, EXIT_REFUSED, EXIT_FAILED = 0, 1, 1  # usage errors: ops.shared.errors.UsageError, exit 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

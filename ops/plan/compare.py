@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
-from ops.cost import signed_usd, usd
-from ops.errors import UsageError
-from ops.masks import SECRET_MASK
-from ops.plan_document import SCHEMA_VERSION, deferred_reason, simplify_type, tree_order
-from ops.plan_render import violation_text
-from ops.text_layout import default_width, inline, wrap
+from ops.plan.cost import signed_usd, usd
+from ops.plan.document import SCHEMA_VERSION, deferred_reason, simplify_type, tree_order
+from ops.plan.render import violation_text
+from ops.shared.errors import UsageError
+from ops.shared.masks import SECRET_MASK
+from ops.shared.text_layout import default_width, inline, wrap
 
 _ABSENT = object()
 

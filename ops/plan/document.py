@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ops.cost import estimate
-from ops.errors import UsageError
-from ops.masks import mask
+from ops.plan.cost import estimate
+from ops.shared.errors import UsageError
+from ops.shared.masks import mask
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("plan.schema.json")

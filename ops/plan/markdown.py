@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 from typing import Any, Iterable, Mapping
 
-from ops.cost import signed_usd, usd
-from ops.plan_compare import describe_change, headline
-from ops.plan_document import deferred_reason, simplify_type
-from ops.plan_render import policy_lines, tree_lines, violation_text
+from ops.plan.compare import describe_change, headline
+from ops.plan.cost import signed_usd, usd
+from ops.plan.document import deferred_reason, simplify_type
+from ops.plan.render import policy_lines, tree_lines, violation_text
 
 MAX_ROWS = 50  # per table; a comment must stay far below GitHub's 65,536 characters
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from ops.cost import usd
-from ops.masks import MASKS
-from ops.plan_document import LEVEL_ORDER, STACK_TYPE, deferred_reason, simplify_type, split_message
-from ops.text_layout import MIN_WIDTH, default_width, inline, shorten_name, shorten_type, wrap
+from ops.plan.cost import usd
+from ops.plan.document import LEVEL_ORDER, STACK_TYPE, deferred_reason, simplify_type, split_message
+from ops.shared.masks import MASKS
+from ops.shared.text_layout import MIN_WIDTH, default_width, inline, shorten_name, shorten_type, wrap
 
 VIOLATIONS_SHOWN = 5  # per rule, without --details
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ops.errors import UsageError
-from ops.masks import SECRET_MASK, UNKNOWN_MASK, mask
-from ops.plan_runner import PlanRefused, PlanResult, run_plan
-from ops.project import ROOT, StackConfig, load_stack_config
+from ops.program.runner import PlanRefused, PlanResult, run_plan
+from ops.shared.errors import UsageError
+from ops.shared.masks import SECRET_MASK, UNKNOWN_MASK, mask
+from ops.shared.project import ROOT, StackConfig, load_stack_config
 from stacks.config_parsing import ConfigError, parse_settings
 from stacks.guard import is_production
 from stacks.settings import PROJECT, Settings

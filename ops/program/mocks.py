@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 from pulumi.runtime import mocks, rpc
 
-from ops.cloud_answers import SecretSource, computed_outputs, invoke_result, preview_outputs, random_secret
+from ops.shared.cloud_answers import SecretSource, computed_outputs, invoke_result, preview_outputs, random_secret
 from stacks.sdk_internals import EngineUrnMonitor
 
 

@@ -4,16 +4,14 @@ registration the way the engine does, and read back its verdicts and rules."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ops.analyzer.client import AnalyzerError, PolicyAnalyzer
 from ops.analyzer.config import PolicyConfigError, production_fingerprints
 from ops.analyzer.wire import Diagnostic, ProviderRecord, ResourceRecord
-from ops.errors import Failure, UsageError
-from ops.project import ROOT, StackConfig
-
-if TYPE_CHECKING:
-    from ops.plan_runner import PlanResult
+from ops.program.result import PlanResult
+from ops.shared.errors import Failure, UsageError
+from ops.shared.project import ROOT, StackConfig
 
 # Packages whose resources have no provider inputs to judge: components and dynamic resources.
 _NO_PROVIDER = ("pulumi", "kitchen-kontrol", "pulumi-python")

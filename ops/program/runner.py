@@ -15,47 +15,22 @@ import runpy
 import sys
 import traceback
 import types
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pulumi
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
-from ops import plan_pack
-from ops.errors import Failure, UsageError
-from ops.mocks import PlanMocks, RecordingMonitor
-from ops.project import ROOT, load_stack_config
-from ops.redact import redact_text
+from ops.program import pack as plan_pack
+from ops.program.mocks import PlanMocks, RecordingMonitor
+from ops.program.result import PlanRefused, PlanResult
+from ops.shared.errors import Failure, UsageError
+from ops.shared.project import ROOT, load_stack_config
+from ops.shared.redact import redact_text
 from stacks.sdk_internals import register_stack_outputs
 
 # The runner's own file: a program's traceback passes through it, but it is not the program.
-_RUNNER = Path("ops") / Path(__file__).name
-
-
-class PlanRefused(Exception):
-    """The program refused the stack (stop before production, unreachable database): exit 1."""
-
-
-@dataclass
-class PlanResult:
-    stack: str
-    stack_urn: str
-    preview: bool
-    resources: list  # ops.mocks.Registration, in registration order
-    outputs: dict[str, Any]
-    invocations: list
-    warnings: list[str]
-    diagnostics: list = field(default_factory=list)  # ops.analyzer.wire.Diagnostic
-    policies_ran: bool = False
-    redact: frozenset[str] = frozenset()  # production-secret fingerprints from the policy config
-    policy_pack: str | None = None  # "name@version"
-    policy_rules: list[dict[str, Any]] = field(default_factory=list)  # every rule, its effective level
-    aws_region: str | None = None
-
-    @property
-    def mandatory_policies(self) -> list[str]:
-        return sorted({d.policy_name for d in self.diagnostics if d.enforcement_level == "mandatory"})
+_RUNNER = Path("ops", "program", Path(__file__).name)
 
 
 def run_plan(

@@ -13,11 +13,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ops.arguments import add_out, add_stack, require_directory, require_file, write_document
-from ops.readiness_evidence import collect
-from ops.readiness_items import assess
-from ops.readiness_model import Item
-from ops.readiness_render import render
+from ops.readiness.evidence import collect
+from ops.readiness.items import assess
+from ops.readiness.model import Item
+from ops.readiness.render import render
+from ops.shared.arguments import add_out, add_stack, require_directory, require_file, write_document
 
 EXIT_OK, EXIT_NOT_READY = 0, 1
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from ops.facts import load_settings
-from ops.markdown import minutes
-from ops.plan_runner import PlanResult
-from ops.readiness_model import FAIL, PASS, Evidence, Item
+from ops.program.facts import load_settings
+from ops.program.result import PlanResult
+from ops.readiness.model import FAIL, PASS, Evidence, Item
+from ops.shared.markdown import minutes
 from policies.rules.stop_before_production import window_problem
 from stacks.guard import WINDOW_KEY, evaluate_window, is_production
 from stacks.settings import is_reserved_example_address

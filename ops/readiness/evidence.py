@@ -6,13 +6,13 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from ops.errors import UsageError
-from ops.facts import StackFacts, load_settings
-from ops.mocks import PlanMocks, random_secret
-from ops.plan_pack import default_policy_config
-from ops.plan_runner import PlanRefused, run_plan
-from ops.project import ROOT
-from ops.readiness_model import Evidence
+from ops.program.facts import StackFacts, load_settings
+from ops.program.mocks import PlanMocks, random_secret
+from ops.program.pack import default_policy_config
+from ops.program.runner import PlanRefused, run_plan
+from ops.readiness.model import Evidence
+from ops.shared.errors import UsageError
+from ops.shared.project import ROOT
 
 
 def collect(

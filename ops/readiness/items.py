@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ops.readiness_config import configuration_items, guardrail_items
-from ops.readiness_model import Evidence, Item
-from ops.readiness_reports import rehearsal_item, verify_item
-from ops.readiness_resources import resource_items
-from ops.readiness_workflows import workflows_item
+from ops.readiness.config import configuration_items, guardrail_items
+from ops.readiness.model import Evidence, Item
+from ops.readiness.reports import rehearsal_item, verify_item
+from ops.readiness.resources import resource_items
+from ops.readiness.workflows import workflows_item
 
 
 def assess(

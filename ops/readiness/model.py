@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.facts import StackFacts
-from ops.plan_runner import PlanResult
+from ops.program.facts import StackFacts
+from ops.program.result import PlanResult
 
 PASS, FAIL, WARN = "pass", "fail", "warn"
 

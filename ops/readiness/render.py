@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ops.readiness_model import FAIL, PASS, WARN, Evidence, Item
+from ops.readiness.model import FAIL, PASS, WARN, Evidence, Item
 
 ICONS = {PASS: "✅", FAIL: "❌", WARN: "⚠"}
 

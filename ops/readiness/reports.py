@@ -8,9 +8,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ops.readiness_model import FAIL, PASS, Item
-from ops.verify_report import MARKDOWN_STATUS, MARKDOWN_TITLE
-from ops.verify_target import redact_userinfo
+from ops.readiness.model import FAIL, PASS, Item
+from ops.verify.report import MARKDOWN_STATUS, MARKDOWN_TITLE
+from ops.verify.target import redact_userinfo
 
 GROUP = "Evidence from runs"
 

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from pulumi.runtime.rpc import is_rpc_secret
 
-from ops.facts import (
+from ops.program.facts import (
     ALARM,
     ALERT_CONTACT_SUFFIX,
     ENV_VAR,
@@ -20,9 +20,9 @@ from ops.facts import (
     TOPIC,
     StackFacts,
 )
-from ops.masks import SECRET_MASK, UNKNOWN_MASK, mask
-from ops.plan_runner import PlanResult
-from ops.readiness_model import FAIL, PASS, WARN, Evidence, Item
+from ops.program.result import PlanResult
+from ops.readiness.model import FAIL, PASS, WARN, Evidence, Item
+from ops.shared.masks import SECRET_MASK, UNKNOWN_MASK, mask
 
 # Outputs the program exports as secrets, and env vars whose value must be one.
 SECRET_OUTPUTS = ("databaseUrl", "sentryDsn")

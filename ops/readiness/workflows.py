@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from ops.readiness_model import FAIL, PASS, Item
+from ops.readiness.model import FAIL, PASS, Item
 
 # Each workflow that must exist: what its text must contain, and what that shows.
 WORKFLOW_EXPECTATIONS = {

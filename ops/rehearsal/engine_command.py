@@ -9,10 +9,10 @@ import secrets
 import sys
 from pathlib import Path
 
-from ops.errors import UsageError
-from ops.project import ROOT
 from ops.rehearsal.apis import local_apis, stack_contacts
 from ops.rehearsal.engine import EngineSession, locate_engine
+from ops.shared.errors import UsageError
+from ops.shared.project import ROOT
 from stacks.guard import is_production
 
 DEFAULT_BACKEND = ROOT / ".tools" / "backend"

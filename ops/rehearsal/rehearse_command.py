@@ -12,11 +12,11 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from ops.project import load_stack_config
 from ops.rehearsal.apis import LocalApis, local_apis
 from ops.rehearsal.engine import Engine, Step, locate_engine
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal, workdir
 from ops.rehearsal.standin import PACKAGES
+from ops.shared.project import load_stack_config
 
 SCHEMA_VERSION = 1
 OUTPUT_TAIL_LINES = 40

@@ -16,16 +16,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ops import outputs
-from ops.arguments import add_out, add_stack, require_directory, write_document
-from ops.facts import StackFacts, load_facts
-from ops.outputs import StackOutputs
-from ops.project import ROOT
-from ops.runbook_incidents import incidents
-from ops.runbook_overview import header, health_check, quick_links
-from ops.runbook_people import alerts, escalation, on_call
-from ops.runbook_recovery import backups, rollback, teardown
-from ops.runbook_values import DeployValues
+from ops.program.facts import StackFacts, load_facts
+from ops.runbook.incidents import incidents
+from ops.runbook.overview import header, health_check, quick_links
+from ops.runbook.people import alerts, escalation, on_call
+from ops.runbook.recovery import backups, rollback, teardown
+from ops.runbook.values import DeployValues
+from ops.shared import outputs
+from ops.shared.arguments import add_out, add_stack, require_directory, write_document
+from ops.shared.outputs import StackOutputs
+from ops.shared.project import ROOT
 
 
 def register(subparsers) -> None:

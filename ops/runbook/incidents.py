@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ops.facts import RDS_INSTANCE, StackFacts
-from ops.markdown import NOT_DEPLOYED, code
-from ops.runbook_values import DeployValues, apply_note, auto_deploy, aws_cli, health_url_expr, place
+from ops.program.facts import RDS_INSTANCE, StackFacts
+from ops.runbook.values import DeployValues, apply_note, auto_deploy, aws_cli, health_url_expr, place
+from ops.shared.markdown import NOT_DEPLOYED, code
 
 
 def incidents(facts: StackFacts, v: DeployValues) -> list[str]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ops.facts import StackFacts
-from ops.markdown import NOT_DEPLOYED, code, link, table
-from ops.outputs import StackOutputs
-from ops.runbook_values import DeployValues, health_url_expr
+from ops.program.facts import StackFacts
+from ops.runbook.values import DeployValues, health_url_expr
+from ops.shared.markdown import NOT_DEPLOYED, code, link, table
+from ops.shared.outputs import StackOutputs
 
 
 def header(facts: StackFacts, out: StackOutputs) -> list[str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ops.facts import ALARM, ISSUE_ALERT, MONITOR_SUFFIX, StackFacts
-from ops.markdown import code, gib, minutes, table
-from ops.runbook_values import DeployValues
+from ops.program.facts import ALARM, ISSUE_ALERT, MONITOR_SUFFIX, StackFacts
+from ops.runbook.values import DeployValues
+from ops.shared.markdown import code, gib, minutes, table
 from stacks.settings import is_reserved_example_address
 
 OPERATORS = {"GreaterThanThreshold": ">", "LessThanThreshold": "<", "GreaterThanOrEqualToThreshold": ">="}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ops.facts import RDS_INSTANCE, StackFacts
-from ops.markdown import code
-from ops.runbook_values import DeployValues, auto_deploy, aws_cli, place
+from ops.program.facts import RDS_INSTANCE, StackFacts
+from ops.runbook.values import DeployValues, auto_deploy, aws_cli, place
+from ops.shared.markdown import code
 
 
 def rollback(facts: StackFacts, v: DeployValues) -> list[str]:

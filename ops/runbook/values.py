@@ -3,9 +3,9 @@ settings or the plan fix in advance), links to them, and how a change reaches th
 
 from __future__ import annotations
 
-from ops.facts import WEB_SERVICE, StackFacts
-from ops.markdown import NOT_DEPLOYED
-from ops.outputs import StackOutputs
+from ops.program.facts import WEB_SERVICE, StackFacts
+from ops.shared.markdown import NOT_DEPLOYED
+from ops.shared.outputs import StackOutputs
 
 
 class DeployValues:

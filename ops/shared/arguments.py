@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ops.errors import UsageError
+from ops.shared.errors import UsageError
 
 
 def add_stack(parser: argparse.ArgumentParser) -> None:

@@ -1,5 +1,5 @@
 """What the cloud would answer, without a cloud: invoke results and the values a provider computes
-when it creates a resource. One source for the offline plan's mocks (`ops.mocks`) and the
+when it creates a resource. One source for the offline plan's mocks (`ops.program.mocks`) and the
 rehearsal's stand-in providers (`ops.rehearsal.standin`); every value is plainly a placeholder."""
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import is_rpc_secret
 
-from ops.redact import REDACTED_MASK, SECRET_MASK, fingerprint_matches
+from ops.shared.redact import REDACTED_MASK, SECRET_MASK, fingerprint_matches
 
 UNKNOWN_MASK = "[unknown]"  # a value only the apply will know
 MASKS = (UNKNOWN_MASK, SECRET_MASK, REDACTED_MASK)

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.project import ROOT
+from ops.shared.project import ROOT
 
 # What stacks/environment.py exports in plain text; `databaseUrl` and `sentryDsn` are secrets.
 PLAIN_OUTPUTS = (

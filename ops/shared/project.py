@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ops.errors import UsageError
+from ops.shared.errors import UsageError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 # Stack files hold no secret by design; an encrypted value cannot be read offline, so the plan
 # substitutes this marker and keeps the key secret.

@@ -30,7 +30,7 @@ NAME = "alarm-delivery"
 PASS, FAIL, WARN = "pass", "fail", "warn"
 TIMEOUT_SECONDS = 60
 MAX_ALARMS = 10
-_KEY_POLICY = Path(__file__).resolve().parent.parent / "policies" / "rules" / "_key_policy.py"
+_KEY_POLICY = Path(__file__).resolve().parents[2] / "policies" / "rules" / "_key_policy.py"
 _NO_CREDENTIALS = re.compile(
     r"Unable to locate credentials|ExpiredToken|InvalidClientTokenId|UnrecognizedClient|"
     r"could not be found|Token has expired|NoCredentialProviders|Error loading SSO Token",

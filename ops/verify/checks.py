@@ -8,26 +8,16 @@ import socket
 import ssl
 import time
 from collections import Counter
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ops.verify_http import Outcome, ssl_context
-from ops.verify_target import Target, redact_userinfo
-
-PASS, FAIL, WARN, SKIP = "pass", "fail", "warn", "skip"
-
+from ops.verify.http import Outcome, ssl_context
+from ops.verify.progress import FAIL, PASS, SKIP, WARN, Check  # noqa: F401 - the statuses, importable from here
+from ops.verify.target import Target, redact_userinfo
 
 HOME_BUDGET_SECONDS = 2.0
 
 
 CERT_WARN_DAYS = 14
-
-
-@dataclass
-class Check:
-    name: str
-    status: str
-    detail: str
 
 
 def check_tls(target: Target, ca_file: str | None, timeout: float) -> Check:

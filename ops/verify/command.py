@@ -17,11 +17,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ops.arguments import require_directory, require_file
-from ops.errors import UsageError
-from ops.verify_checks import FAIL
-from ops.verify_report import render_json, render_table, write_reports
-from ops.verify_run import (
+from ops.shared.arguments import require_directory, require_file
+from ops.shared.errors import UsageError
+from ops.verify.checks import FAIL
+from ops.verify.report import render_json, render_table, write_reports
+from ops.verify.run import (
     INTERRUPTED,
     UNREACHABLE,
     Progress,
@@ -30,7 +30,7 @@ from ops.verify_run import (
     new_result,
     run_checks,
 )
-from ops.verify_target import stack_target, url_target
+from ops.verify.target import stack_target, url_target
 
 DEFAULT_HEALTH_PATH = "/api/health"
 DEFAULT_SAMPLES = 20

@@ -8,13 +8,10 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ops.verify_target import Target, redact_userinfo
-
-if TYPE_CHECKING:
-    from ops.verify_run import Progress
+from ops.verify.progress import Progress
+from ops.verify.target import Target, redact_userinfo
 
 MAX_BODY_BYTES = 1_000_000
 

@@ -6,8 +6,8 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from ops.verify_checks import FAIL, PASS, SKIP, WARN
-from ops.verify_run import INTERRUPTED, UNREACHABLE, Result
+from ops.verify.checks import FAIL, PASS, SKIP, WARN
+from ops.verify.run import INTERRUPTED, UNREACHABLE, Result
 
 # The Markdown report's title and status cells, which `ops readiness --verify-report` reads back.
 MARKDOWN_TITLE = "# Verification report"

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime
 import ssl
-import sys
 from dataclasses import dataclass
 
-from ops.alarm_delivery import check_stack
-from ops.errors import UsageError
-from ops.verify_checks import FAIL, PASS, SKIP, Check, check_health, check_home, check_latency, check_no_5xx, check_tls
-from ops.verify_http import STARTING_STATUSES, Outcome, attempts_text, fetch, ssl_context, wait_for_health
-from ops.verify_target import Target
+from ops.shared.errors import UsageError
+from ops.verify.alarm_delivery import check_stack
+from ops.verify.checks import FAIL, PASS, SKIP, Check, check_health, check_home, check_latency, check_no_5xx, check_tls
+from ops.verify.http import STARTING_STATUSES, Outcome, attempts_text, fetch, ssl_context, wait_for_health
+from ops.verify.progress import Progress
+from ops.verify.target import Target
 
 INTERRUPTED, UNREACHABLE = "interrupted", "unreachable"  # results beside PASS and FAIL
 
@@ -36,36 +36,6 @@ class Result:
     result: str  # pass | fail | unreachable | interrupted
     checks: list[Check]
     error: str | None = None
-
-
-class Progress:
-    """One stderr line as each check starts and ends, and while the health wait goes on.
-
-    Off with --quiet and whenever stderr is not a terminal (CI logs keep just the table).
-    `current` and `state` say where a Ctrl-C landed.
-    """
-
-    def __init__(self, enabled: bool, stream=None):
-        self.enabled = enabled
-        self.stream = stream if stream is not None else sys.stderr
-        self.current: str | None = None
-        self.state = ""
-
-    def _line(self, text: str) -> None:
-        if self.enabled:
-            print(f"verify: {text}", file=self.stream, flush=True)
-
-    def start(self, name: str, what: str) -> None:
-        self.current, self.state = name, ""
-        self._line(f"{name}: {what} ...")
-
-    def note(self, text: str) -> None:
-        self._line(f"{self.current}: {text}")
-
-    def end(self, check: Check) -> Check:
-        self._line(f"{check.name}: {check.status.upper()} {check.detail}")
-        self.current, self.state = None, ""
-        return check
 
 
 def new_result(target: Target) -> Result:

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from ops.errors import UsageError
-from ops.outputs import OutputsUnavailable, query
+from ops.shared.errors import UsageError
+from ops.shared.outputs import OutputsUnavailable, query
 
 
 @dataclass

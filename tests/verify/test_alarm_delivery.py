@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.alarm_delivery import AwsCli, check_alarm_delivery
+from ops.verify.alarm_delivery import AwsCli, check_alarm_delivery
 from tests.support.fake_cli import Reply, write_fake_cli
 
 ACCOUNT = "444455556666"
