@@ -81,7 +81,7 @@ def test_a_bug_in_the_program_is_exit_1_with_the_project_frames(program, plan_cl
     assert any(line.startswith('  File "kkbug_') and "line 3, in explode" in line for line in lines)
     assert '    return settings["database"]' in lines
     assert lines[-1] == "KeyError: 'database'"
-    assert "site-packages" not in out.err and "asyncio" not in out.err and "ops/plan_runner.py" not in out.err
+    assert "site-packages" not in out.err and "asyncio" not in out.err and "ops/program/runner.py" not in out.err
 
 
 def test_debug_shows_every_frame(program, plan_cli):

@@ -1,5 +1,5 @@
-"""`ops plan [STACK]`: the command line of the offline plan (ops/plan_runner.py), printed like `pulumi preview`
-or as a document (ops/plan_document.py), a pull-request comment or a comparison with a base plan."""
+"""`ops plan [STACK]`: the command line of the offline plan (ops/program/runner.py), printed like `pulumi preview`
+or as a document (ops/plan/document.py), a pull-request comment or a comparison with a base plan."""
 
 from __future__ import annotations
 

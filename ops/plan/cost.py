@@ -12,7 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-PRICES_PATH = Path(__file__).with_name("prices.json")
+# Beside the commands, not in plan/: plans and PR comments name this file (`prices.file`) for whoever refreshes it.
+PRICES_PATH = Path(__file__).resolve().parents[1] / "prices.json"
 CENT = Decimal("0.01")
 
 RDS_INSTANCE = "aws:rds/instance:Instance"

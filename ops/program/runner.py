@@ -2,7 +2,7 @@
 registration, the stack's outputs and, with the policy pack, every verdict.
 
 No CLI, no credentials, no network: the same `__main__.py` the engine runs, with the stack's config
-from its stack file. Invoke answers are placeholders (ops/cloud_answers.py).
+from its stack file. Invoke answers are placeholders (ops/shared/cloud_answers.py).
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ from ops.rehearsal.apis import LocalApis, local_apis
 from ops.rehearsal.engine import Engine, Step, locate_engine
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal, workdir
 from ops.rehearsal.standin import PACKAGES
-from ops.shared.project import load_stack_config
+from ops.rehearsal.workspace import secrets_settings
+from ops.shared.errors import UsageError
+from ops.shared.project import ROOT, load_stack_config
 
 SCHEMA_VERSION = 1
 OUTPUT_TAIL_LINES = 40
@@ -31,7 +33,8 @@ def register(subparsers) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    load_stack_config(args.stack)  # an unknown stack or unreadable stack file is a usage error
+    load_stack_config(args.stack, ROOT)  # an unknown stack or unreadable stack file is a usage error
+    _refuse_backend_bound(args.stack)
     engine = locate_engine()
     started = time.monotonic()
     emit = (lambda _s: None) if args.json else _print_step
@@ -51,6 +54,20 @@ def main(args: argparse.Namespace) -> int:
     else:
         _print_summary(args.stack, ok, steps, expected, seconds, args.keep)
     return 0 if ok else 1
+
+
+def _refuse_backend_bound(stack: str) -> None:
+    """A stack file tied to a backend's secrets provider (what `pulumi stack init` writes) would make the
+    throwaway backend's `stack init` fail with "incorrect passphrase": say so before starting."""
+    stack_file = ROOT / f"Pulumi.{stack}.yaml"
+    found = secrets_settings(stack_file)
+    if found:
+        raise UsageError(
+            f"{stack_file.name} carries {', '.join(found)}, which ties it to another backend's secrets (a "
+            "`pulumi stack init` run in the working tree writes it); the rehearsal's throwaway backend has its "
+            f'own passphrase and would fail with "incorrect passphrase". Remove those lines (`git checkout '
+            f"{stack_file.name}` if they were not meant to be committed) and rehearse again"
+        )
 
 
 def _print_header(engine: Engine, stack: str, apis: LocalApis) -> None:

@@ -118,7 +118,7 @@ def main(args: argparse.Namespace) -> int:
     result = new_result(target)
     try:
         run_checks(target, options, result, progress)
-        if outputs is not None:  # can CloudWatch publish to the alarm topic? (ops/alarm_delivery.py)
+        if outputs is not None:  # can CloudWatch publish to the alarm topic? (ops/verify/alarm_delivery.py)
             check_alarm_delivery(outputs, result, progress)
     except KeyboardInterrupt:
         where = progress.current or "between checks"

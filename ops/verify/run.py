@@ -19,7 +19,7 @@ INTERRUPTED, UNREACHABLE = "interrupted", "unreachable"  # results beside PASS a
 
 @dataclass(frozen=True)
 class VerifyOptions:
-    """How hard to check; `ops verify` fills it from its flags (ops/verify.py validates them)."""
+    """How hard to check; `ops verify` fills it from its flags (ops/verify/command.py validates them)."""
 
     samples: int
     latency_budget_ms: float

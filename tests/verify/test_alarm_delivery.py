@@ -1,4 +1,4 @@
-"""ops/alarm_delivery.py: whether CloudWatch can publish to the alarm topic, read through a
+"""ops/verify/alarm_delivery.py: whether CloudWatch can publish to the alarm topic, read through a
 stand-in `aws` CLI that answers from a scenario file; and `ops verify --stack` reporting it."""
 
 from __future__ import annotations
