@@ -13,6 +13,7 @@ from ops.__main__ import main as ops_main
 from ops.rehearsal import rehearse_command
 from ops.rehearsal.engine import Engine, EngineSession
 from ops.rehearsal.engine_command import check_stacks
+from ops.rehearsal.workspace import refresh_copy, secrets_settings
 from ops.shared.errors import UsageError
 from tests.support.commands import run_ops
 from tests.support.env import ROOT
@@ -133,3 +134,15 @@ def test_rehearse_refuses_a_stack_file_tied_to_another_backend(project_dir, monk
     err = capsys.readouterr().err
     assert err.startswith("error: Pulumi.staging.yaml carries encryptionsalt, which ties it to another backend")
     assert '"incorrect passphrase"' in err and "git checkout Pulumi.staging.yaml" in err
+
+
+def test_the_engine_copy_is_fresh_each_time_and_keeps_only_what_the_cli_wrote_for_its_secrets(project_dir, tmp_path):
+    project_dir.write_stack("staging")
+    committed = (project_dir / "Pulumi.staging.yaml").read_text()
+    copy = refresh_copy(tmp_path / "backend" / "project", project_dir)
+    # What `pulumi stack init` and `config set` do to the copy's stack file:
+    (copy / "Pulumi.staging.yaml").write_text("encryptionsalt: v1:salt\nconfig:\n  kitchen-kontrol:appPort: '3002'\n")
+    copy = refresh_copy(copy, project_dir)
+    assert (copy / "Pulumi.staging.yaml").read_text() == "encryptionsalt: v1:salt\n" + committed
+    assert (project_dir / "Pulumi.staging.yaml").read_text() == committed
+    assert secrets_settings(copy / "Pulumi.staging.yaml") == {"encryptionsalt": "v1:salt"}
