@@ -74,9 +74,7 @@ def test_ops_engine_knows_production_by_its_values_whatever_the_stack_is_called(
 def test_ops_engine_refusals_are_one_line_with_exit_2_and_nothing_run():
     done = run_ops("engine", "--", "destroy", "-s", "staging", "--stack", "production", "--yes", timeout=60)
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == (
-        "error: pass -s/--stack once, not 2 times (staging, production): the CLI uses the last\n"
-    )
+    assert done.stderr == ("error: pass -s/--stack once, not 2 times (staging, production): the CLI uses the last\n")
     done = run_ops("engine", "--", "stack", "rm", "production", "--yes", timeout=60)
     assert done.returncode == 2 and REFUSED in done.stderr and "Traceback" not in done.stderr
 
