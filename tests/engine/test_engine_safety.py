@@ -102,7 +102,7 @@ def _documented_engine_examples() -> list[list[str]]:
             for line in block.splitlines():
                 command = line.split("#")[0].strip()
                 if command.startswith("python -m ops engine"):
-                    examples.append(shlex.split(command)[3:])
+                    examples.append(shlex.split(command)[4:])
     return examples
 
 
