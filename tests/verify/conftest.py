@@ -28,14 +28,14 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> CertFactory:
 
 @pytest.fixture
 def verify(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    """Parse argv with the real `register` parser and run `ops.verify.main` in-process.
+    """Parse argv with the real `register` parser and run `ops.verify.command.main` in-process.
 
     A `UsageError` becomes exit code 2 with its message on stderr, as `python -m ops` does.
     """
     import argparse
 
-    from ops import verify as verify_module
-    from ops.errors import UsageError
+    from ops.shared.errors import UsageError
+    from ops.verify import command as verify_module
 
     def run(*argv: str) -> Run:
         parser = argparse.ArgumentParser(prog="ops")
