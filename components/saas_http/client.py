@@ -317,7 +317,7 @@ class ApiClient:
         except httpx.RequestError as exc:  # transport failures, and a body that does not decode
             never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
             if isinstance(exc, httpx.TimeoutException):
-                msg = f"no complete answer within {timeout:g}s ({type(exc).__name__})"
+                msg = f"no complete answer within {timeout:.3g}s ({type(exc).__name__})"
             else:
                 msg = f"network error ({type(exc).__name__}: {self.safe(exc) or 'no detail'})"
             if idempotent or never_sent:

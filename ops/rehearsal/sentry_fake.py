@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from ops.rehearsal.faults import take_fault
+
 NOT_FOUND = {"detail": "The requested resource does not exist"}
 
 
@@ -92,14 +94,6 @@ class FakeSentry:
         self.faults.append(fault)
         return fault
 
-    def _fault(self, method: str, path: str) -> Fault | None:
-        with self._lock:
-            for fault in self.faults:
-                if fault.times > 0 and fault.method == method and re.fullmatch(fault.path, path):
-                    fault.times -= 1
-                    return fault
-        return None
-
     def _listing(self, query: dict[str, list[str]]) -> tuple[int, list, dict[str, str]]:
         wanted = query.get("query", [""])[0].removeprefix("email:").lower()
         found = [v for v in self.members.values() if wanted in v["email"].lower()]
@@ -148,7 +142,7 @@ class FakeSentry:
                     fake.seen_auth.append(self.headers.get("Authorization", ""))
                 if self.headers.get("Authorization") != f"Bearer {fake.token}":
                     return self._send(401, {"detail": "Invalid token"})
-                fault = fake._fault(method, parts.path)
+                fault = take_fault(fake.faults, fake._lock, method, parts.path)
                 if fault and fault.kind == "redirect":
                     return self._send(fault.status, {}, {"Location": fault.location})
                 if fault and fault.kind == "429":

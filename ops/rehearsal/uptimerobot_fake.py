@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ops.rehearsal.faults import take_fault
+
 INVALID_TOKEN = {"message": "Invalid token.", "code": "003-005"}
 
 
@@ -139,12 +141,7 @@ class FakeUptimeRobot:
     # -- request handling (called from server threads) -------------------------
 
     def take_fault(self, method: str, path: str) -> Fault | None:
-        with self._lock:
-            for fault in self.faults:
-                if fault.times > 0 and fault.method == method and re.fullmatch(fault.path, path):
-                    fault.times -= 1
-                    return fault
-        return None
+        return take_fault(self.faults, self._lock, method, path)
 
     def rate_limited(self) -> float | None:
         if not self.rate_limit:

@@ -102,7 +102,7 @@ def test_a_hanging_sentry_is_cut_at_the_configured_deadline(fake, monkeypatch):
     monkeypatch.setenv("SENTRY_RETRY_TIMEOUT", "1")
     fake.inject("GET", LISTING, "hang", delay=5.0, times=100)
     start = time.monotonic()
-    with pytest.raises(RetryBudgetExceeded, match=r"1s retry budget.*no complete answer within 0\.3s.*SENTRY_RETRY"):
+    with pytest.raises(RetryBudgetExceeded, match=r"1s retry budget.*no complete answer within [0-9.]+s.*SENTRY_RETRY"):
         TeamMembershipProvider().create(props(ANA))
     assert time.monotonic() - start < 2.5  # not 30 s per call
 
