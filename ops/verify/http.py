@@ -37,17 +37,22 @@ def ssl_context(ca_file: str | None):
     return ssl.create_default_context(cafile=ca_file)
 
 
-def _redirect_handler():
-    """Follow redirects, but never carry the Basic auth header to another host."""
+def _origin(url: str) -> tuple[str, str | None, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
 
-    class SameHostAuth(urllib.request.HTTPRedirectHandler):
+
+def _redirect_handler():
+    """Follow redirects, but carry the Basic auth header only to the same scheme, host and port."""
+
+    class SameOriginAuth(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, req, fp, code, msg, headers, newurl):
             new = super().redirect_request(req, fp, code, msg, headers, newurl)
-            if new is not None and urlsplit(newurl).hostname != urlsplit(req.full_url).hostname:
+            if new is not None and _origin(newurl) != _origin(req.full_url):
                 new.headers.pop("Authorization", None)
             return new
 
-    return SameHostAuth()
+    return SameOriginAuth()
 
 
 def fetch(url: str, target: Target, ctx, timeout: float) -> Outcome:

@@ -1,29 +1,18 @@
-"""Fixtures for `ops verify`: certificates made by openssl, the command run in-process, loopback only.
+"""Fixtures for `ops verify`: the command run in-process, loopback only.
 
-The fake app servers (`make_server`, tests/conftest.py) and certificates are in tests/support/
-(app_server.py, certs.py).
+The fake app servers (`make_server`) and certificates (`certs`) are fixtures of tests/conftest.py
+(helpers: tests/support/app_server.py, certs.py).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable
 
 import pytest
 
-from tests.support.certs import CertFactory
 from tests.support.commands import Run
-from tests.support.env import unavailable
-
-
-@pytest.fixture(scope="session")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> CertFactory:
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        unavailable("the openssl CLI is not installed; TLS tests need it to make certificates")
-    return CertFactory(tmp_path_factory.mktemp("certs"), openssl)
 
 
 @pytest.fixture

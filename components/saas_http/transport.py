@@ -1,4 +1,4 @@
-"""How requests reach UptimeRobot: httpx over sockets bounded by one deadline per attempt, and a client-side
+"""How requests reach a SaaS API: httpx over sockets bounded by one deadline per attempt, and a client-side
 rate limit shared by every client of one API URL in the process."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import httpcore
 import httpx
 
 # monotonic() by which the current attempt must be done; set around each send.
-_ATTEMPT_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("uptimerobot_deadline", default=None)
+_ATTEMPT_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("saas_http_deadline", default=None)
 
 
 def _bounded(timeout: float | None, expired: type[Exception]) -> float | None:
@@ -72,7 +72,7 @@ class DeadlineTransport(httpx.HTTPTransport):
     """httpx's transport (request/response mapping, exception mapping) over the deadline backend.
 
     httpx has no public hook for a network backend, so the pool it built is swapped for one with
-    ours; tests/uptimerobot/test_transport.py fails if a new httpx stops using `_pool`.
+    ours; the trickle tests (tests/uptimerobot/test_transport.py) fail if a new httpx stops using `_pool`.
     """
 
     def __init__(self) -> None:

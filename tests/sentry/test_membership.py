@@ -5,7 +5,6 @@ the token stays out of state, pickles and messages."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,27 +14,7 @@ from components.sentry_membership import (
     SentryError,
     TeamMembershipProvider,
 )
-from ops.rehearsal.sentry_fake import FakeSentry
-
-TOKEN = "CANARYsentryToken4b2e91"
-ORG = "kitchen-kontrol"
-TEAM = "kitchen-kontrol-staging"
-
-
-MEMBERS = {"ana@kitchen-kontrol.dev": ["kitchen-kontrol-production"], "Bo@Kitchen-Kontrol.dev": []}
-
-
-@pytest.fixture
-def fake(monkeypatch) -> Iterator[FakeSentry]:
-    with FakeSentry(TOKEN, ORG, MEMBERS, {"kitchen-kontrol-staging", "kitchen-kontrol-production"}) as server:
-        monkeypatch.setenv("SENTRY_AUTH_TOKEN", TOKEN)
-        monkeypatch.delenv("SENTRY_TOKEN", raising=False)
-        monkeypatch.setenv("SENTRY_BASE_URL", server.base_url)
-        yield server
-
-
-def props(email: str, team: str = TEAM) -> dict:
-    return {"organization": ORG, "team": team, "email": email, "provider_version": "1"}
+from tests.support.sentry import ORG, TEAM, TOKEN, props
 
 
 def test_existing_member_joins_the_environment_team_and_leaves_only_it(fake):
@@ -118,7 +97,7 @@ def test_unknown_organization_and_plain_http_are_refused(fake):
     api = SentryApi.from_environment()
     with pytest.raises(SentryError, match="organization 'elsewhere' does not exist"):
         api.find_member("elsewhere", "ana@kitchen-kontrol.dev")
-    with pytest.raises(SentryError, match="must be an https:// URL"):
+    with pytest.raises(SentryError, match="SENTRY_BASE_URL must use https"):
         SentryApi("http://sentry.example.com/api/", TOKEN)
 
 
