@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ops.rehearsal.apis import LocalApis
-from ops.rehearsal.faults import FAULT_ENV, SCENARIOS, FaultRun, Outcome, timed
+from ops.rehearsal.faults_local import drift, interrupted_up, outage_mid_up
 from ops.rehearsal.faults_s3 import concurrent_up
-from ops.rehearsal.faults_scenarios import drift, interrupted_up, outage_mid_up
+from ops.rehearsal.faults_scenario import FAULT_ENV, SCENARIOS, FaultRun, Outcome, timed
 from ops.rehearsal.lifecycle import Rehearsal
 
 EXPECTED = {
@@ -17,8 +17,8 @@ EXPECTED = {
     "parses, holds no pending operation, no lock is left and the resource count is the lifecycle's",
     "drift": "the drift watch exits 7 (changes) naming the monitor (interval), the deleted contact and the removed "
     "team member; `up --refresh` repairs them; the drift watch is clean again (a paused monitor is checked on its own)",
-    "outage-mid-up": "UptimeRobot's two 503s are retried (three creates, one applied); the Sentry outage fails the `up` "
-    "naming Sentry and HTTP 503; the rerun converges with no duplicate and `preview --expect-no-changes` is clean",
+    "outage-mid-up": "UptimeRobot's two 503s are retried (three creates, one applied); a Sentry outage fails the `up` "
+    "naming Sentry and 502; the rerun converges with no duplicate and `preview --expect-no-changes` is clean",
 }
 
 

@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ops.errors import UsageError
-from ops.rehearsal import recovery
 from ops.rehearsal.apis import local_apis
 from ops.rehearsal.engine import Engine
-from ops.rehearsal.faults import COMMAND_SECONDS, FAULT_ENV, HOLD_SECONDS, LOCKED, FaultRun, Outcome
+from ops.rehearsal.faults_scenario import COMMAND_SECONDS, FAULT_ENV, HOLD_SECONDS, LOCKED, FaultRun, Outcome
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal
+from ops.shared import recovery
+from ops.shared.errors import UsageError
 
 BUCKET = "kk-rehearsal-state"
 KEY_ALIAS = "alias/kk-rehearsal"

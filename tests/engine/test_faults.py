@@ -10,9 +10,9 @@ from collections import Counter
 
 import pytest
 
-from ops.rehearsal import recovery
-from ops.rehearsal.faults import SCENARIOS
-from ops.rehearsal.faults_scenarios import CHANGES, PAUSE_UNSEEN, TRACEBACK
+from ops.rehearsal.faults_local import CHANGES, PAUSE_UNSEEN, TRACEBACK
+from ops.rehearsal.faults_scenario import SCENARIOS
+from ops.shared import recovery
 from tests.support.commands import run_ops
 from tests.support.env import ROOT
 
