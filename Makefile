@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt
 STACK ?= staging
 
-.PHONY: plan test lint bench clean secrets-baseline engine rehearse project-config
+.PHONY: plan test lint bench clean secrets-baseline engine rehearse rehearse-faults project-config
 
 $(STAMP): $(REQUIREMENTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ $(ENGINE_BIN): $(ENGINE_SOURCES)
 
 rehearse: $(STAMP) engine ## the dress rehearsal of STACK (default staging) by the real engine, stand-in providers
 	$(PY) -m ops rehearse $(STACK)
+
+rehearse-faults: $(STAMP) engine ## staging's rehearsal, then interrupted, concurrent (on S3, moto), drifted and outage-hit updates
+	$(PY) -m ops rehearse staging --faults
 
 project-config: $(STAMP) ## write Pulumi.yaml's config block from the settings models (stacks/settings/)
 	$(PY) -m ops project-config

@@ -112,6 +112,7 @@ def main() -> None:
     analyzer_round_trip()
     subprocess.run([PY, str(ROOT / "bench" / "uptimerobot_cycle.py")], cwd=ROOT, check=False)
     subprocess.run([PY, str(ROOT / "bench" / "engine_preview.py"), str(RUNS)], cwd=ROOT, check=False)
+    subprocess.run([PY, str(ROOT / "bench" / "faults.py")], cwd=ROOT, check=False)
     if "--no-suite" not in sys.argv:
         suite_time()
 

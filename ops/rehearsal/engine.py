@@ -106,6 +106,7 @@ class EngineSession:
     api_env: dict[str, str]  # where the dynamic providers find their (fake) APIs: see ops.rehearsal.apis
     passphrase: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     venv: Path = field(default_factory=lambda: Path(sys.prefix))
+    backend_url: str | None = None  # another backend than the file one in `backend` (e.g. s3://…)
 
     def __post_init__(self) -> None:
         self.backend.mkdir(parents=True, exist_ok=True)
@@ -122,7 +123,7 @@ class EngineSession:
             {
                 "PATH": os.pathsep.join(path),
                 "PULUMI_HOME": str(self.backend / "pulumi-home"),
-                "PULUMI_BACKEND_URL": self.backend.resolve().as_uri(),
+                "PULUMI_BACKEND_URL": self.backend_url or self.backend.resolve().as_uri(),
                 "PULUMI_CONFIG_PASSPHRASE": self.passphrase,
                 "PULUMI_SKIP_UPDATE_CHECK": "true",
                 "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",

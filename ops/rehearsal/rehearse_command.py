@@ -1,7 +1,8 @@
-"""`python -m ops rehearse [STACK]`: the dress rehearsal, run by the real Pulumi engine.
+"""`python -m ops rehearse [STACK] [--faults]`: the dress rehearsal, run by the real Pulumi engine.
 
-Exit 0 when every step behaved as expected, 1 when one did not, 2 for usage errors (no engine,
-unknown stack, a non-empty --keep directory).
+Exit 0 when every step (and with --faults every fault scenario, ops.rehearsal.faults_run) behaved as
+expected, 1 when one did not, 2 for usage errors (no engine, unknown stack, a non-empty --keep
+directory, --faults for another stack than staging).
 """
 
 from __future__ import annotations
@@ -29,11 +30,18 @@ def register(subparsers) -> None:
     parser.add_argument("stack", nargs="?", default="staging")
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the project copy and backend in DIR")
+    parser.add_argument(
+        "--faults",
+        action="store_true",
+        help="then interrupted-up, concurrent-up (on an S3 API on loopback), drift and outage-mid-up",
+    )
     parser.set_defaults(handler=main)
 
 
 def main(args: argparse.Namespace) -> int:
     load_stack_config(args.stack, ROOT)  # an unknown stack or unreadable stack file is a usage error
+    if args.faults and args.stack != "staging":
+        raise UsageError(f"--faults rehearses staging only (its `up`s apply), got {args.stack!r}")
     _refuse_backend_bound(args.stack)
     engine = locate_engine()
     started = time.monotonic()
@@ -44,16 +52,30 @@ def main(args: argparse.Namespace) -> int:
         rehearsal = Rehearsal(engine, args.stack, directory, apis.env)
         steps = rehearsal.run(on_step=emit)
         expected = rehearsal.expected
+        lifecycle_ok = len(steps) == expected and all(s.ok for s in steps)
+        faults = _faults(rehearsal, apis, args.json) if args.faults and lifecycle_ok else None
         if args.keep:
             (directory / "backend" / "passphrase").write_text(rehearsal.session.passphrase + "\n")
             (directory / "backend" / "passphrase").chmod(0o600)
-    ok = len(steps) == expected and all(s.ok for s in steps)
+    ok = lifecycle_ok and (not args.faults or (bool(faults) and all(o.ok for o in faults)))
     seconds = time.monotonic() - started
     if args.json:
-        print(json.dumps(_report(engine, args.stack, ok, steps, seconds), indent=2))
+        report = _report(engine, args.stack, ok, steps, seconds)
+        if args.faults:
+            report["faults"] = [o.as_json() for o in faults or []]
+        print(json.dumps(report, indent=2))
     else:
         _print_summary(args.stack, ok, steps, expected, seconds, args.keep)
+        if faults:
+            passed = sum(o.ok for o in faults)
+            print(f"  fault scenarios: {passed}/{len(faults)} as expected in {sum(o.seconds for o in faults):.1f} s")
     return 0 if ok else 1
+
+
+def _faults(rehearsal: Rehearsal, apis: LocalApis, quiet: bool) -> list:
+    from ops.rehearsal.faults_run import print_outcome, run_faults
+
+    return run_faults(rehearsal, apis, on_scenario=(lambda _o: None) if quiet else print_outcome)
 
 
 def _refuse_backend_bound(stack: str) -> None:

@@ -13,7 +13,7 @@ import threading
 import time
 import urllib.parse
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -45,6 +45,8 @@ class Fault:
     status: int = 400
     payload: Any = None
     location: str = ""
+    reached: threading.Event = field(default_factory=threading.Event, repr=False)
+    released: threading.Event = field(default_factory=threading.Event, repr=False)
 
 
 class FakeUptimeRobot:
@@ -359,7 +361,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "malformed":
             return self._send(200, None, raw=b'{"id": 12, "friendlyName": <html>')
         if fault.kind == "timeout":
-            time.sleep(fault.delay)  # past the client's timeout: it gives up, the change (if committed) stays
+            fault.reached.set()  # past the client's timeout it gives up; the change (if committed) stays
+            fault.released.wait(fault.delay)
             return self._send(status, payload)
         raise AssertionError(f"unknown fault kind {fault.kind}")
 

@@ -20,7 +20,7 @@ from ops.program.facts import StackFacts, load_facts
 from ops.runbook.incidents import incidents
 from ops.runbook.overview import header, health_check, quick_links
 from ops.runbook.people import alerts, escalation, on_call
-from ops.runbook.recovery import backups, rollback, teardown
+from ops.runbook.recovery import backups, interrupted, rollback, teardown
 from ops.runbook.values import DeployValues
 from ops.shared import outputs
 from ops.shared.arguments import add_out, add_stack, require_directory, write_document
@@ -63,6 +63,7 @@ def render(facts: StackFacts, out: StackOutputs) -> str:
         alerts(facts, values),
         incidents(facts, values),
         rollback(facts, values),
+        interrupted(facts),
         backups(facts, values),
         teardown(facts),
         on_call(facts),

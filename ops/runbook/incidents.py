@@ -107,8 +107,8 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         deploy_lines += [
             "- **Infrastructure** (`deploy-staging.yml`, which runs after `ci.yml` passed on the same commit): the "
             f"run's log and job summary; `pulumi stack history -s {stack}` lists the updates. Fix the cause in a pull "
-            "request, or use *Re-run failed jobs* for a transient error. An update interrupted mid-way leaves pending "
-            f"operations: `pulumi refresh -s {stack}`, then apply again.",
+            "request, or use *Re-run failed jobs* for a transient error. A cancelled or killed update leaves the stack "
+            "locked with pending operations: see *An `up` was interrupted* below.",
             "- **Post-deploy checks** (`ops verify` in the same workflow): the `verify-report` artifact names the "
             "failing check.",
         ]

@@ -1,9 +1,12 @@
-"""The runbook's ways back and out: rollback, backup and restore, teardown."""
+"""The runbook's ways back and out: rollback, interrupted and locked updates, backup and restore, teardown."""
 
 from __future__ import annotations
 
+import shlex
+
 from ops.program.facts import RDS_INSTANCE, StackFacts
 from ops.runbook.values import DeployValues, auto_deploy, aws_cli, place
+from ops.shared import recovery
 from ops.shared.markdown import code
 
 
@@ -134,3 +137,62 @@ def teardown(facts: StackFacts) -> list[str]:
         "drops the stack's history; revert steps 1 and 2 before the stack is created again.",
     ]
     return lines
+
+
+def interrupted(facts: StackFacts) -> list[str]:
+    """The recovery `ops rehearse staging --faults` proves (scenarios `interrupted-up` and `concurrent-up`)."""
+    stack = facts.stack
+    lines = ["## Interrupted and locked updates", ""]
+    if facts.production:
+        return [
+            *lines,
+            "This project never applies production, so it never leaves production locked; after an interrupted "
+            "release apply the release team follows the staging runbook's steps with `-s production`, and "
+            f"`pulumi preview -s {stack} {facts.policy_flags}` shows where the stack stands.",
+        ]
+    commands = [_pulumi(args) for args in recovery.interrupted_up(stack)]
+    notes = (
+        "deployment.pending_operations: what was in flight",
+        "deletes every lock of the stack, a running update's too",
+        "drops the pending creates from the state",
+        "",
+        "exit 0: nothing left to change",
+    )
+    return [
+        *lines,
+        "### An `up` was interrupted",
+        "",
+        "A cancelled or timed-out `deploy-staging.yml` run (45 minutes), a dead runner or a killed terminal leaves "
+        "the stack **locked** and what was being created as **pending operations** in the state: the next `up` "
+        "fails with `the stack is currently locked`. First make sure no update is running (no `deploy-staging.yml` "
+        "run in progress), then:",
+        "",
+        "```sh",
+        *[f"{command}   # {note}" if note else command for command, note in zip(commands, notes, strict=True)],
+        "```",
+        "",
+        "Dropping a pending create is safe for the UptimeRobot contacts and monitor and the Sentry team "
+        "memberships: their create looks for the object first (a contact by address, the monitor by name and URL, "
+        "the member on the team) and adopts it, so the `up` makes no duplicate. An AWS or Render resource in "
+        "`pending_operations` may exist in the cloud already: find its id there and import it instead "
+        f"(`pulumi refresh -s {stack} --yes --import-pending-creates URN ID`; not rehearsed here), or the `up` "
+        "fails on the name it already holds. Rehearsed: `python -m ops rehearse staging --faults` "
+        "(scenario `interrupted-up`).",
+        "",
+        "### The stack is locked",
+        "",
+        "`error: the stack is currently locked by 1 lock(s)` names the lock file in the backend, who took it "
+        "(user@host, pid) and when. While that update runs, wait: `deploy-staging.yml` runs one deploy at a time. "
+        "Only when no update is running (the lock outlived its process):",
+        "",
+        "```sh",
+        *[_pulumi(args) for args in recovery.locked(stack)],
+        "```",
+        "",
+        "On a backend in a bucket `pulumi cancel` deletes every lock of the stack without asking whose; the lock "
+        "is all that keeps two `up`s apart (rehearsed on an S3 API: scenario `concurrent-up`).",
+    ]
+
+
+def _pulumi(args: list[str]) -> str:
+    return "pulumi " + " ".join(shlex.quote(arg) for arg in args)

@@ -81,6 +81,8 @@ def test_runbook_has_every_section_the_operator_needs(fresh_clone_documents, sta
         "A deploy failed",
         "Alarm storm",
         "Rollback",
+        "Interrupted and locked updates",
+        *(["An `up` was interrupted", "The stack is locked"] if stack == "staging" else []),
         "Backup and restore",
         "Teardown",
         "On call",

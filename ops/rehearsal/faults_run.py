@@ -1,0 +1,60 @@
+"""Runs the fault scenarios (ops.rehearsal.faults) after a staging lifecycle, and prints them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ops.rehearsal.apis import LocalApis
+from ops.rehearsal.faults_local import drift, interrupted_up, outage_mid_up
+from ops.rehearsal.faults_s3 import concurrent_up
+from ops.rehearsal.faults_scenario import FAULT_ENV, SCENARIOS, FaultRun, Outcome, timed
+from ops.rehearsal.lifecycle import Rehearsal
+
+EXPECTED = {
+    "interrupted-up": "the killed `up` leaves a lock and a pending create; `cancel`, `refresh --clear-pending-creates`,"
+    " `up` converge with no duplicate or orphan in the fakes and `preview --expect-no-changes` is clean",
+    "concurrent-up": "on the S3 backend, the second `up` fails on the first one's lock, the first applies; the state "
+    "parses, holds no pending operation, no lock is left and the resource count is the lifecycle's",
+    "drift": "the drift watch exits 7 (changes) naming the monitor (interval), the deleted contact and the removed "
+    "team member; `up --refresh` repairs them; the drift watch is clean again (a paused monitor is checked on its own)",
+    "outage-mid-up": "UptimeRobot's two 503s are retried (three creates, one applied); a Sentry outage fails the `up` "
+    "naming Sentry and 502; the rerun converges with no duplicate and `preview --expect-no-changes` is clean",
+}
+
+
+def run_faults(
+    rehearsal: Rehearsal, apis: LocalApis, on_scenario: Callable[[Outcome], None] = lambda _o: None
+) -> list[Outcome]:
+    """Every scenario in SCENARIOS' order, on the lifecycle's stack (deployed) and, for `concurrent-up`, S3."""
+    session = rehearsal.session
+    session.api_env = {**session.api_env, **FAULT_ENV}
+    directory = session.backend.parent / "faults"
+    directory.mkdir(exist_ok=True)
+    run = FaultRun(session=session, stack=rehearsal.stack, apis=apis, directory=directory)
+    scenarios = {
+        "interrupted-up": lambda o: interrupted_up(run, o),
+        "concurrent-up": lambda o: concurrent_up(
+            session.engine, rehearsal.stack, directory / "s3", len(rehearsal.after_update), o
+        ),
+        "drift": lambda o: drift(run, o),
+        "outage-mid-up": lambda o: outage_mid_up(run, o),
+    }
+    outcomes = []
+    for name in SCENARIOS:
+        outcome = timed(Outcome(name, EXPECTED[name]), scenarios[name])
+        outcomes.append(outcome)
+        on_scenario(outcome)
+    return outcomes
+
+
+def print_outcome(outcome: Outcome) -> None:
+    mark = "ok " if outcome.ok else "FAIL"
+    code = "-" if outcome.exit_code is None else outcome.exit_code
+    label = f"fault: {outcome.name} ({outcome.backend})"
+    print(f"  {mark} {label:<44} exit {code!s:>3}  {outcome.seconds:6.1f} s", flush=True)
+    for step in outcome.commands:
+        print(f"       pulumi {' '.join(step.args)}  -> exit {step.exit_code}, {step.seconds:.1f} s")
+    for note in outcome.notes:
+        print(f"       {note}")
+    for finding in outcome.findings:
+        print(f"       finding: {finding}")
