@@ -6,6 +6,13 @@ changed to let the CloudWatch service use it), so every alarm would fire into no
 key's policy lets the account administer it and lets only CloudWatch, only for this
 account's alarms of this component, generate data keys and decrypt: exactly what publishing
 needs.  Rotation is on; a deleted key can be recovered during the deletion window.
+
+With a Slack channel, AWS Chatbot subscribes to the topic too. It needs no grant on the key: SNS
+decrypts a message before it delivers it to any subscriber; what silences Slack on an encrypted
+topic is a publisher (CloudWatch) that may not use the key, which the policy above already allows.
+Chatbot's role may only read CloudWatch (to draw the alarm's chart), and the channel's guardrail
+caps whatever anyone in the channel runs through it at CloudWatch read-only: without one, chat
+commands run with the role's permissions up to AdministratorAccess.
 """
 
 from __future__ import annotations
@@ -15,12 +22,15 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional, Sequence
 
 import pulumi
-from pulumi_aws import cloudwatch, get_caller_identity_output, kms, sns
+from pulumi_aws import chatbot, cloudwatch, get_caller_identity_output, iam, kms, sns
 
 from components import TOKEN_PREFIX, slug_of
 
 GIB = 1024**3
 CLOUDWATCH_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey*")
+# What Chatbot reads to show an alarm (AWS's own "NotificationsOnly" policy), and the channel's ceiling.
+CHATBOT_READ_ACTIONS = ("cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*")
+CHATBOT_GUARDRAIL = "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"
 
 
 def alarm_key_policy(account_id: str, alarm_name_prefix: str) -> dict[str, Any]:
@@ -63,8 +73,13 @@ class DatabaseAlarmsArgs:
     # KMS waits this long before deleting the topic key (7-30); until then it can be restored.
     key_deletion_window_days: int = 30
     tags: Mapping[str, str] = field(default_factory=dict)
+    # AWS Chatbot posts the alarms to this Slack channel (by id) of this workspace; both or neither.
+    slack_workspace_id: Optional[str] = None
+    slack_channel_id: Optional[str] = None
 
     def __post_init__(self) -> None:
+        if (self.slack_workspace_id is None) != (self.slack_channel_id is None):
+            raise ValueError("slack_workspace_id, slack_channel_id: expected both or neither")
         if not self.emails:
             raise ValueError("emails: expected at least one on-call address")
         if not 0 < self.cpu_percent <= 100:
@@ -151,6 +166,52 @@ class DatabaseAlarms(pulumi.ComponentResource):
                 opts=child,
             )
 
+        if args.slack_workspace_id and args.slack_channel_id:
+            self._chatbot(name, args.slack_workspace_id, args.slack_channel_id, topic, tags)
+
         self.topic_arn = topic.arn
         self.key_arn = key.arn
         self.register_outputs({"topic_arn": self.topic_arn, "key_arn": self.key_arn})
+
+    def _chatbot(self, name: str, workspace_id: str, channel_id: str, topic: sns.Topic, tags) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        role = iam.Role(
+            f"{name}-chatbot",
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "chatbot.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+            tags=tags,
+            opts=child,
+        )
+        iam.RolePolicy(
+            f"{name}-chatbot-read",
+            role=role.id,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": list(CHATBOT_READ_ACTIONS), "Resource": "*"}],
+                }
+            ),
+            opts=child,
+        )
+        chatbot.SlackChannelConfiguration(
+            f"{name}-slack",
+            configuration_name=f"{name}-slack",
+            iam_role_arn=role.arn,
+            slack_team_id=workspace_id,
+            slack_channel_id=channel_id,
+            sns_topic_arns=[topic.arn],
+            guardrail_policy_arns=[CHATBOT_GUARDRAIL],
+            logging_level="ERROR",
+            tags=tags,
+            opts=child,
+        )

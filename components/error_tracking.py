@@ -25,6 +25,8 @@ from components.sentry_membership import TeamMembership
 FIRST_SEEN = "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition"
 REGRESSION = "sentry.rules.conditions.regression_event.RegressionEventCondition"
 EMAIL_ACTION = "sentry.mail.actions.NotifyEmailAction"
+# The provider's `slack_notify_service` action (newer typed actions) in this provider's map form.
+SLACK_ACTION = "sentry.integrations.slack.notify_action.SlackNotifyServiceAction"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,8 +39,15 @@ class ErrorTrackingArgs:
     oncall_emails: Sequence[str]
     platform: str = "node"
     alert_frequency_minutes: int = 30
+    # Also post to this Slack channel ("#alerts") through the organization's installed Slack integration.
+    slack_integration_id: Optional[str] = None
+    slack_channel: Optional[str] = None
 
     def __post_init__(self) -> None:
+        if (self.slack_integration_id is None) != (self.slack_channel is None):
+            raise ValueError("slack_integration_id, slack_channel: expected both or neither")
+        if self.slack_integration_id is not None and not self.slack_integration_id.isdigit():
+            raise ValueError("slack_integration_id: expected the numeric id of the organization's Slack integration")
         for field, value in (
             ("organization", self.organization),
             ("team_slug", self.team_slug),
@@ -101,10 +110,19 @@ class ErrorTracking(pulumi.ComponentResource):
             filter_match="all",
             frequency=args.alert_frequency_minutes,
             conditions=[{"id": FIRST_SEEN}, {"id": REGRESSION}],
-            actions=[{"id": EMAIL_ACTION, "targetType": "Team", "targetIdentifier": team.internal_id}],
+            actions=[
+                {"id": EMAIL_ACTION, "targetType": "Team", "targetIdentifier": team.internal_id},
+                *_slack_actions(args),
+            ],
             opts=child,
         )
 
         self.dsn = pulumi.Output.secret(key.dsn_public)
         self.project_url = project.slug.apply(lambda slug: f"https://sentry.io/organizations/{org}/projects/{slug}/")
         self.register_outputs({"dsn": self.dsn, "project_url": self.project_url})
+
+
+def _slack_actions(args: ErrorTrackingArgs) -> list[dict[str, str]]:
+    if not args.slack_integration_id or not args.slack_channel:
+        return []
+    return [{"id": SLACK_ACTION, "workspace": args.slack_integration_id, "channel": args.slack_channel}]

@@ -30,6 +30,16 @@ SENTRY_SLUG = re.compile(SENTRY_SLUG_PATTERN)
 FREE_PLAN_MIN_INTERVAL_SECONDS = 300
 MIN_UPTIME_INTERVAL_SECONDS = 60
 
+# Render's notification override of a service (PATCH /v1/notification-settings/overrides/services/{id}).
+RENDER_NOTIFICATIONS = ("default", "all", "failure", "none")
+RENDER_PREVIEW_NOTIFICATIONS = ("default", "true", "false")
+RENDER_PROJECT_ID_PATTERN = r"^prj-[a-z0-9]{10,40}$"
+
+# Slack: a channel by name (#alerts; lowercase, as Slack names them), by id (C… public, G… private), a workspace id.
+SLACK_CHANNEL_PATTERN = r"^#[a-z0-9][a-z0-9._-]{0,79}$"
+SLACK_CHANNEL_ID_PATTERN = r"^[CG][A-Z0-9]{8,20}$"
+SLACK_TEAM_ID_PATTERN = r"^T[A-Z0-9]{8,20}$"
+
 
 def vpc_cidr_problem(value: str) -> Optional[str]:
     """Why `value` cannot be the dedicated VPC's range; None when it can."""

@@ -9,7 +9,14 @@ import pulumi
 
 from components import TOKEN_PREFIX, slug_of
 from components.rules import FREE_PLAN_MIN_INTERVAL_SECONDS, MIN_UPTIME_INTERVAL_SECONDS
-from components.uptimerobot import AlertContact, AlertContactArgs, AssignedAlertContact, Monitor, MonitorArgs
+from components.uptimerobot import (
+    AlertContact,
+    AlertContactArgs,
+    AssignedAlertContact,
+    Monitor,
+    MonitorArgs,
+    SlackIntegration,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -25,6 +32,7 @@ class UptimeMonitorArgs:
     contacts: Sequence[OnCallContact]
     interval_seconds: int = FREE_PLAN_MIN_INTERVAL_SECONDS
     failure_threshold: int = 2
+    slack_channel: Optional[str] = None  # "#alerts": a Slack integration alerted like a contact
 
     def __post_init__(self) -> None:
         if not self.contacts:
@@ -41,7 +49,8 @@ class UptimeMonitor(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: UptimeMonitorArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(f"{TOKEN_PREFIX}UptimeMonitor", name, None, opts)
-        contacts = [
+        child = pulumi.ResourceOptions(parent=self)
+        contacts: list = [
             AlertContact(
                 f"{name}-contact-{slug_of(contact.email)}",
                 AlertContactArgs(value=contact.email, name=contact.name),
@@ -49,6 +58,11 @@ class UptimeMonitor(pulumi.ComponentResource):
             )
             for contact in args.contacts
         ]
+        if args.slack_channel:
+            slack = SlackIntegration(
+                f"{name}-slack", name=f"{args.monitor_name} Slack", channel=args.slack_channel, opts=child
+            )
+            contacts.append(slack)
         monitor = Monitor(
             f"{name}-health",
             MonitorArgs(

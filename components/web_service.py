@@ -1,7 +1,11 @@
-"""RenderWebService: the Node web service on Render, with its env vars managed beside it.
+"""RenderWebService: the Node web service on Render, with its env vars managed beside it, its place
+in the stack's Render environment and its failure notifications.
 
 Env vars set on the WebService itself force a replacement of the service (pulumi-render#55);
 one `EnvVar` resource per variable updates in place, so changing one never touches the others.
+Likewise the environment: `environmentId` is a create-only property of the service (Render's
+`PATCH /services/{id}` cannot change it), so the service is moved with `ResourcesToEnvironment`
+(`POST /environments/{id}/resources`), which leaves an existing service in place.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 import pulumi
-from pulumi_render import owners, services
+from pulumi_render import environments, owners, services
 
 from components import TOKEN_PREFIX
+from components.render_notifications import RenderNotificationOverride, override_problems
+from components.render_owner import only_owner
 
 DERIVED_URL_VARS = ("API_URL", "REACT_APP_API_URL")
 _ENV_KEY = re.compile(r"^[A-Z_][A-Z0-9_]*$")
@@ -35,8 +41,17 @@ class RenderWebServiceArgs:
     auto_deploy: bool = True
     env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    environment_id: Optional[pulumi.Input[str]] = None  # the Render environment the service lives in
+    # Render's notification override: failure = failed deploys, suspension, failed health checks.
+    notifications_to_send: str = "failure"
+    preview_notifications: str = "default"
 
     def __post_init__(self) -> None:
+        choices = {"notifications_to_send": self.notifications_to_send}
+        choices["preview_notifications_enabled"] = self.preview_notifications
+        problems = override_problems(choices)
+        if problems:
+            raise ValueError("; ".join(why for _, why in problems))
         keys = [*self.env, *self.secret_env]
         bad = sorted(k for k in keys if not _ENV_KEY.match(k))
         if bad:
@@ -53,13 +68,14 @@ class RenderWebService(pulumi.ComponentResource):
     url: pulumi.Output[str]
     health_url: pulumi.Output[str]
     dashboard_url: pulumi.Output[str]
+    notifications: pulumi.Output[str]
 
     def __init__(self, name: str, args: RenderWebServiceArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(f"{TOKEN_PREFIX}RenderWebService", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
         owner_id = args.owner_id or owners.list_owners_output(opts=pulumi.InvokeOutputOptions(parent=self)).items.apply(
-            _only_owner
+            only_owner
         )
         service = services.WebService(
             f"{name}-service",
@@ -104,7 +120,23 @@ class RenderWebService(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=env_vars),
         )
 
+        if args.environment_id is not None:
+            environments.ResourcesToEnvironment(
+                f"{name}-in-environment",
+                environment_id=args.environment_id,
+                resource_ids=[service.id],
+                opts=child,
+            )
+        notifications = RenderNotificationOverride(
+            f"{name}-notifications",
+            service_id=service.id,
+            notifications_to_send=args.notifications_to_send,
+            preview_notifications_enabled=args.preview_notifications,
+            opts=child,
+        )
+
         self.service_id = service.id
+        self.notifications = notifications.notifications_to_send
         self.url = public_url
         self.health_url = public_url.apply(lambda url: f"{url.rstrip('/')}{args.health_check_path}")
         self.dashboard_url = service.dashboard_url
@@ -114,6 +146,7 @@ class RenderWebService(pulumi.ComponentResource):
                 "url": self.url,
                 "health_url": self.health_url,
                 "dashboard_url": self.dashboard_url,
+                "notifications": self.notifications,
             }
         )
 
@@ -133,12 +166,3 @@ def _service_url(details) -> str:
     if details is not None and details.url:
         return details.url
     raise pulumi.RunError("Render returned no URL for the web service")
-
-
-def _only_owner(items) -> str:
-    ids = [item.owner.id for item in items or [] if item.owner is not None]
-    if len(ids) != 1:
-        raise pulumi.RunError(
-            f"the Render API key sees {len(ids)} workspaces; set kitchen-kontrol:renderOwnerId to one of them"
-        )
-    return ids[0]

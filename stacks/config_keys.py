@@ -61,6 +61,8 @@ def _kind(annotation: Any) -> str:
         return "bool"
     if annotation is int:
         return "int"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "object"
     raise TypeError(f"no config kind for {annotation!r}: extend stacks/config_keys.py")
 
 
@@ -80,7 +82,8 @@ def _default(info: FieldInfo) -> Any:
     if info.default is PydanticUndefined:
         return None
     if info.default is None:
-        return ""  # unset: the CLI then needs no value in every stack
+        # unset: the CLI then needs no value in every stack (an object's "unset" is empty)
+        return {} if _kind(info.annotation) == "object" else ""
     return info.default
 
 

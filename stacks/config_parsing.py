@@ -13,7 +13,7 @@ from stacks.aws_regions import region_problem
 from stacks.config_keys import KEYS, OTHER_KEYS
 from stacks.settings import PROJECT, Settings, stack_file
 
-_EXPECTED = {"int": "an integer", "bool": "true or false", "list": "a list", "str": "a string"}
+_EXPECTED = {"int": "an integer", "bool": "true or false", "list": "a list", "str": "a string", "object": "an object"}
 
 
 class ConfigError(Exception):
@@ -37,8 +37,8 @@ def parse_settings(stack: str, raw: Mapping[str, Any], aws_region: Optional[str]
             problems[key] = _unknown_key(key)
             continue
         declared = KEYS[key]
-        if declared.kind == "str" and raw[key] == "":
-            continue  # Pulumi.yaml declares the optional keys with default "": unset
+        if (declared.kind, raw[key]) in (("str", ""), ("object", "{}"), ("object", {})):
+            continue  # Pulumi.yaml declares the optional keys with default "" (an object's {}): unset
         try:
             sections[declared.section][key] = _coerce(raw[key], declared.kind)
         except ValueError:
@@ -87,6 +87,13 @@ def _coerce(value: Any, kind: str) -> Any:
         if not re.fullmatch(r"-?\d{1,9}", value):
             raise ValueError(kind)
         return int(value)
+    if kind == "object" and isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError(kind) from None
+    if kind == "object" and not isinstance(value, dict):
+        raise ValueError(kind)
     if kind == "str" and not isinstance(value, str):
         raise ValueError(kind)
     return value
@@ -97,7 +104,9 @@ def _key_for(error: dict) -> str:
     keyed = (error.get("ctx") or {}).get("key")
     if keyed:  # a check across fields says which key it is about
         return keyed
-    if len(loc) >= 2 and loc[1] in KEYS:  # (section, key, index...): the models' aliases are the keys
+    if len(loc) >= 2 and loc[1] in KEYS:  # (section, key, index or field...): the models' aliases are the keys
+        if KEYS[loc[1]].kind == "object":  # a field of an object key: slackAlerts.channelId
+            return loc[1] + "".join(f".{part}" for part in loc[2:])
         return loc[1] + "".join(f"[{part}]" for part in loc[2:] if isinstance(part, int))
     return ".".join(str(part) for part in loc)
 

@@ -10,9 +10,11 @@ from components.alarms import DatabaseAlarms, DatabaseAlarmsArgs
 from components.app_secrets import AppSecrets, AppSecretsArgs
 from components.database import PostgresDatabase, PostgresDatabaseArgs
 from components.error_tracking import ErrorTracking, ErrorTrackingArgs
+from components.render_environment import RenderEnvironment, RenderEnvironmentArgs
 from components.uptime import OnCallContact, UptimeMonitor, UptimeMonitorArgs
 from components.web_service import RenderWebService, RenderWebServiceArgs
-from stacks.settings import Settings
+from stacks.guard import is_production
+from stacks.settings import PROJECT, Settings
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Environment:
     database: PostgresDatabase
     secrets: AppSecrets
     errors: ErrorTracking
+    render_environment: RenderEnvironment
     web: RenderWebService
     uptime: UptimeMonitor
     alarms: DatabaseAlarms
@@ -27,6 +30,7 @@ class Environment:
 
 def build_environment(settings: Settings) -> Environment:
     app, render, db, monitoring = settings.app, settings.render, settings.database, settings.monitoring
+    slack = monitoring.slack_alerts
     prefix = settings.resource_prefix
 
     database = PostgresDatabase(
@@ -57,6 +61,19 @@ def build_environment(settings: Settings) -> Environment:
             project_slug=prefix,
             environment=settings.stack,
             oncall_emails=monitoring.emails,
+            slack_integration_id=slack.sentry_integration_id if slack else None,
+            slack_channel=slack.channel if slack else None,
+        ),
+    )
+    # Production's environment is protected: only Render workspace admins may delete or change it by hand.
+    render_environment = RenderEnvironment(
+        f"{prefix}-render",
+        RenderEnvironmentArgs(
+            project_name=PROJECT,
+            environment_name=settings.stack,
+            protected=is_production(settings.stack),
+            owner_id=render.owner_id,
+            project_id=render.project_id,
         ),
     )
     web = RenderWebService(
@@ -73,6 +90,9 @@ def build_environment(settings: Settings) -> Environment:
             plan=render.plan,
             instances=render.instances,
             custom_domain=render.custom_domain,
+            environment_id=render_environment.environment_id,
+            notifications_to_send=render.notifications,
+            preview_notifications=render.preview_notifications,
             env={"NODE_ENV": app.node_env, "PORT": str(app.port), "LOG_LEVEL": app.log_level},
             secret_env={
                 "DATABASE_URL": secrets.database_url,
@@ -89,6 +109,7 @@ def build_environment(settings: Settings) -> Environment:
             contacts=[OnCallContact(name=c.name, email=c.email) for c in monitoring.contacts],
             interval_seconds=monitoring.uptime_interval_seconds,
             failure_threshold=monitoring.uptime_failure_threshold,
+            slack_channel=slack.channel if slack else None,
         ),
     )
     alarms = DatabaseAlarms(
@@ -100,9 +121,19 @@ def build_environment(settings: Settings) -> Environment:
             free_storage_gib=monitoring.alarm_free_storage_gib,
             connections=monitoring.alarm_connections,
             tags=settings.tags,
+            slack_workspace_id=slack.workspace_id if slack else None,
+            slack_channel_id=slack.channel_id if slack else None,
         ),
     )
-    return Environment(database=database, secrets=secrets, errors=errors, web=web, uptime=uptime, alarms=alarms)
+    return Environment(
+        database=database,
+        secrets=secrets,
+        errors=errors,
+        render_environment=render_environment,
+        web=web,
+        uptime=uptime,
+        alarms=alarms,
+    )
 
 
 def export_outputs(env: Environment) -> None:
@@ -111,6 +142,8 @@ def export_outputs(env: Environment) -> None:
     pulumi.export("databaseEndpoint", env.database.endpoint)
     pulumi.export("renderServiceId", env.web.service_id)
     pulumi.export("renderDashboardUrl", env.web.dashboard_url)
+    pulumi.export("renderProjectId", env.render_environment.project_id)
+    pulumi.export("renderNotifications", env.web.notifications)
     pulumi.export("sentryProjectUrl", env.errors.project_url)
     pulumi.export("uptimeMonitorId", env.uptime.monitor_id)
     pulumi.export("uptimeDashboardUrl", env.uptime.dashboard_url)

@@ -167,6 +167,7 @@ def test_components_use_project_tokens_and_parent_every_child(update):
         "kitchen-kontrol:index:PostgresDatabase",
         "kitchen-kontrol:index:DatabaseNetwork",
         "kitchen-kontrol:index:AppSecrets",
+        "kitchen-kontrol:index:RenderEnvironment",
         "kitchen-kontrol:index:RenderWebService",
         "kitchen-kontrol:index:ErrorTracking",
         "kitchen-kontrol:index:UptimeMonitor",

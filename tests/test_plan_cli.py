@@ -36,7 +36,7 @@ def test_staging_plan_is_one_line_per_resource_and_a_summary(staging_text, stagi
     assert staging_text.returncode == 0, staging_text.stderr
     lines = staging_text.stdout.splitlines()
     rows = [line for line in lines if line.startswith(" +  ")]
-    assert len(rows) == staging_document["summary"]["resources"] == 51
+    assert len(rows) == staging_document["summary"]["resources"] == 55
     for expected in (
         " +  pulumi:pulumi:Stack",
         "│  ├─ aws:rds:Instance",  # types as `pulumi preview` shows them
@@ -45,7 +45,7 @@ def test_staging_plan_is_one_line_per_resource_and_a_summary(staging_text, stagi
         "render:services:WebService",
         "[protect]",
         "[secret]: databaseUrl, sentryDsn",
-        "Resources: + 51 to create (preview)",
+        "Resources: + 55 to create (preview)",
     ):
         assert expected in staging_text.stdout, expected
     # About the size of `pulumi preview` (~80 lines): a line per resource and ~30 of results and summary;

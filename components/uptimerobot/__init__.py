@@ -1,4 +1,5 @@
-"""UptimeRobot (API v3) as Pulumi dynamic resources: HTTP(S) monitors and email alert contacts.
+"""UptimeRobot (API v3) as Pulumi dynamic resources: HTTP(S) monitors, email alert contacts and a Slack
+integration (`slack.py`: the webhook URL from UPTIMEROBOT_SLACK_WEBHOOK_URL, never in state).
 
 One module per resource (`monitor.py`, `alert_contact.py`), as the official Terraform provider
 lays them out, each with its property table; `schema.py` turns a table into checks, request
@@ -23,6 +24,7 @@ from .errors import (
     UptimeRobotError,
 )
 from .monitor import AssignedAlertContact, Monitor, MonitorArgs, MonitorProvider
+from .slack import SlackIntegration, SlackIntegrationProvider
 
 __all__ = [
     "PROVIDER_VERSION",
@@ -40,6 +42,8 @@ __all__ = [
     "NotFoundError",
     "PlanLimitError",
     "RetryBudgetExceeded",
+    "SlackIntegration",
+    "SlackIntegrationProvider",
     "UptimeRobotClient",
     "UptimeRobotError",
 ]

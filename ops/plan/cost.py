@@ -22,6 +22,8 @@ SENTRY_PROJECT = "sentry:index/sentryProject:SentryProject"
 SENTRY_MEMBER = "pulumi-python:dynamic/sentry:TeamMembership"
 UPTIME_MONITOR = "pulumi-python:dynamic/uptimerobot:Monitor"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+RENDER_NOTIFICATIONS = "pulumi-python:dynamic/render:NotificationOverride"
+CHATBOT = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
 
 
 def load_prices(path: Path = PRICES_PATH) -> dict[str, Any]:
@@ -130,6 +132,21 @@ def estimate(
                 f"UptimeRobot: checks more often than every {uptime['minimumIntervalSeconds']} s need a paid plan "
                 f"(not priced): {', '.join(fast)}"
             )
+
+    if _of(resources, RENDER_NOTIFICATIONS):
+        notifications = prices["render"]["notifications"]
+        item(
+            "render-notifications",
+            "Render",
+            "failure notifications by e-mail (every plan)",
+            notifications["emailMonth"],
+        )
+        notes.append(
+            f"Render: per-event webhooks (deploy_ended, server_failed, service_suspended) need the "
+            f"{notifications['webhooksNeedPlan']} workspace plan (not used, not priced)"
+        )
+    if _of(resources, CHATBOT) and "awsChatbot" in prices:
+        item("aws-chatbot", "AWS Chatbot", "CloudWatch alarms to Slack (no charge)", prices["awsChatbot"]["month"])
 
     alarms = _of(resources, ALARM)
     if alarms and aws is not None:

@@ -1,5 +1,6 @@
 """The SaaS APIs the program's own dynamic providers call, as local fakes for the rehearsal:
-UptimeRobot (monitor, alert contacts) and Sentry (team membership). Loopback only, random keys."""
+UptimeRobot (monitor, alert contacts), Sentry (team membership) and Render (the service's
+notification override). Loopback only, random keys."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ops.rehearsal.render_fake import FakeRender
 from ops.rehearsal.sentry_fake import FakeSentry
 from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
 from ops.shared.project import load_stack_config
@@ -21,6 +23,7 @@ _EMAIL = re.compile(r"<([^<>]+)>")
 class LocalApis:
     uptimerobot: FakeUptimeRobot
     sentry: FakeSentry
+    render: FakeRender
 
     @property
     def env(self) -> dict[str, str]:
@@ -30,6 +33,9 @@ class LocalApis:
             "UPTIMEROBOT_API_KEY": self.uptimerobot.api_key,
             "SENTRY_AUTH_TOKEN": self.sentry.token,
             "SENTRY_BASE_URL": self.sentry.base_url,
+            # The stand-in Render provider ignores it; the notification override's provider calls the fake.
+            "RENDER_APIKEY": self.render.api_key,
+            "RENDER_API_URL": self.render.base_url,
         }
 
 
@@ -41,8 +47,9 @@ def local_apis(stack: str, contacts: list[str]) -> Iterator[LocalApis]:
     organization = config.get("kitchen-kontrol:sentryOrganization", "")
     emails = {match.group(1): [] for contact in contacts if (match := _EMAIL.search(contact))}
     sentry = FakeSentry("sentry" + secrets.token_hex(16), organization, emails, teams=None)
-    with FakeUptimeRobot(api_key=secrets.token_hex(16)) as uptimerobot, sentry:
-        yield LocalApis(uptimerobot=uptimerobot, sentry=sentry)
+    render = FakeRender("rnd_" + secrets.token_hex(16))
+    with FakeUptimeRobot(api_key=secrets.token_hex(16)) as uptimerobot, sentry, render:
+        yield LocalApis(uptimerobot=uptimerobot, sentry=sentry, render=render)
 
 
 def stack_contacts(stack: str) -> list[str]:

@@ -96,7 +96,10 @@ def _print_header(engine: Engine, stack: str, apis: LocalApis) -> None:
     standins = ", ".join(f"{p} {metadata.version(m)}" for p, m in PACKAGES.items())
     print(f"rehearsal of {stack}: pulumi {engine.version} ({engine.source}: {engine.cli})")
     print(f"  stand-in providers (no cloud is called): {standins}")
-    print(f"  local fakes: UptimeRobot API at {apis.uptimerobot.base_url}, Sentry API at {apis.sentry.base_url}")
+    print(
+        f"  local fakes: UptimeRobot API at {apis.uptimerobot.base_url}, Sentry API at {apis.sentry.base_url}, "
+        f"Render API at {apis.render.base_url}"
+    )
     for key, values in REHEARSAL_VALUES.items():
         print(f"  rehearsal value, temporary copy only: {key} = {json.dumps(values)}")
 

@@ -51,7 +51,12 @@ CREATE_ONLY: dict[str, frozenset[str]] = {
             "keepers",
         }
     ),
-    "render:services:WebService": frozenset({"ownerId", "type"}),
+    # environmentId is not among the properties of Render's PATCH /services/{id}: a change replaces the
+    # service. ResourcesToEnvironment (POST /environments/{id}/resources) moves it in place instead.
+    "render:services:WebService": frozenset({"ownerId", "type", "environmentId"}),
+    "render:projects:Project": frozenset({"ownerId", "environments"}),
+    "render:environments:Environment": frozenset({"projectId"}),
+    "render:environments:ResourcesToEnvironment": frozenset({"environmentId", "resourceIds"}),
     "render:services:EnvVar": frozenset({"serviceId", "envVarKey"}),
     "render:services:CustomDomain": frozenset({"serviceId", "name"}),
     # A deploy is an event: any change is a new deploy.

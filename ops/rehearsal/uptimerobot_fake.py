@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from ops.rehearsal.faults import take_fault
+from ops.rehearsal.uptimerobot_integrations import integration_answer
 
 INVALID_TOKEN = {"message": "Invalid token.", "code": "003-005"}
 
@@ -64,6 +65,7 @@ class FakeUptimeRobot:
         self.max_monitors = max_monitors
         self.monitors: dict[int, dict[str, Any]] = {}
         self.contacts: dict[int, dict[str, Any]] = {}
+        self.integrations: dict[int, dict[str, Any]] = {}  # Slack, assigned to monitors like a contact
         self.calls: list[tuple[str, str]] = []
         self.seen_auth: list[str] = []
         self.faults: list[Fault] = []
@@ -201,6 +203,8 @@ class FakeUptimeRobot:
                     return 400, {"message": "Alert contact is assigned to monitors.", "field": "id"}
                 del self.contacts[cid]
                 return 200, {}
+        if path.startswith("/v3/integrations"):
+            return integration_answer(self, method, path, body)
         return 404, {"message": f"Cannot {method} {path}"}
 
     def _list_monitors(self, query):
@@ -238,7 +242,8 @@ class FakeUptimeRobot:
         if str(merged.get("type", "")).upper() != "HTTP":
             errors.append(("type", "type must be one of the following values: HTTP, KEYWORD, ..."))
         for a in merged.get("assignedAlertContacts") or []:
-            if not str(a.get("alertContactId", "")).isdigit() or int(a["alertContactId"]) not in self.contacts:
+            known = {*self.contacts, *self.integrations}
+            if not str(a.get("alertContactId", "")).isdigit() or int(a["alertContactId"]) not in known:
                 errors.append(("assignedAlertContacts", f"alert contact {a.get('alertContactId')} does not exist"))
         if errors:
             return 400, {

@@ -56,6 +56,8 @@ def preview_outputs(resource_type: str, inputs: dict[str, Any]) -> dict[str, Any
     engine leaves them (a program's `apply` on them does not run in a preview)."""
     if resource_type == "render:services:WebService":
         return {"serviceDetails": {**inputs.get("serviceDetails", {}), "url": pulumi.UNKNOWN}}
+    if resource_type == "render:projects:Project":
+        return {"environmentIds": pulumi.UNKNOWN}
     return {}
 
 
@@ -84,6 +86,17 @@ def computed_outputs(
                 "url": f"https://{inputs.get('name', name)}.onrender.com",
             },
         }
+    if resource_type == "render:projects:Project":
+        # Render answers with the ids of the environments created inline, in order.
+        return {
+            "id": f"prj-placeholder{_stable_hex(name, length=8)}",
+            "environmentIds": [
+                f"evm-placeholder{_stable_hex(name, e.get('name', ''), length=8)}"
+                for e in inputs.get("environments", [])
+            ],
+        }
+    if resource_type == "render:environments:Environment":
+        return {"id": f"evm-placeholder{_stable_hex(name, length=8)}"}
     if resource_type == "render:services:EnvVar":
         return {"key": inputs.get("envVarKey")}
     if resource_type.startswith("pulumi-python:dynamic/uptimerobot:"):

@@ -1,9 +1,12 @@
-"""monitoring-coverage (stack): every Render web service has an uptime monitor and a Sentry DSN.
+"""monitoring-coverage (stack): every Render web service has an uptime monitor, a Sentry DSN and
+Render's own deploy-failure notification.
 
 Monitors are UptimeRobot dynamic resources (``pulumi-python:dynamic/...:Monitor``) whose
 ``url`` ends with the service's health check path; the DSN is a SENTRY_DSN env var set
 for the service (``render:services:EnvVar``, ``EnvVarsForService`` or the service's own
-``envVars``).
+``envVars``). The notification is the service's override
+(``pulumi-python:dynamic/render:NotificationOverride``) sending ``failure`` or ``all``: a failed
+deploy keeps the old version running, so only Render itself can say that a deploy failed.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from ._types import (
 
 NAME = "monitoring-coverage"
 DSN_KEY = "SENTRY_DSN"
+NOTIFICATION_OVERRIDE = "pulumi-python:dynamic/render:NotificationOverride"
+SENDS_FAILURES = ("failure", "all")
 
 
 def _has_dsn(env_vars: Any, path: str) -> bool:
@@ -85,6 +90,16 @@ def _dsn_set(service: StackResource, service_id: Any, resources: Sequence[StackR
     return False
 
 
+def _failures_notified(service: StackResource, service_id: Any, resources: Sequence[StackResource]) -> bool:
+    for r in resources:
+        if r.resource_type == NOTIFICATION_OVERRIDE:
+            target = get(r.props, "service_id")
+            mine = target == service_id if service_id is not None else r.parent_urn == service.parent_urn
+            if mine and get(r.props, "notifications_to_send") in SENDS_FAILURES:
+                return True
+    return False
+
+
 def check(ctx: StackContext) -> Iterator[Finding]:
     for service in ctx.of_type(RENDER_WEB_SERVICE):
         try:
@@ -98,18 +113,27 @@ def check(ctx: StackContext) -> Iterator[Finding]:
                 yield violation(f"{service.label}: no uptime monitor checks its health URL (...{health})", service.urn)
             if not _dsn_set(service, service_id, ctx.resources):
                 yield violation(f"{service.label}: no {DSN_KEY} env var is set for it", service.urn)
+            if not _failures_notified(service, service_id, ctx.resources):
+                yield violation(
+                    f"{service.label}: Render does not notify about its failed deploys (no notification override "
+                    f"sending {' or '.join(SENDS_FAILURES)})",
+                    service.urn,
+                )
         except UnknownPropError as exc:
             yield unknown(exc.path, service.label, service.urn)
 
 
 RULE = StackRule(
     name=NAME,
-    description="Every Render web service must have an uptime monitor on its health URL and a Sentry DSN.",
+    description=(
+        "Every Render web service must have an uptime monitor on its health URL, a Sentry DSN and Render's "
+        "deploy-failure notification."
+    ),
     severity=Severity.MEDIUM,
     remediation=(
         "Create an UptimeRobot Monitor (components.uptimerobot) whose url is the service URL plus its "
         "health check path, and a render.services.EnvVar SENTRY_DSN (the Sentry key's dsn_public) for "
-        "the service."
+        "the service, and a RenderNotificationOverride (components.render_notifications) sending failure."
     ),
     check=check,
 )

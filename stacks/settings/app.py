@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 
+from components.rules import RENDER_NOTIFICATIONS, RENDER_PREVIEW_NOTIFICATIONS, RENDER_PROJECT_ID_PATTERN
 from stacks.settings.base import SettingsModel
 
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -91,6 +92,29 @@ class RenderSettings(SettingsModel):
         default=None,
         alias="renderCustomDomain",
         description="Optional custom domain for the service; API_URL uses it when set.",
+    )
+
+    notifications: Literal[RENDER_NOTIFICATIONS] = Field(  # type: ignore[valid-type]
+        default="failure",
+        alias="renderNotifications",
+        description=(
+            "Which of the service's events Render e-mails to the workspace's members: failure (a failed deploy, "
+            "a suspended service, a failed health check), all, none, or default (the workspace's setting)."
+        ),
+    )
+    preview_notifications: Literal[RENDER_PREVIEW_NOTIFICATIONS] = Field(  # type: ignore[valid-type]
+        default="default",
+        alias="renderPreviewNotifications",
+        description="Whether Render also notifies about the service's preview environments: true, false or default.",
+    )
+    project_id: Optional[str] = Field(
+        default=None,
+        pattern=RENDER_PROJECT_ID_PATTERN,
+        alias="renderProjectId",
+        description=(
+            "Render project (prj-...) that gets this stack's environment; when unset the stack creates the "
+            "project kitchen-kontrol with its environment. Production sets staging's renderProjectId output."
+        ),
     )
 
     @field_validator("custom_domain")

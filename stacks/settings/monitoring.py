@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from components.rules import FREE_PLAN_MIN_INTERVAL_SECONDS, MIN_UPTIME_INTERVAL_SECONDS, SENTRY_SLUG_PATTERN
 from stacks.settings.base import PROJECT, SettingsModel
+from stacks.settings.slack import SlackAlerts
 
 _RESERVED_DOMAIN = re.compile(r"@(.+\.)?(example\.(com|net|org)|[^@]+\.(example|test|invalid))$")
 
@@ -122,6 +123,16 @@ class MonitoringSettings(SettingsModel):
         description=(
             'On-call people, one per entry: "primary: Jane Doe <jane@example.com>" (role primary or backup). '
             "Feeds every alert channel."
+        ),
+    )
+
+    slack_alerts: Optional[SlackAlerts] = Field(
+        default=None,
+        alias="slackAlerts",
+        description=(
+            "Slack for every alert channel, off when unset: an object with channel (#alerts), channelId, "
+            "workspaceId (AWS Chatbot) and sentryIntegrationId; the UptimeRobot webhook URL comes from the "
+            "UPTIMEROBOT_SLACK_WEBHOOK_URL environment variable, never from a stack file."
         ),
     )
 

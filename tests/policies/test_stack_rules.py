@@ -21,6 +21,8 @@ from tests.support.policy import (
 
 FAIL_CLOSED = "is unknown during the update, so it cannot be checked; failing closed"
 COMPONENT = "urn:pulumi:staging::kitchen-kontrol::kitchen-kontrol:index:WebApp::web"
+OVERRIDE = "pulumi-python:dynamic/render:NotificationOverride"
+NO_DEPLOY_FAILURES = "Render does not notify about its failed deploys (no notification override sending failure or all)"
 
 
 def res(resource_type, name, props, parent=None):
@@ -46,6 +48,7 @@ def healthy_stack():
             {"serviceId": "srv-123", "envVarKey": "SENTRY_DSN", "value": "https://k@o1.ingest.sentry.io/1"},
         ),
         res(MONITOR, "uptime", {"url": "https://kk-staging.onrender.com/healthz", "type": "HTTP"}),
+        res(OVERRIDE, "notifications", {"service_id": "srv-123", "notifications_to_send": "failure"}),
     ]
 
 
@@ -104,6 +107,15 @@ def test_instance_without_ssl_group_fails(db_changes, pg_params, expected):
         (
             lambda rs: replace(rs, "dsn", {"serviceId": "srv-other", "envVarKey": "SENTRY_DSN", "value": "x"}),
             "no SENTRY_DSN env var is set for it",
+        ),
+        (lambda rs: [r for r in rs if r.resource_type != OVERRIDE], NO_DEPLOY_FAILURES),
+        (
+            lambda rs: replace(rs, "notifications", {"service_id": "srv-123", "notifications_to_send": "none"}),
+            NO_DEPLOY_FAILURES,
+        ),
+        (
+            lambda rs: replace(rs, "notifications", {"service_id": "srv-other", "notifications_to_send": "all"}),
+            NO_DEPLOY_FAILURES,
         ),
     ],
 )

@@ -19,6 +19,7 @@ def _no_ambient_credentials(monkeypatch):
         "UPTIMEROBOT_RETRY_TIMEOUT",
         "UPTIMEROBOT_REQUEST_TIMEOUT",
         "UPTIMEROBOT_REQUESTS_PER_MINUTE",
+        "UPTIMEROBOT_SLACK_WEBHOOK_URL",
     ):
         monkeypatch.delenv(var, raising=False)
 
