@@ -29,7 +29,7 @@ from pulumi_render import environments, owners, projects, services
  ec2.get_subnets_output, vpc.SecurityGroupIngressRule, rds.Instance, rds.ParameterGroup, rds.SubnetGroup,
  cloudwatch.MetricAlarm, sns.Topic, sns.TopicSubscription, kms.Key, kms.Alias, iam.Role, iam.RolePolicy,
  chatbot.SlackChannelConfiguration,
- sentry.SentryTeam, sentry.SentryProject, sentry.SentryKey, sentry.SentryIssueAlert, sentry.SentryOrganizationMember,
+ sentry.SentryTeam, sentry.SentryProject, sentry.SentryKey, sentry.SentryIssueAlert,
  pulumi_random.RandomPassword, services.WebService, services.EnvVar, services.Deploy, services.CustomDomain,
  projects.Project, environments.Environment, environments.ResourcesToEnvironment,
  owners.list_owners_output, pulumi.dynamic.Resource)
