@@ -8,6 +8,7 @@ import re
 import pytest
 
 from ops.engine import changes_stack
+from ops.rehearsal import production_release as release
 from ops.rehearsal.lifecycle import documented_window_commands
 from tests.support.commands import run_ops
 from tests.support.engine import preview_with
@@ -52,8 +53,23 @@ def test_production_update_is_refused_by_each_key_before_any_resource_exists(pro
         "up refused by the program",
         "up refused by the policy pack",
     ]
-    assert all(step.exit_code != 0 for step in refused)
-    assert production_rehearsal.declared() == []
+    assert all(step.exit_code != 0 and step.ok for step in refused)  # each checked the state was still empty
+
+
+def test_production_applied_with_both_keys_survives_every_destroy(production_rehearsal):
+    steps = {step.name: step for step in production_rehearsal.steps}
+    assert steps["up with both keys open"].exit_code == 0
+    resources = release.declared(production_rehearsal)
+    assert len(resources) > 40 and all(r.get("protect") for r in resources)
+    assert sorted(r["urn"] for r in resources) == production_rehearsal.after_update
+    plain, excluding, targeted = (
+        steps["destroy refused by protect"],
+        steps["destroy --exclude-protected"],
+        steps["destroy --target refused by protect"],
+    )
+    assert plain.exit_code != 0 and "protect" in plain.output
+    assert excluding.exit_code == 0 and excluding.ok  # nothing unprotected to delete
+    assert "--target" in targeted.args and targeted.exit_code != 0 and "protect" in targeted.output
 
 
 def test_documented_release_window_commands_are_the_ones_rehearsed(production_rehearsal):
