@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from ops.analyzer.client import AnalyzerError, PolicyAnalyzer
-from policies.rules._enforcement import weakened
+from policies.rules._enforcement import GUARDED, weakened
 
-STRICT = {"stop-before-production": "mandatory", "no-production-secrets": "mandatory"}
+STRICT = dict.fromkeys(GUARDED, "mandatory")
+NO_PRODUCTION_VALUES = GUARDED[1]  # the rule's name, spelled once
 
 
 @pytest.mark.parametrize(
@@ -20,7 +21,7 @@ STRICT = {"stop-before-production": "mandatory", "no-production-secrets": "manda
         ),
         ({"all": "advisory"}, "no-production-secrets: enforcementLevel advisory"),
         ({"all": "advisory"}, "stop-before-production: enforcementLevel advisory"),
-        ({"no-production-secrets": "disabled"}, "no-production-secrets: enforcementLevel disabled"),
+        ({NO_PRODUCTION_VALUES: "disabled"}, f"{NO_PRODUCTION_VALUES}: enforcementLevel disabled"),
         (
             {"stop-before-production": {"productionStackPattern": "^nothing$"}},
             "productionStackPattern must match production and prod, it misses production, prod",

@@ -107,7 +107,9 @@ def test_make_up_ignores_a_second_stack_flag(make):
     assert make.calls() == ["up -s staging --policy-pack policies --policy-pack-config policies/config.staging.json"]
 
 
-CHANGES_A_STACK = re.compile(r"\bpulumi\b.*\s(up|update|destroy|refresh|import|state|stack\s+rm|cancel)\b")
+CHANGES_A_STACK = re.compile(
+    r"(^|[\s/])pulumi\s+(-\S+\s+)*(up|update|destroy|refresh|import|state|stack\s+rm|cancel)\b"
+)
 
 
 @pytest.mark.parametrize("stack", ["production", "prod-eu", "live", "prd"])
