@@ -235,3 +235,20 @@ def test_ops_engine_needs_an_explicit_stack_to_change_one():
     done = run_ops("engine", "--", "up", "--yes", timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip() == "error: pass the stack explicitly (-s STACK): the selected stack is never relied on"
+
+
+@pytest.mark.parametrize(
+    "weakening",
+    [{"stop-before-production": {"enforcementLevel": "disabled"}}, {"all": "advisory"}],
+    ids=["disabled", "all-advisory"],
+)
+def test_the_cli_stops_on_a_policy_config_that_weakens_production(production_rehearsal, weakening):
+    project = production_rehearsal.project
+    config = json.loads((project / "policies" / "config.production.json").read_text()) | weakening
+    path = project / "policies" / "config.weakened.json"
+    path.write_text(json.dumps(config))
+    code, output, _ = production_rehearsal.session.run(
+        ["preview", "-s", "production", "--policy-pack", "policies", "--policy-pack-config", str(path)]
+    )
+    assert code != 0
+    assert "weakens the production guardrails and is refused" in output, output[-2000:]
