@@ -6,8 +6,9 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from ops.mocks import PlanMocks
-from ops.plan_runner import PlanRefused, run_plan
+from ops.program.mocks import PlanMocks
+from ops.program.result import PlanRefused
+from ops.program.runner import run_plan
 from stacks.protection import protect_every_resource
 from tests.support.plan import CANARY_SECRET
 
