@@ -6,6 +6,16 @@ STAMP := $(VENV)/.installed
 REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt
 STACK ?= staging
 
+# STACK reaches shell commands (`pulumi … -s $(STACK)`, `ops … $(STACK)`): a stack name only,
+# never shell syntax such as `staging; pulumi destroy -s production`.
+_STACK_LEFT := $(STACK)
+$(foreach c,a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 . _ - /,$(eval _STACK_LEFT := $$(subst $(c),,$$(_STACK_LEFT))))
+ifneq ($(STACK),)
+ifneq ($(words $(STACK))$(strip $(_STACK_LEFT)),1)
+$(error STACK must be one stack name (letters, digits, . _ - /), got "$(STACK)"; nothing was run)
+endif
+endif
+
 .PHONY: plan test lint bench clean secrets-baseline engine rehearse rehearse-faults project-config
 
 $(STAMP): $(REQUIREMENTS)
@@ -52,9 +62,14 @@ clean: ## remove .venv, the tool caches and the built engine (.tools)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .tools
 
 # Real Pulumi runs: always an explicit -s and the policy pack. `up` applies
-# staging only; production is preview-only (docs/pipeline.md).
+# staging only; production is preview-only (docs/pipeline.md). PULUMI is one program
+# (`make up PULUMI='pulumi destroy -s production #'` is refused) and the flags cannot be
+# overridden (a second `-s production` after `-s staging` would win: the CLI takes the last).
 PULUMI ?= pulumi
-POLICY_FLAGS = --policy-pack policies --policy-pack-config policies/config.$(STACK).json
+override POLICY_FLAGS = --policy-pack policies --policy-pack-config policies/config.$(STACK).json
+ifneq ($(words $(PULUMI)),1)
+$(error PULUMI must be the path of the pulumi CLI alone, got "$(PULUMI)"; nothing was run)
+endif
 REQUIRE_PULUMI = command -v $(PULUMI) >/dev/null 2>&1 || { echo "error: the pulumi CLI is not installed (https://www.pulumi.com/docs/iac/download-install/); nothing was run" >&2; exit 127; }
 REQUIRE_POLICY_CONFIG = test -f policies/config.$(STACK).json || { echo "error: STACK=$(STACK): policies/config.$(STACK).json does not exist, so the policy pack cannot run" >&2; exit 2; }
 

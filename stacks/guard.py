@@ -25,6 +25,8 @@ from typing import Any, Optional
 from stacks.settings import PROJECT, stack_file
 
 PRODUCTION_STACK = re.compile(r"^(prod|production)([-_].*)?$")
+# A stack holding production's values is production whatever it is called (`live`, `prd`).
+PRODUCTION_NODE_ENV = "production"
 WINDOW_KEY = f"{PROJECT}:releaseWindow"
 WINDOW_FIELDS = ("stack", "approvedBy", "changeReference", "notBefore", "notAfter")
 MAX_WINDOW = timedelta(hours=24)
@@ -41,8 +43,10 @@ class WindowVerdict:
     reason: str
 
 
-def is_production(stack: str) -> bool:
-    return bool(PRODUCTION_STACK.match(stack))
+def is_production(stack: str, node_env: Any = None) -> bool:
+    """Production by name (`production`, `prod-eu`), or by value: `appNodeEnv: production`."""
+    by_value = isinstance(node_env, str) and node_env.strip().lower() == PRODUCTION_NODE_ENV
+    return by_value or bool(PRODUCTION_STACK.match(stack))
 
 
 def _parse_timestamp(window: Mapping[str, Any], key: str) -> tuple[Optional[datetime], Optional[str]]:
@@ -114,9 +118,13 @@ def evaluate_window(raw: Optional[Any], now: datetime, stack: str) -> WindowVerd
     )
 
 
-def check_update_allowed(stack: str, dry_run: bool, raw_window: Optional[Any], now: datetime) -> Optional[str]:
-    """Raise ProductionUpdateRefused for a closed production update; return a note for the log, if any."""
-    if not is_production(stack):
+def check_update_allowed(
+    stack: str, dry_run: bool, raw_window: Optional[Any], now: datetime, node_env: Any = None
+) -> Optional[str]:
+    """Raise ProductionUpdateRefused for a closed production update; return a note for the log, if any.
+
+    `node_env` is the stack's raw `appNodeEnv`: production's value makes any stack production."""
+    if not is_production(stack, node_env):
         return None
     verdict = evaluate_window(raw_window, now, stack)
     if dry_run:

@@ -8,7 +8,8 @@ from typing import Any, Callable, Optional
 import pulumi
 
 from stacks.config_parsing import ConfigError, parse_settings
-from stacks.guard import ProductionUpdateRefused, check_update_allowed
+from stacks.guard import ProductionUpdateRefused, check_update_allowed, is_production
+from stacks.protection import protect_every_resource
 from stacks.sdk_internals import engine_config
 from stacks.settings import PROJECT, stack_file
 
@@ -41,7 +42,7 @@ def run(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
     blocking: list[str] = []
     note = None
     try:
-        note = check_update_allowed(stack, dry_run, raw.get("releaseWindow"), now())
+        note = check_update_allowed(stack, dry_run, raw.get("releaseWindow"), now(), raw.get("appNodeEnv"))
     except ProductionUpdateRefused as exc:
         blocking.append(str(exc))
     settings = None
@@ -62,6 +63,10 @@ def run(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         pulumi.log.warn(note)
     for problem in unfinished:
         pulumi.log.warn(f"{problem} before an update")
+
+    if is_production(stack, raw.get("appNodeEnv")):
+        # Before the first resource: `destroy` (also --exclude-protected, --target) deletes nothing.
+        pulumi.runtime.register_resource_transform(protect_every_resource)
 
     from stacks.environment import build_environment, export_outputs  # providers load only for valid settings
 

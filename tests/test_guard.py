@@ -112,3 +112,16 @@ def test_preview_of_production_passes_and_says_apply_is_blocked():
 
 def test_staging_is_never_gated():
     assert check_update_allowed("staging", False, None, OPENS) is None
+
+
+@pytest.mark.parametrize("stack", ["live", "prd", "production2", "staging"])
+def test_production_values_make_any_stack_production(stack):
+    assert is_production(stack, "production") and is_production(stack, " Production ")
+    assert not is_production(stack, "staging") and not is_production(stack)
+
+
+@pytest.mark.parametrize("stack", ["live", "prd", "production2"])
+def test_an_update_of_a_stack_with_production_values_needs_the_window(stack):
+    with pytest.raises(ProductionUpdateRefused, match=f"refusing to update production stack '{stack}'"):
+        check_update_allowed(stack, False, None, OPENS, node_env="production")
+    assert check_update_allowed(stack, False, None, OPENS, node_env="staging") is None

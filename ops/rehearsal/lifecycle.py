@@ -3,7 +3,9 @@
 Staging: preview with the policy pack, up, a second preview that must show no change, and a
 destroy that `protect` must refuse. Production: the preview passes (with its warnings), and an
 update is refused before any resource exists in the state, first by the program (no release
-window in the stack config), then by the policy pack (the program's window open, the pack's not).
+window in the stack config), then by the policy pack (the program's window open, the pack's not);
+then both keys are opened, the update runs, and plain, `--exclude-protected` and `--target`
+destroys delete nothing (ops/rehearsal/production_release.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ops.rehearsal.engine import Engine, EngineSession, Step
+from ops.rehearsal.production_release import release_steps
 from ops.shared.project import ROOT
 from stacks.guard import is_production
 
@@ -92,6 +95,7 @@ class Rehearsal:
         self.steps: list[Step] = []
         self.expected = 0
         self.after_update: list[str] = []
+        self.pending_targets: list[Step] = []  # steps that get `--target URN` once the update made it
 
     # -- what the state holds -----------------------------------------------------------------------
     def state_resources(self) -> list[dict]:
@@ -149,6 +153,8 @@ class Rehearsal:
             window = [Planned(missing)]
         pack_open = self.write_pack_window(opens, closes)
         up = ["up", *s, "--yes", "--skip-preview"]
+        release = release_steps(self, pack_open)
+        self.pending_targets = [step for step, _ in release if "--target" in step.name]
         return [
             *self.setup(),
             Planned(Step("preview", ["preview", *s, *self.policy_flags()]), _says_apply_blocked),
@@ -163,6 +169,7 @@ class Rehearsal:
             ),
             *window,
             Planned(Step("up refused by the policy pack", [*up, *self.policy_flags()], False), _refused_by_pack),
+            *(Planned(step, check) for step, check in release),
         ]
 
     def write_pack_window(self, opens: datetime, closes: datetime) -> str:

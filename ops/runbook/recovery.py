@@ -111,6 +111,13 @@ def teardown(facts: StackFacts) -> list[str]:
             "the policy rule `rds-instance-deletion-protection`, and `protect` on:",
             "",
             *[f"- {urn}" for urn in guarded],
+            "",
+            "Beyond those, the program protects **every** resource of a production stack (a stack transform, "
+            "`stacks/protection.py`): `pulumi destroy`, `--exclude-protected` and `--target` delete nothing. "
+            "Removing one resource is a release step of its own, per resource, inside an open release window: "
+            f"`pulumi state unprotect -s {stack} 'URN'` for that URN only (never `--all`), then the reviewed change "
+            "that stops declaring it, applied with both keys. Anything still declared is protected again by the "
+            "next update.",
         ]
         return lines
     lines += [

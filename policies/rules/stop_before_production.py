@@ -33,6 +33,7 @@ from ._support import (
     is_production_stack,
     violation,
 )
+from .no_production_secrets import _ProductionMarkers, _scan
 
 NAME = "stop-before-production"
 WINDOW_FIELDS = ("stack", "approvedBy", "changeReference", "notBefore", "notAfter")
@@ -94,8 +95,33 @@ def window_problem(window: Any, stack: str, now: datetime) -> str | None:
     return None
 
 
+# Stacks of this run already recognised as production by their values. The engine starts the pack
+# once per operation, so from the first such resource on, every later one is stopped as well.
+_PRODUCTION_BY_VALUE: set[str] = set()
+
+
+def holds_production_values(ctx: ResourceContext) -> bool:
+    """NODE_ENV=production, or a configured production AWS account, in the inputs or the provider's."""
+    accounts = frozenset(str(a).strip() for a in ctx.config.get("productionAwsAccountIds") or ())
+    markers = _ProductionMarkers(frozenset(), frozenset(), (), frozenset(), accounts)
+    for props in (ctx.props, ctx.provider_props or {}):
+        if any(not finding.unknown for finding in _scan(props, "", ctx.label, markers)):
+            return True
+    return False
+
+
+def is_production(ctx: ResourceContext) -> bool:
+    """Production by name, or by production's values whatever the stack is called (`live`, `prd`)."""
+    if is_production_stack(ctx) or ctx.stack in _PRODUCTION_BY_VALUE:
+        return True
+    if holds_production_values(ctx):
+        _PRODUCTION_BY_VALUE.add(ctx.stack)
+        return True
+    return False
+
+
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    if ctx.dry_run or not is_production_stack(ctx):
+    if ctx.dry_run or not is_production(ctx):
         return
     problem = window_problem(ctx.config.get("releaseWindow"), ctx.stack, utcnow())
     if problem:
@@ -105,8 +131,8 @@ def check(ctx: ResourceContext) -> Iterator[Finding]:
 RULE = ResourceRule(
     name=NAME,
     description=(
-        "Stops any update of a production stack unless the policy config carries an open "
-        "release window for that stack (previews always pass)."
+        "Stops any update of a production stack (by name, NODE_ENV=production or a production AWS account) "
+        "unless the policy config carries an open release window for that stack (previews always pass)."
     ),
     severity=Severity.CRITICAL,
     remediation=(
@@ -118,6 +144,12 @@ RULE = ResourceRule(
     check=check,
     config_schema={
         "productionStackPattern": PRODUCTION_STACK_PATTERN_SCHEMA,
+        "productionAwsAccountIds": {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^[0-9]{12}$"},
+            "default": [],
+            "description": "12-digit AWS account ids of production: a stack using one is production whatever its name.",
+        },
         "releaseWindow": {
             "type": "object",
             "properties": {field: {"type": "string"} for field in WINDOW_FIELDS},

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 
+from ops.rehearsal import production_release as release
 from ops.rehearsal.engine_command import changes_stack
 from ops.rehearsal.lifecycle import documented_window_commands
 from tests.support.commands import run_ops
@@ -52,8 +54,23 @@ def test_production_update_is_refused_by_each_key_before_any_resource_exists(pro
         "up refused by the program",
         "up refused by the policy pack",
     ]
-    assert all(step.exit_code != 0 for step in refused)
-    assert production_rehearsal.declared() == []
+    assert all(step.exit_code != 0 and step.ok for step in refused)  # each checked the state was still empty
+
+
+def test_production_applied_with_both_keys_survives_every_destroy(production_rehearsal):
+    steps = {step.name: step for step in production_rehearsal.steps}
+    assert steps["up with both keys open"].exit_code == 0
+    resources = release.declared(production_rehearsal)
+    assert len(resources) > 40 and all(r.get("protect") for r in resources)
+    assert sorted(r["urn"] for r in resources) == production_rehearsal.after_update
+    plain, excluding, targeted = (
+        steps["destroy refused by protect"],
+        steps["destroy --exclude-protected"],
+        steps["destroy --target refused by protect"],
+    )
+    assert plain.exit_code != 0 and "protect" in plain.output
+    assert excluding.exit_code == 0 and excluding.ok  # nothing unprotected to delete
+    assert "--target" in targeted.args and targeted.exit_code != 0 and "protect" in targeted.output
 
 
 def test_documented_release_window_commands_are_the_ones_rehearsed(production_rehearsal):
@@ -159,7 +176,15 @@ def _decoded(value: str):
 
 
 def test_an_existing_vpc_previews_although_the_engine_hands_over_the_default_vpc_cidr(production_rehearsal):
-    types = {s.type for s in preview_with(production_rehearsal, "dbVpcId", "vpc-0123456789abcdef0")}
+    # A fresh production stack: the rehearsed one is applied and protected, so moving its VPC would be refused.
+    session, project = production_rehearsal.session, production_rehearsal.project
+    assert session.run(["stack", "init", "production-vpc", "--secrets-provider", "passphrase"])[0] == 0
+    stack_file = project / "Pulumi.production-vpc.yaml"
+    salt = stack_file.read_text()  # the passphrase provider's encryptionsalt, then production's config
+    config = (project / "Pulumi.production.yaml").read_text().splitlines(keepends=True)
+    stack_file.write_text(salt + "".join(line for line in config if not line.startswith("encryptionsalt:")))
+    fresh = SimpleNamespace(session=session, project=project, stack="production-vpc")
+    types = {s.type for s in preview_with(fresh, "dbVpcId", "vpc-0123456789abcdef0")}
     assert "aws:ec2/securityGroup:SecurityGroup" in types and "aws:ec2/vpc:Vpc" not in types
 
 
@@ -219,3 +244,20 @@ def test_ops_engine_needs_an_explicit_stack_to_change_one():
     done = run_ops("engine", "--", "up", "--yes", timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip() == "error: pass the stack explicitly (-s STACK): the selected stack is never relied on"
+
+
+@pytest.mark.parametrize(
+    "weakening",
+    [{"stop-before-production": {"enforcementLevel": "disabled"}}, {"all": "advisory"}],
+    ids=["disabled", "all-advisory"],
+)
+def test_the_cli_stops_on_a_policy_config_that_weakens_production(production_rehearsal, weakening):
+    project = production_rehearsal.project
+    config = json.loads((project / "policies" / "config.production.json").read_text()) | weakening
+    path = project / "policies" / "config.weakened.json"
+    path.write_text(json.dumps(config))
+    code, output, _ = production_rehearsal.session.run(
+        ["preview", "-s", "production", "--policy-pack", "policies", "--policy-pack-config", str(path)]
+    )
+    assert code != 0
+    assert "weakens the production guardrails and is refused" in output, output[-2000:]

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from policies.rules import stop_before_production as rule
+from policies.rules._types import SNS_TOPIC
 from tests.support.policy import RDS_INSTANCE, baseline, messages, run_rule
 
 OPENS = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -186,3 +187,55 @@ def test_protocol_closed_window_stays_blocked(analyze):
         policy="stop-before-production",
     )
     assert len(diags) == 1 and "release window CHG-1042 closed at 2026-06-01T10:00:00+00:00" in diags[0].message
+
+
+# --------------------------------------------------------------------------- production by its values
+
+NODE_ENV_PRODUCTION = {"serviceId": "srv-1", "envVarKey": "NODE_ENV", "value": "production"}
+PRODUCTION_ACCOUNT = "111122223333"
+
+
+@pytest.fixture(autouse=True)
+def fresh_run(monkeypatch):
+    # Each test is one run of the pack: nothing recognised by an earlier one carries over.
+    monkeypatch.setattr(rule, "_PRODUCTION_BY_VALUE", set())
+
+
+@pytest.mark.parametrize("stack", ["live", "prd", "production2"])
+def test_node_env_production_makes_any_stack_production(stack):
+    found = run_rule(rule.RULE, "render:services:EnvVar", NODE_ENV_PRODUCTION, stack=stack)
+    assert messages(found) == [
+        f'update of production stack "{stack}" stopped before render:services:EnvVar "r" changes: '
+        "no release window is configured (policy config releaseWindow)"
+    ]
+    # From then on the whole run is production: the next resource, with no marker of its own, stops too.
+    assert messages(run_rule(rule.RULE, RDS_INSTANCE, {}, stack=stack))
+
+
+@pytest.mark.parametrize("stack", ["live", "prd", "production2"])
+def test_a_production_aws_account_makes_any_stack_production(stack):
+    config = {"productionAwsAccountIds": [PRODUCTION_ACCOUNT]}
+    arn = f"arn:aws:sns:us-east-1:{PRODUCTION_ACCOUNT}:alarms"
+    assert messages(
+        run_rule(
+            rule.RULE, "aws:cloudwatch/metricAlarm:MetricAlarm", {"alarmActions": [arn]}, stack=stack, config=config
+        )
+    )
+    provider = {"allowedAccountIds": f'["{PRODUCTION_ACCOUNT}"]', "region": "us-east-1"}
+    found = run_rule(rule.RULE, RDS_INSTANCE, {}, stack="other", config=config, provider_props=provider)
+    assert messages(found)
+
+
+@pytest.mark.parametrize("stack", ["live", "prd", "production2", "staging"])
+def test_staging_values_under_any_name_pass(stack):
+    config = {"productionAwsAccountIds": [PRODUCTION_ACCOUNT]}
+    staging = {"serviceId": "srv-1", "envVarKey": "NODE_ENV", "value": "staging"}
+    assert messages(run_rule(rule.RULE, "render:services:EnvVar", staging, stack=stack, config=config)) == []
+    arn = "arn:aws:sns:us-east-1:444455556666:alarms"
+    assert messages(run_rule(rule.RULE, SNS_TOPIC, {"arn": arn}, stack=stack, config=config)) == []
+
+
+def test_a_preview_of_a_stack_with_production_values_passes():
+    assert (
+        messages(run_rule(rule.RULE, "render:services:EnvVar", NODE_ENV_PRODUCTION, stack="live", dry_run=True)) == []
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,3 +28,58 @@ def every_step(workflows: dict[str, dict]) -> Iterator[tuple[str, dict]]:
     for name, workflow in workflows.items():
         for job_id, step in steps(workflow):
             yield f"{name}:{job_id}", step
+
+
+SECRET_NAME = re.compile(r"\$\{\{[^}]*\bsecrets\.([A-Za-z0-9_]+)")
+PR_TRIGGERS = {"pull_request", "pull_request_target", "workflow_run"}  # workflow_run: also fires for PRs
+
+
+def job_environment(job: dict) -> str | None:
+    env = job.get("environment")
+    return env.get("name") if isinstance(env, dict) else env
+
+
+def job_secrets(job: dict) -> set[str]:
+    """Every `secrets.NAME` a job references anywhere (env, with, run, if), GITHUB_TOKEN aside."""
+    return set(SECRET_NAME.findall(json.dumps(job))) - {"GITHUB_TOKEN"}
+
+
+def triggered_by_pull_requests(workflow: dict) -> bool:
+    on = workflow.get("on")
+    triggers = {on} if isinstance(on, str) else set(on or ())
+    return bool(triggers & PR_TRIGGERS)
+
+
+def job_stacks(job: dict) -> set[str]:
+    """The stacks a job's steps name: pulumi/actions' stack-name, `-s`/`--stack` and `ops … STACK` in scripts."""
+    found = set()
+    for step in job.get("steps", []):
+        stack = (step.get("with") or {}).get("stack-name")
+        if stack:
+            found.add(str(stack).split("/")[-1])
+        script = step.get("run", "")
+        found.update(re.findall(r"(?:\s-s|--stack)[=\s]+([\w.-]+)", script))
+        found.update(re.findall(r"-m ops (?:runbook|readiness|checklist|plan) ([\w.-]+)", script))
+    return found
+
+
+def _doc_rows(heading: str, width: int) -> list[list[str]]:
+    """Rows of `width` cells (backticks stripped) in docs/pipeline.md's section `heading`, header aside."""
+    text = (ROOT / "docs" / "pipeline.md").read_text()
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+        if len(cells) == width and line.lstrip().startswith("| `"):
+            rows.append(cells)
+    return rows
+
+
+def documented_secrets() -> list[list[str]]:
+    """docs/pipeline.md's secrets table: one row (secret, environment, holds, steps, why) per place."""
+    return _doc_rows("## Secrets and variables", 5)
+
+
+def documented_environments() -> dict[str, dict[str, str]]:
+    """docs/pipeline.md's environments table: name -> {"branches", "reviewers"}."""
+    return {cells[0]: {"branches": cells[1], "reviewers": cells[2]} for cells in _doc_rows("## GitHub environments", 5)}

@@ -7,6 +7,7 @@ whether Pulumi ran at all and with which stack and policy flags.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -78,3 +79,46 @@ def test_make_verify_checks_the_staging_stack_outputs(make, make_server):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert make.calls() == ["stack output --json -s staging"]
     assert "PASS" in proc.stdout
+
+
+# --------------------------------------------------------------------------- no way around the refusal
+
+
+@pytest.mark.parametrize(
+    ("overrides", "refusal"),
+    [
+        # A shell command smuggled in through PULUMI or STACK (today: destroy -s production ran).
+        (["up", "PULUMI=pulumi destroy -s production --yes #"], "PULUMI must be the path of the pulumi CLI alone"),
+        (["preview", "STACK=staging; pulumi destroy -s production --yes #"], "STACK must be one stack name"),
+        (["runbook", "STACK=x && pulumi destroy -s production --yes"], "STACK must be one stack name"),
+    ],
+)
+def test_no_variable_turns_a_target_into_another_command(make, overrides, refusal):
+    proc = make(*overrides)
+    assert proc.returncode != 0
+    assert refusal in proc.stderr and "nothing was run" in proc.stderr
+    assert make.calls() == []
+
+
+def test_make_up_ignores_a_second_stack_flag(make):
+    # The CLI takes the last -s: appended policy flags must not be able to retarget `up`.
+    proc = make("up", "POLICY_FLAGS=--policy-pack policies -s production")
+    assert proc.returncode == 0, proc.stderr
+    assert make.calls() == ["up -s staging --policy-pack policies --policy-pack-config policies/config.staging.json"]
+
+
+CHANGES_A_STACK = re.compile(
+    r"(^|[\s/])pulumi\s+(-\S+\s+)*(up|update|destroy|refresh|import|state|stack\s+rm|cancel)\b"
+)
+
+
+@pytest.mark.parametrize("stack", ["production", "prod-eu", "live", "prd"])
+def test_no_target_changes_a_stack_other_than_staging(tool, stack):
+    """Every target, dry-run (`make -n`) with STACK set: the only command that changes a stack is `up -s staging`."""
+    targets = re.findall(r"^([a-z][a-z-]*):", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    assert {"up", "preview", "rehearse", "plan"} <= set(targets)
+    for target in targets:
+        proc = run_make(tool("make"), "-n", target, f"STACK={stack}", env=without_proxies())
+        for line in proc.stdout.splitlines():
+            if CHANGES_A_STACK.search(line) and not line.startswith(("if ", "echo ")):
+                assert re.search(r"\bup -s staging\b", line), f"make {target} STACK={stack}: {line}"

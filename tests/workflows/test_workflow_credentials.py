@@ -10,35 +10,29 @@ from pathlib import Path
 import pytest
 
 from tests.support.env import ROOT
+from tests.support.workflows import documented_secrets, job_environment, job_secrets
 
 SECRET_REF = re.compile(r"^\$\{\{\s*secrets\.([A-Z0-9_]+)\s*\}\}$")
 # One Sentry secret, exported under both names the Sentry provider reads (README, Configuration).
 # The drift watch's refresh reads UptimeRobot with a read-only key, under the name the provider reads.
+# Production's secrets carry a PRODUCTION_ prefix (docs/pipeline.md) and reach the same names.
 ENV_NAMES = {
     "SENTRY_AUTH_TOKEN": ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN"),
     "UPTIMEROBOT_READONLY_API_KEY": ("UPTIMEROBOT_API_KEY",),
 }
-COLUMNS = {"preview": 2, "up": 3, "verify": 4, "refresh": 5}  # in docs/pipeline.md's secrets table
 
 
-def documented_secrets() -> dict[str, list[str]]:
-    """docs/pipeline.md's secrets table: name -> its cells."""
-    text = (ROOT / "docs" / "pipeline.md").read_text()
-    section = text.split("## Secrets and variables", 1)[1].split("\n## ", 1)[0]
-    rows = {}
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 7 and re.fullmatch(r"`[A-Z0-9_]+`", cells[0]):
-            rows[cells[0].strip("`")] = cells
-    return rows
+def env_names(secret: str) -> tuple[str, ...]:
+    bare = secret.removeprefix("PRODUCTION_")
+    return ENV_NAMES.get(bare, (bare,))
 
 
-def expected_env(kind: str) -> dict[str, str]:
-    """env var -> secret, for a step of `kind` (preview, up, verify, refresh), from the docs."""
+def expected_env(kind: str, environment: str | None) -> dict[str, str]:
+    """env var -> secret, for a step of `kind` (preview, up, verify, refresh) in `environment`, from the docs."""
     expected = {}
-    for secret, cells in documented_secrets().items():
-        if cells[COLUMNS[kind]] == "yes":
-            for name in ENV_NAMES.get(secret, (secret,)):
+    for secret, where, _holds, steps, _why in documented_secrets():
+        if where == environment and kind in re.split(r",\s*", steps):
+            for name in env_names(secret):
                 expected[name] = secret
     return expected
 
@@ -71,15 +65,13 @@ def secret_env(step: dict) -> dict[str, str]:
 
 
 def test_the_docs_table_is_there():
-    rows = documented_secrets()
-    assert set(rows) == {
-        "PULUMI_ACCESS_TOKEN",
-        "PULUMI_CONFIG_PASSPHRASE",
-        "RENDER_APIKEY",
-        "SENTRY_AUTH_TOKEN",
-        "UPTIMEROBOT_API_KEY",
-        "UPTIMEROBOT_READONLY_API_KEY",
-    }
+    places = {(secret, where) for secret, where, *_ in documented_secrets()}
+    staging = {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "RENDER_APIKEY", "SENTRY_AUTH_TOKEN"}
+    assert places == (
+        {(name, "preview") for name in staging | {"UPTIMEROBOT_READONLY_API_KEY"}}
+        | {(name, "staging") for name in staging | {"UPTIMEROBOT_API_KEY"}}
+        | {(f"PRODUCTION_{name}", "production-preview") for name in staging - {"PULUMI_CONFIG_PASSPHRASE"}}
+    )
 
 
 def test_every_cli_step_gets_exactly_the_documented_secrets(workflows):
@@ -92,17 +84,18 @@ def test_every_cli_step_gets_exactly_the_documented_secrets(workflows):
         ("drift-watch.yml", "refresh"),
         ("drift-watch.yml", "verify"),
     }
-    for file, _, step, kind in steps:
-        assert secret_env(step) == expected_env(kind), f"{file}: {step.get('name') or step.get('uses')}"
+    for file, job, step, kind in steps:
+        wanted = expected_env(kind, job_environment(job))
+        assert wanted, f"{file}: no documented secrets for {kind} in {job_environment(job)!r}"
+        assert secret_env(step) == wanted, f"{file}: {step.get('name') or step.get('uses')}"
 
 
-def test_jobs_without_an_environment_use_only_repository_secrets(workflows):
-    where = {name: cells[1] for name, cells in documented_secrets().items()}
-    for file, job, step, _ in cli_steps(workflows):
-        if "environment" in job:
-            continue
-        for name in secret_env(step).values():
-            assert where[name] == "repository", f"{file}: {name} must be a repository secret (no environment)"
+def test_every_job_with_a_secret_has_an_environment(workflows):
+    # No repository secrets: a job without an environment could only read those.
+    for file, workflow in workflows.items():
+        for job_id, job in workflow.get("jobs", {}).items():
+            if job_secrets(job):
+                assert job_environment(job), f"{file}:{job_id} reads secrets without an environment"
 
 
 def test_no_other_step_sees_a_secret(workflows):
@@ -132,7 +125,7 @@ def test_names_are_the_ones_the_providers_read():
     assert "`SENTRY_AUTH_TOKEN`" in sentry_config  # what the Terraform provider inside reads first
     assert TOKEN_ENV == ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
     assert resolve_settings(lambda _k: None, {"UPTIMEROBOT_API_KEY": "k"}).api_key == "k"
-    workflow_names = set(expected_env("up")) - {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
+    workflow_names = set(expected_env("up", "staging")) - {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
     assert workflow_names == {"RENDER_APIKEY", "SENTRY_AUTH_TOKEN", "SENTRY_TOKEN", "UPTIMEROBOT_API_KEY"}
 
 
@@ -140,7 +133,7 @@ def test_the_readme_lists_the_same_names():
     readme = (ROOT / "README.md").read_text()
     table = readme.split("| provider | environment variables |", 1)[1].split("\n\n", 1)[0]
     names = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
-    provider_names = set(expected_env("up")) - {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
+    provider_names = set(expected_env("up", "staging")) - {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
     assert provider_names <= names
 
 
