@@ -20,18 +20,28 @@ from ops.masks import mask
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("plan.schema.json")
 STACK_TYPE = "pulumi:pulumi:Stack"
-# pulumi_policy's advisory when a rule reads a value only the update knows (policy.py).
-_DEFERRED = re.compile(r"^can't run policy '[^']+' from policy pack '[^']+' during preview: ", re.S)
+# The pack's one note per rule a preview could not finish (policies/rules/checked_during_update.py):
+# "RULE: N resource(s) … values known only during the update; the update checks them and fails closed".
+NOTES_POLICY = "checked-during-update"
+_NOTE = re.compile(r"^(?P<rule>[a-z0-9-]+): (?P<count>\d+) resources? ha(?:s|ve) values known only during the update")
 LEVEL_ORDER = {"mandatory": 0, "remediate": 1, "advisory": 2, "disabled": 3}
 
 
-def is_deferred(message: str) -> bool:
-    return bool(_DEFERRED.match(message))
+def deferred_note(policy: str, message: str) -> tuple[str, int] | None:
+    """(rule, resources) of the pack's note that a rule was deferred to the update; None for any other verdict."""
+    found = _NOTE.match(split_message(message)[1]) if policy == NOTES_POLICY else None
+    return (found["rule"], int(found["count"])) if found else None
 
 
 def deferred_reason(message: str) -> str:
-    """`can't run policy … during preview: X` -> `X` (the resource and the unknown property)."""
-    return _DEFERRED.sub("", message, count=1)
+    """The note without the description line: `RULE: N resources have values known only during the update; …`."""
+    return split_message(message)[1]
+
+
+def deferred_count(d: Mapping[str, Any]) -> int:
+    """How many resources a deferred diagnostic stands for."""
+    found = _NOTE.match(deferred_reason(d["message"])) if d["deferred"] else None
+    return int(found["count"]) if found else 0
 
 
 def split_message(message: str) -> tuple[str, str]:
@@ -118,17 +128,7 @@ def document(result) -> dict[str, Any]:
     rows = tree_order(rows)
     position = {row["urn"]: index for index, row in enumerate(rows)}
 
-    diagnostics = [
-        {
-            "policy": d.policy_name,
-            "enforcementLevel": d.enforcement_level,
-            "severity": d.severity,
-            "urn": d.urn or None,
-            "deferred": is_deferred(d.message),
-            "message": d.message,
-        }
-        for d in result.diagnostics
-    ]
+    diagnostics = [_diagnostic(d) for d in result.diagnostics]
     diagnostics.sort(key=lambda d: (position.get(d["urn"] or "", 0), d["policy"], d["message"]))
     policies = _policies(result, diagnostics)
     placeholders = sorted(
@@ -153,6 +153,18 @@ def document(result) -> dict[str, Any]:
     return doc
 
 
+def _diagnostic(d) -> dict[str, Any]:
+    note = deferred_note(d.policy_name, d.message)
+    return {
+        "policy": note[0] if note else d.policy_name,  # a deferral belongs to the rule it names
+        "enforcementLevel": d.enforcement_level,
+        "severity": d.severity,
+        "urn": d.urn or None,
+        "deferred": note is not None,
+        "message": d.message,
+    }
+
+
 def _policies(result, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:
     if not result.policies_ran:
         return {"ran": False, "pack": None, "rules": []}
@@ -169,7 +181,8 @@ def _policies(result, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:
             verdict = "disabled"
         else:
             verdict = "passed"
-        rules.append({**rule, "verdict": verdict, "violations": len(violations), "deferred": len(deferred)})
+        deferred_resources = sum(deferred_count(d) for d in deferred)
+        rules.append({**rule, "verdict": verdict, "violations": len(violations), "deferred": deferred_resources})
     return {"ran": True, "pack": result.policy_pack, "rules": rules}
 
 
@@ -187,7 +200,7 @@ def summarize(document: Mapping[str, Any]) -> dict[str, Any]:
         "policiesRun": document["policies"]["ran"],
         "mandatoryViolations": sum(1 for d in violations if d["enforcementLevel"] == "mandatory"),
         "advisoryViolations": sum(1 for d in violations if d["enforcementLevel"] != "mandatory"),
-        "deferredChecks": len(deferred),
+        "deferredChecks": sum(deferred_count(d) for d in deferred),
         "deferredRules": sorted({d["policy"] for d in deferred}),
         "rulesPassed": sum(1 for r in rules if r["verdict"] == "passed"),
         "monthlyCost": cost["monthly"] if cost else None,

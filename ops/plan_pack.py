@@ -10,6 +10,7 @@ from ops.analyzer.client import AnalyzerError, PolicyAnalyzer
 from ops.analyzer.config import PolicyConfigError, production_fingerprints
 from ops.analyzer.wire import Diagnostic, ProviderRecord, ResourceRecord
 from ops.errors import Failure, UsageError
+from ops.plan_document import NOTES_POLICY
 from ops.project import ROOT, StackConfig
 
 if TYPE_CHECKING:
@@ -89,7 +90,8 @@ def judge(pack: PolicyAnalyzer, result: PlanResult, config: StackConfig) -> list
 
 
 def rules(pack: PolicyAnalyzer) -> tuple[str, list[dict[str, Any]]]:
-    """The pack's name and every rule with the level the policy config gives it (not the declared one)."""
+    """The pack's name and every rule with the level the policy config gives it (not the declared one); not
+    the pack's note of deferred checks, whose notes count as the deferrals of the rules they name."""
     info = pack.info()
     configured = pack.policy_config
     listed = [
@@ -101,6 +103,7 @@ def rules(pack: PolicyAnalyzer) -> tuple[str, list[dict[str, Any]]]:
             "description": p.description,
         }
         for p in info.policies
+        if p.name != NOTES_POLICY
     ]
     return f"{info.name}@v{info.version}", listed
 
