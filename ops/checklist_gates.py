@@ -10,6 +10,7 @@ from pathlib import Path
 from ops.checklist_model import DONE, MANUAL, TODO, Step
 from ops.errors import UsageError
 from ops.facts import POLICY_FLAGS, StackFacts
+from ops.plan_document import rule_of
 from ops.plan_runner import PlanRefused, run_plan
 from policies.rules.stop_before_production import window_problem
 from stacks.guard import WINDOW_KEY, evaluate_window
@@ -64,7 +65,7 @@ def policies_step(facts: StackFacts) -> Step:
         return Step(title, TODO, "the policy pack did not run", f"`python -m ops plan {stack}`")
     mandatory = plan.mandatory_policies
     resources = len(plan.resources) + 1
-    deferred = len({d.policy_name for d in plan.diagnostics if d.enforcement_level == "advisory"})
+    deferred = len({rule_of(d.policy_name, d.message) for d in plan.diagnostics if d.enforcement_level == "advisory"})
     if mandatory:
         return Step(
             title,

@@ -33,6 +33,12 @@ def deferred_note(policy: str, message: str) -> tuple[str, int] | None:
     return (found["rule"], int(found["count"])) if found else None
 
 
+def rule_of(policy: str, message: str) -> str:
+    """The rule a verdict belongs to: a deferral note's belongs to the rule it names."""
+    note = deferred_note(policy, message)
+    return note[0] if note else policy
+
+
 def deferred_reason(message: str) -> str:
     """The note without the description line: `RULE: N resources have values known only during the update; …`."""
     return split_message(message)[1]
@@ -154,13 +160,12 @@ def document(result) -> dict[str, Any]:
 
 
 def _diagnostic(d) -> dict[str, Any]:
-    note = deferred_note(d.policy_name, d.message)
     return {
-        "policy": note[0] if note else d.policy_name,  # a deferral belongs to the rule it names
+        "policy": rule_of(d.policy_name, d.message),
         "enforcementLevel": d.enforcement_level,
         "severity": d.severity,
         "urn": d.urn or None,
-        "deferred": note is not None,
+        "deferred": deferred_note(d.policy_name, d.message) is not None,
         "message": d.message,
     }
 

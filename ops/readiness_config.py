@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from ops.facts import load_settings
 from ops.markdown import minutes
+from ops.plan_document import rule_of
 from ops.plan_runner import PlanResult
 from ops.readiness_model import FAIL, PASS, Evidence, Item
 from policies.rules.stop_before_production import window_problem
@@ -95,7 +96,9 @@ def _verdicts(group: str, title: str, plan: PlanResult, config_name: str) -> Ite
     if not plan.policies_ran:
         return Item(group, title, FAIL, "not evaluated: the policy pack did not run")
     mandatory = plan.mandatory_policies
-    advisory = sorted({d.policy_name for d in plan.diagnostics if d.enforcement_level == "advisory"})
+    advisory = sorted(
+        {rule_of(d.policy_name, d.message) for d in plan.diagnostics if d.enforcement_level == "advisory"}
+    )
     phase = "preview" if plan.preview else "update"
     scope = f"{len(plan.resources) + 1} resources, {phase} phase, {config_name}"
     if mandatory:
