@@ -14,10 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ops.errors import UsageError  # noqa: E402
 from ops.rehearsal.apis import local_apis  # noqa: E402
 from ops.rehearsal.engine import locate_engine  # noqa: E402
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal  # noqa: E402
+from ops.shared.errors import UsageError  # noqa: E402
 
 
 def measure(runs: int) -> None:

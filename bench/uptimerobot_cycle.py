@@ -9,9 +9,11 @@ requests/minute: every call we save is six seconds of someone's deploy.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -28,18 +30,12 @@ BENCH_KEY = "bench-key-not-a-secret"
 
 def _configured(cls, fake: FakeUptimeRobot):
     provider = cls()
-    provider.configure(
-        ConfigureRequest(
-            Config(
-                {
-                    "uptimerobot:apiKey": BENCH_KEY,
-                    "uptimerobot:apiUrl": fake.base_url,
-                    "uptimerobot:requestsPerMinute": "0",  # measure our calls, not the client-side throttle
-                },
-                "kk",
-            )
-        )
-    )
+    config = {
+        "uptimerobot:apiKey": BENCH_KEY,
+        "uptimerobot:requestsPerMinute": "0",  # measure our calls, not the client-side throttle
+    }
+    with mock.patch.dict(os.environ, {"UPTIMEROBOT_API_URL": fake.base_url}):  # the API URL: environment only
+        provider.configure(ConfigureRequest(Config(config, "kk")))
     return provider
 
 

@@ -11,145 +11,162 @@ environment is its own team and who is on it, so this dynamic resource only:
 * adds that member to the environment's team on create, and takes them off that team
   (only) on delete.
 
-Sentry API: ``GET /api/0/organizations/{org}/members/?query=email:{email}``,
-``GET /api/0/organizations/{org}/members/{id}/``,
-``POST|DELETE /api/0/organizations/{org}/members/{id}/teams/{team}/``.
+Sentry API: ``GET /api/0/organizations/{org}/members/?query=email:{email}`` (every page, by the
+Link header), ``GET /api/0/organizations/{org}/members/{id}/``,
+``POST|DELETE /api/0/organizations/{org}/members/{id}/teams/{team}/``, over the shared HTTP stack
+(components/saas_http: deadline, same-origin redirects, retries, look before repeating a POST).
 
 The token is the one the Sentry provider uses, read from the environment at call time
-(``SENTRY_AUTH_TOKEN``, then ``SENTRY_TOKEN``; ``SENTRY_BASE_URL`` for self-hosted Sentry),
-never from inputs, so it never reaches state, outputs or messages.
+(``SENTRY_AUTH_TOKEN``, then ``SENTRY_TOKEN``; ``SENTRY_BASE_URL`` for self-hosted Sentry;
+``SENTRY_REQUEST_TIMEOUT``/``SENTRY_RETRY_TIMEOUT``/``SENTRY_MAX_PAGES``), never from inputs, so it
+never reaches state, outputs or messages. Adding a member to a team takes an internal-integration
+token (org:write, or org:read + team:write) or a user auth token of an owner/manager (org:write) or
+team admin (org:read + team:write); an organization auth token (``sntrys_…``) cannot.
 """
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider
 
 from components.rules import SENTRY_SLUG
+from components.saas_http import (
+    ApiClient,
+    ApiError,
+    Limits,
+    MissingCredentialError,
+    NotFoundError,
+    Reply,
+    Service,
+    first_credential,
+    reported,
+)
 
 PROVIDER_VERSION = "1"
 DEFAULT_BASE_URL = "https://sentry.io/api/"
 TOKEN_ENV = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")  # the Sentry provider reads them in this order
 BASE_URL_ENV = "SENTRY_BASE_URL"
-TIMEOUT_SECONDS = 30
+SCOPES = (
+    "an internal-integration token with org:read and team:write, or a user auth token of an owner, manager or "
+    "team admin (an organization auth token cannot add members to teams)"
+)
+SERVICE = Service(
+    name="Sentry",
+    env_prefix="SENTRY",
+    default_url=DEFAULT_BASE_URL,
+    credential_help=f"export SENTRY_AUTH_TOKEN: {SCOPES}",
+    url_setting=BASE_URL_ENV,
+    user_agent="kitchen-kontrol-infra-sentry/2",
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _KEYS = ("organization", "team", "email")
+F = TypeVar("F", bound=Callable[..., Any])
+_q = functools.partial(urllib.parse.quote, safe="")
+
+SentryError = ApiError  # a Sentry API problem, worded for the person running `pulumi up`; never holds the token
 
 
-class SentryError(Exception):
-    """A Sentry API problem, worded for the person running `pulumi up`; never holds the token."""
-
-
-class NotAMember(SentryError):
+class NotAMember(ApiError):
     pass
 
 
-def _token(environ: Mapping[str, str]) -> str | None:
-    return next((environ[name] for name in TOKEN_ENV if environ.get(name)), None)
+class SentryApi(ApiClient):
+    """Just the calls TeamMembership needs."""
 
-
-class SentryApi:
-    """Just the calls TeamMembership needs, over urllib (no extra dependency)."""
-
-    def __init__(self, base_url: str, token: str, timeout: float = TIMEOUT_SECONDS) -> None:
-        parts = urllib.parse.urlsplit(base_url)
-        local = parts.hostname in ("127.0.0.1", "localhost")
-        if parts.scheme != "https" and not (parts.scheme == "http" and local):
-            raise SentryError(f"{BASE_URL_ENV} must be an https:// URL such as {DEFAULT_BASE_URL}")
-        self.base = base_url.rstrip("/") + "/0/"
-        self._token = token
-        self.timeout = timeout
+    def __init__(self, base_url: str, token: str | None, *, limits: Limits | None = None, **clocks: Any) -> None:
+        super().__init__(SERVICE, token, base_url, limits=limits, **clocks)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> SentryApi:
         environ = os.environ if environ is None else environ
-        token = _token(environ)
+        token = first_credential(environ, TOKEN_ENV)
         if not token:
-            raise SentryError(
-                "no Sentry token: export SENTRY_AUTH_TOKEN (the auth token the Sentry provider uses; "
-                "it needs the org:read and team:write scopes)"
+            raise MissingCredentialError(f"no Sentry token: export SENTRY_AUTH_TOKEN ({SCOPES})")
+        return cls(
+            environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, token, limits=Limits.from_environment(SERVICE, environ)
+        )
+
+    def error_for(self, reply: Reply) -> ApiError:
+        if reply.status in (401, 403):
+            return SentryError(
+                f"Sentry refused the token (HTTP {reply.status}) for {reply.what}: it needs {SCOPES}",
+                status=reply.status,
             )
-        return cls(environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, token)
-
-    def _redact(self, text: str) -> str:
-        return text.replace(self._token, "***") if self._token else text
-
-    def _call(self, method: str, path: str, query: Mapping[str, str] | None = None) -> tuple[int, Any]:
-        url = self.base + path + ("?" + urllib.parse.urlencode(query) if query else "")
-        headers = {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
-        # S310: the base URL was checked to be https (or http on loopback) in __init__.
-        request = urllib.request.Request(url, method=method, headers=headers)  # noqa: S310
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                status, body = response.status, response.read()
-        except urllib.error.HTTPError as exc:
-            status, body = exc.code, exc.read() if exc.fp else b""
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise SentryError(f"cannot reach Sentry at {self.base}: {self._redact(str(reason))}") from None
-        if status in (401, 403):
-            raise SentryError(
-                f"Sentry refused the token (HTTP {status}) for {method} {path.split('?')[0]}: it needs the "
-                "org:read and team:write scopes"
-            )
-        try:
-            payload = json.loads(body) if body.strip() else None
-        except ValueError:
-            payload = None
-        return status, payload
-
-    def _fail(self, what: str, status: int, payload: Any) -> SentryError:
-        detail = payload.get("detail") if isinstance(payload, Mapping) else None
-        suffix = f": {self._redact(str(detail))[:200]}" if detail else ""
-        return SentryError(f"{what} failed with HTTP {status}{suffix}")
+        return super().error_for(reply)
 
     def find_member(self, org: str, email: str) -> dict[str, Any] | None:
-        q = urllib.parse.quote
-        status, payload = self._call("GET", f"organizations/{q(org)}/members/", {"query": f"email:{email}"})
-        if status == 404:
-            raise SentryError(f"Sentry organization '{org}' does not exist or the token cannot see it")
-        if status != 200 or not isinstance(payload, list):
-            raise self._fail(f"looking up {email} in Sentry organization '{org}'", status, payload)
-        for member in payload:
-            if isinstance(member, Mapping) and str(member.get("email", "")).lower() == email.lower():
-                return dict(member)
+        deadline = self.deadline()
+        listing = self.pages(
+            f"/0/organizations/{_q(org)}/members/",
+            query={"query": f"email:{email}"},
+            deadline=deadline,
+            noun="members",
+            consequence=f"so it cannot tell whether {email} is a member",
+        )
+        try:
+            for page in listing:
+                for member in page if isinstance(page, list) else []:
+                    if isinstance(member, Mapping) and str(member.get("email", "")).lower() == email.lower():
+                        return dict(member)
+        except NotFoundError:
+            raise SentryError(f"Sentry organization '{org}' does not exist or the token cannot see it") from None
         return None
 
-    def member(self, org: str, member_id: str) -> dict[str, Any] | None:
-        q = urllib.parse.quote
-        status, payload = self._call("GET", f"organizations/{q(org)}/members/{q(member_id)}/")
-        if status == 404:
+    def member(self, org: str, member_id: str, deadline: float | None = None) -> dict[str, Any] | None:
+        try:
+            payload = self.request("GET", f"/0/organizations/{_q(org)}/members/{_q(member_id)}/", deadline=deadline)
+        except NotFoundError:
             return None
-        if status != 200 or not isinstance(payload, Mapping):
-            raise self._fail(f"reading Sentry member {member_id}", status, payload)
+        if not isinstance(payload, Mapping):
+            raise SentryError(f"Sentry: reading member {member_id} returned no member")
         return dict(payload)
 
     def add_to_team(self, org: str, member_id: str, team: str, email: str) -> None:
-        q = urllib.parse.quote
-        status, payload = self._call("POST", f"organizations/{q(org)}/members/{q(member_id)}/teams/{q(team)}/")
-        if status == 202:
-            raise SentryError(
-                f"Sentry only filed a request for {email} to join team '{team}' (HTTP 202): the token may not "
-                "add members; use one with the team:write scope"
-            )
-        if status not in (200, 201, 204):
-            raise self._fail(f"adding {email} to Sentry team '{team}'", status, payload)
+        path = f"/0/organizations/{_q(org)}/members/{_q(member_id)}/teams/{_q(team)}/"
+        deadline = self.deadline()
+
+        def add() -> bool:
+            reply = self.send("POST", path, deadline=deadline)
+            if reply.status == 202:
+                raise SentryError(
+                    f"Sentry only filed a request for {email} to join team '{team}' (HTTP 202): the token may not "
+                    f"add members; use {SCOPES}"
+                )
+            if not reply.ok:
+                raise self.error_for(reply)
+            return True
+
+        def on_team() -> bool | None:  # a POST whose reply was lost may have been applied: look first
+            found = self.member(org, member_id, deadline)
+            return True if found and team in (found.get("teams") or []) else None
+
+        self.write_once(f"POST {path}", deadline, add, on_team)
 
     def remove_from_team(self, org: str, member_id: str, team: str) -> None:
-        q = urllib.parse.quote
-        status, payload = self._call("DELETE", f"organizations/{q(org)}/members/{q(member_id)}/teams/{q(team)}/")
-        if status not in (200, 204, 404):  # 404: the member or the team is gone already
-            raise self._fail(f"taking member {member_id} off Sentry team '{team}'", status, payload)
+        path = f"/0/organizations/{_q(org)}/members/{_q(member_id)}/teams/{_q(team)}/"
+        try:
+            self.request("DELETE", path)
+        except NotFoundError:
+            pass  # the member or the team is gone already
+
+
+def _boundary(method: F) -> F:
+    """Whatever leaves a provider method is reported by type and redacted text only."""
+
+    @functools.wraps(method)
+    def guarded(*args: Any) -> Any:
+        with reported("Sentry", [os.environ.get(name) for name in TOKEN_ENV]):
+            return method(*args)
+
+    return guarded  # type: ignore[return-value]
 
 
 def not_a_member(email: str, org: str) -> str:
@@ -173,23 +190,32 @@ def _shape_failures(props: Mapping[str, Any]) -> list[CheckFailure]:
 class TeamMembershipProvider(ResourceProvider):
     """Holds no state: the token and the HTTP client are made per call from the environment."""
 
+    @_boundary
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         failures = _shape_failures(news)
         known = all(isinstance(news.get(k), str) for k in _KEYS)
         # With a token (preview and update alike) a person missing from the organization shows up
-        # before anything changes; without one, create() says so.
-        if not failures and known and _token(os.environ):
+        # before anything changes; without one, create() says so. Sentry down or refusing: an
+        # error, never a silent pass (docs/saas-http.md).
+        if not failures and known and first_credential(os.environ, TOKEN_ENV):
+            org, email = news["organization"], news["email"]
             try:
-                if SentryApi.from_environment().find_member(news["organization"], news["email"]) is None:
-                    failures.append(CheckFailure("email", not_a_member(news["email"], news["organization"])))
-            except SentryError:
-                pass  # unreachable or refused now: create() reports it with the reason
+                member = SentryApi.from_environment().find_member(org, email)
+            except ApiError as exc:
+                raise SentryError(
+                    f"could not check that {email} is a member of the Sentry organization '{org}', so this run "
+                    f"stops here rather than pass unchecked: {exc}"
+                ) from None
+            if member is None:
+                failures.append(CheckFailure("email", not_a_member(email, org)))
         return CheckResult(news, failures)
 
+    @_boundary
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [k for k in (*_KEYS, "provider_version") if olds.get(k) != news.get(k)]
         return DiffResult(changes=bool(changed), replaces=changed, delete_before_replace=True)
 
+    @_boundary
     def create(self, props: dict[str, Any]) -> CreateResult:
         api = SentryApi.from_environment()
         org, team, email = props["organization"], props["team"], props["email"]
@@ -200,6 +226,7 @@ class TeamMembershipProvider(ResourceProvider):
         api.add_to_team(org, member_id, team, email)
         return CreateResult(f"{org}/{team}/{member_id}", {**props, "member_id": member_id})
 
+    @_boundary
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         org, team, member_id = id_.split("/", 2)
         member = SentryApi.from_environment().member(org, member_id)
@@ -208,6 +235,7 @@ class TeamMembershipProvider(ResourceProvider):
             return ReadResult(None, {})  # left the organization or the team: gone
         return ReadResult(id_, {**props, "organization": org, "team": team, "member_id": member_id})
 
+    @_boundary
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         org, team, member_id = id_.split("/", 2)
         SentryApi.from_environment().remove_from_team(org, member_id, team)

@@ -6,19 +6,20 @@ import argparse
 import importlib
 import sys
 
-from ops.errors import UsageError
+from ops.shared.errors import UsageError
 
-COMMANDS = (
-    "plan",
-    "fingerprint",
-    "verify",
-    "runbook",
-    "checklist",
-    "readiness",
-    "rehearse",
-    "engine",
-    "project-config",
-)
+# Each command and the module that registers it; only the one being run is imported.
+COMMANDS = {
+    "plan": "ops.plan.command",
+    "fingerprint": "ops.fingerprint",
+    "verify": "ops.verify.command",
+    "runbook": "ops.runbook.command",
+    "checklist": "ops.checklist.command",
+    "readiness": "ops.readiness.command",
+    "rehearse": "ops.rehearsal.rehearse_command",
+    "engine": "ops.rehearsal.engine_command",
+    "project-config": "ops.project_config",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,8 +33,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ops", description="Kitchen Kontrol infrastructure commands.")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in (command,) if command in COMMANDS else COMMANDS:
+        module_name = COMMANDS[name]
         try:
-            module_name = f"ops.{name.replace('-', '_')}"
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
             if exc.name != module_name:

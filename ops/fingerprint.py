@@ -16,7 +16,7 @@ import hashlib
 import sys
 from typing import BinaryIO
 
-from ops.errors import UsageError
+from ops.shared.errors import UsageError
 
 
 def fingerprint(secret: str) -> str:

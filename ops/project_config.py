@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from ops.errors import UsageError
-from ops.project import ROOT
+from ops.shared.errors import UsageError
+from ops.shared.project import ROOT
 from stacks.config_keys import project_config_block
 
 MARKER = "# Generated from the settings models (stacks/settings/) by `make project-config`: edit the models."

@@ -5,16 +5,27 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 
 import pytest
 import yaml
 
 from tests.support.app_server import AppServers
+from tests.support.certs import CertFactory
 from tests.support.commands import ops_argv, run_ops
-from tests.support.env import ROOT
+from tests.support.env import ROOT, unavailable
 from tests.support.plan import make_project, run_canary_plan
 from tests.support.postgres import running_postgres
+
+
+@pytest.fixture(scope="session")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> CertFactory:
+    """A local CA and leaf certificates for 127.0.0.1, made by openssl (tests/support/certs.py)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        unavailable("the openssl CLI is not installed; TLS tests need it to make certificates")
+    return CertFactory(tmp_path_factory.mktemp("certs"), openssl)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import typing
 
 import pytest
 
-from ops.cost import PRICES_PATH, estimate, load_prices
+from ops.plan.cost import PRICES_PATH, estimate, load_prices
 from stacks.settings import DatabaseSettings, RenderSettings
 
 

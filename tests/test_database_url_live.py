@@ -28,8 +28,8 @@ def psql(server, *args: str, dsn: str | None = None) -> subprocess.CompletedProc
 
 
 def test_database_url_from_the_program_logs_in_over_tls(postgres_server, project_dir):
-    from ops.mocks import PlanMocks
-    from ops.plan_runner import run_plan
+    from ops.program.mocks import PlanMocks
+    from ops.program.runner import run_plan
 
     server = postgres_server
     db_name = f"kk_{uuid.uuid4().hex[:8]}"

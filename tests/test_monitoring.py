@@ -150,7 +150,7 @@ def test_contact_list_is_validated(monitoring_raw, contacts, expected):
 
 
 def test_example_domain_contacts_refuse_an_update(plan, project_dir):
-    from ops.plan_runner import PlanRefused
+    from ops.program.result import PlanRefused
 
     # Only a primary left, so the escalation may name only the primary.
     stack = project_dir.write_stack(

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from ops import plan_document
-from ops.errors import UsageError
-from ops.plan_document import validation_error
-from ops.plan_render import render_text
-from ops.plan_runner import PlanRefused
+from ops.plan import document as plan_document
+from ops.plan.document import validation_error
+from ops.plan.render import render_text
+from ops.program.result import PlanRefused
+from ops.shared.errors import UsageError
 from tests.support.env import ROOT
 from tests.support.plan import CANARY_SECRET
 
@@ -194,8 +194,8 @@ def test_bad_config_names_every_key_and_registers_nothing(plan, project_dir):
 
 
 def test_production_update_registers_nothing(plan, project_dir):
-    from ops.mocks import PlanMocks
-    from ops.plan_runner import run_plan
+    from ops.program.mocks import PlanMocks
+    from ops.program.runner import run_plan
 
     mocks = PlanMocks(preview=False)
     with pytest.raises(PlanRefused, match="stop-before-production"):
@@ -228,7 +228,7 @@ def test_stack_without_project_config_names_every_required_key(plan, project_dir
 
 @pytest.mark.parametrize("preview", [True, False])
 def test_secrets_never_reach_text_or_json(plan, project_dir, preview):
-    from ops.plan_markdown import render_plan
+    from ops.plan.markdown import render_plan
 
     result = plan(project_dir.write_stack(), preview=preview, root=project_dir)
     text = render_text(plan_document.document(result), details=True, width=0)
@@ -280,7 +280,7 @@ def test_aws_region_from_the_stack_file_is_checked(plan, project_dir):
 
 
 def test_update_plans_are_the_same_bytes_too_and_match_the_schema(plan, project_dir):
-    from ops.plan_document import dumps
+    from ops.plan.document import dumps
 
     stack = project_dir.write_stack()
     first, second = (dumps(plan_document.document(plan(stack, preview=False, root=project_dir))) for _ in range(2))
@@ -293,7 +293,7 @@ def test_update_plans_are_the_same_bytes_too_and_match_the_schema(plan, project_
 def test_without_width_the_terminal_or_columns_decides(monkeypatch):
     import io
 
-    from ops.text_layout import DEFAULT_WIDTH, default_width
+    from ops.shared.text_layout import DEFAULT_WIDTH, default_width
 
     monkeypatch.setattr("sys.stdout", io.StringIO())  # not a terminal
     monkeypatch.setenv("COLUMNS", "90")

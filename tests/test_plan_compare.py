@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from ops.cost import estimate
-from ops.errors import UsageError
-from ops.plan_compare import compare, render_text
-from ops.plan_document import dumps, validation_error
-from ops.plan_markdown import render_comparison
+from ops.plan.compare import compare, render_text
+from ops.plan.cost import estimate
+from ops.plan.document import dumps, validation_error
+from ops.plan.markdown import render_comparison
+from ops.shared.errors import UsageError
 from tests.support.plan import STAGING_POLICY_CONFIG_FILE, make_project, plan_document
 
 CANARY_PLAIN = "CANARYplainValue42"

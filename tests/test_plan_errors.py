@@ -8,10 +8,10 @@ import textwrap
 
 import pytest
 
-import ops.plan
+import ops.plan.command
 from ops.__main__ import main as ops_main
-from ops.errors import Failure
-from ops.plan_runner import run_plan
+from ops.program.runner import run_plan
+from ops.shared.errors import Failure
 from tests.support.plan import CANARY_SECRET
 
 PROGRAMS = {
@@ -63,7 +63,7 @@ def program(project_dir, request):
 @pytest.fixture
 def plan_cli(monkeypatch, capsys, project_dir):
     """`python -m ops plan ...` in this process, on the throwaway project."""
-    monkeypatch.setattr(ops.plan, "ROOT", project_dir)
+    monkeypatch.setattr(ops.plan.command, "ROOT", project_dir)
 
     def run(*args: str):
         code = ops_main(["plan", *args])
@@ -81,7 +81,7 @@ def test_a_bug_in_the_program_is_exit_1_with_the_project_frames(program, plan_cl
     assert any(line.startswith('  File "kkbug_') and "line 3, in explode" in line for line in lines)
     assert '    return settings["database"]' in lines
     assert lines[-1] == "KeyError: 'database'"
-    assert "site-packages" not in out.err and "asyncio" not in out.err and "ops/plan_runner.py" not in out.err
+    assert "site-packages" not in out.err and "asyncio" not in out.err and "ops/program/runner.py" not in out.err
 
 
 def test_debug_shows_every_frame(program, plan_cli):

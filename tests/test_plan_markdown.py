@@ -8,8 +8,8 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from ops.plan_compare import compare
-from ops.plan_markdown import code, render_comparison, render_plan, text
+from ops.plan.compare import compare
+from ops.plan.markdown import code, render_comparison, render_plan, text
 
 HOSTILE = "<script>alert(1)</script> | `tick` **bold** [link](https://evil.example) </details>"
 

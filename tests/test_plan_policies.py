@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ops import plan_document
-from ops.errors import UsageError
-from ops.plan_render import render_text
+from ops.plan import document as plan_document
+from ops.plan.render import render_text
+from ops.shared.errors import UsageError
 from tests.support.env import ROOT
 from tests.support.plan import CANARY_SECRET
 

@@ -8,9 +8,9 @@ import re
 import pytest
 import yaml
 
-from ops.project import load_stack_config
 from ops.project_config import current_text
 from ops.rehearsal.pinned import pinned_project_schema
+from ops.shared.project import load_stack_config
 from stacks.config_keys import KEYS, keys_of
 from stacks.config_parsing import parse_settings
 from stacks.settings import Settings

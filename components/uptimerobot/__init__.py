@@ -3,8 +3,8 @@
 One module per resource (`monitor.py`, `alert_contact.py`), as the official Terraform provider
 lays them out, each with its property table; `schema.py` turns a table into checks, request
 bodies, reads and diffs (`kinds.py`: the kinds of values), `base.py` holds the shared provider
-lifecycle, `settings.py` the provider settings, `client.py` the HTTP client (`transport.py`: deadlines and
-the rate limit; `errors.py`: what it raises). See
+lifecycle, `settings.py` the provider settings, `client.py` the HTTP client on the shared stack
+(`components/saas_http`; `errors.py`: what it raises). See
 docs/uptimerobot.md. Credentials come from secret config `uptimerobot:apiKey` or
 `UPTIMEROBOT_API_KEY`, read in the provider process, never from arguments.
 """

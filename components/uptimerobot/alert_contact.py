@@ -55,7 +55,12 @@ ALERT_CONTACT = Schema(
     outputs={
         "status": Output(
             "Activation state as UptimeRobot reports it (new email contacts must be confirmed by mail).", api="status"
-        )
+        ),
+        "adopted": Output(
+            "True when the contact already existed (another stack's, or made by hand) and this stack took it "
+            "over: contacts are account-wide, so delete leaves an adopted one in place.",
+            python_type=bool,
+        ),
     },
 )
 
@@ -68,11 +73,10 @@ class AlertContactProvider(UptimeRobotProvider):
     path = "/alert-contacts"
 
     def _find(self, client: UptimeRobotClient, desired: Mapping[str, Any], deadline: float):
-        """The account's contact with this type and address, compared case-insensitively (adoption)."""
-        listing = client.request("GET", "/user/alert-contacts", deadline=deadline) or []
-        if isinstance(listing, Mapping):
-            listing = listing.get("data") or listing.get("alertContacts") or []
-        for contact in listing:
+        """The account's contact with this type and address, compared case-insensitively (adoption).
+        Reads every page of the listing (up to the cap), as monitors do."""
+        consequence = "so it cannot tell whether the contact exists; nothing was created"
+        for contact in client.listing("/user/alert-contacts", None, deadline, "alert contacts", consequence):
             if not isinstance(contact, Mapping):
                 continue
             # The same contact when nothing that would replace it differs; another name is updated.

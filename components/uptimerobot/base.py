@@ -12,15 +12,20 @@ Why the provider looks the way it does:
   addresses compare case-insensitively everywhere (adoption, diff, read).
 - `create` adopts an existing object instead of duplicating it, but never the one
   a replacement is replacing: the engine deletes that id right after the create.
+  A kind with an `adopted` output (alert contacts: account-wide, shared between stacks)
+  records whether it adopted, and `delete` leaves an adopted object in place.
+- Every lifecycle method is a provider boundary (`reported`): what leaves it is an error
+  of the shared HTTP stack's kinds with redacted text, never a raw exception with a key.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import weakref
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar
 
 import pulumi
 import pulumi.dynamic
@@ -34,8 +39,10 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from components.saas_http import reported
+
 from .client import LOG, UptimeRobotClient
-from .errors import AmbiguousWriteError, NotFoundError, UptimeRobotError
+from .errors import NotFoundError, UptimeRobotError
 from .schema import Schema
 from .settings import ProviderSettings, resolve_settings
 
@@ -56,6 +63,21 @@ class _Runtime:
 # Keyed by provider instance (weakly): nothing secret in the key, nothing here pickled.
 _RUNTIME: weakref.WeakKeyDictionary[ResourceProvider, _Runtime] = weakref.WeakKeyDictionary()
 _RUNTIME_LOCK = threading.Lock()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _boundary(method: F) -> F:
+    """Whatever leaves a lifecycle method is reported by type and redacted text only."""
+
+    @functools.wraps(method)
+    def guarded(self: UptimeRobotProvider, *args: Any) -> Any:
+        with _RUNTIME_LOCK:
+            runtime = _RUNTIME.get(self)
+        secrets = [os.environ.get("UPTIMEROBOT_API_KEY"), runtime.settings.api_key if runtime else None]
+        with reported("UptimeRobot", secrets):
+            return method(self, *args)
+
+    return guarded  # type: ignore[return-value]
 
 
 class UptimeRobotProvider(ResourceProvider):
@@ -88,21 +110,18 @@ class UptimeRobotProvider(ResourceProvider):
             if runtime.client is None:
                 s = runtime.settings
                 runtime.client = UptimeRobotClient(
-                    s.api_key,
-                    s.api_url,
-                    request_timeout=s.request_timeout,
-                    retry_budget=s.retry_budget,
-                    requests_per_minute=s.requests_per_minute,
-                    api_fields=self.schema.api_fields(),
+                    s.api_key, s.api_url, limits=s.limits, api_fields=self.schema.api_fields()
                 )
             return runtime.client
 
     # -- lifecycle ----------------------------------------------------------
 
+    @_boundary
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         values, failures = self.schema.normalize(news)
         return CheckResult(values, failures)
 
+    @_boundary
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old_values, _ = self.schema.normalize(self.schema.inputs_of(olds))
         new_values, _ = self.schema.normalize(news)
@@ -114,23 +133,24 @@ class UptimeRobotProvider(ResourceProvider):
                 runtime.replacing.add(str(id_))
         return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
+    @_boundary
     def create(self, props: dict[str, Any]) -> CreateResult:
         desired = self._valid(props)
         client = self.client()
         deadline = client.deadline()
         # Look first: a create whose reply was lost (even in an earlier run) must be adopted, not duplicated.
         found = self._find(client, desired, deadline)
+        adopted = found is not None
         if found is None:
-            found = self._create_idempotent(
-                client, self.schema.create_body(desired), lambda d: self._find(client, desired, d), deadline
-            )
+            found = self._create_once(client, desired, deadline)
         elif self.schema.changed(self.schema.read(found, desired), desired):
             LOG.warning("UptimeRobot: adopting existing %s %s and updating it", self.kind, found["id"])
             body = self.schema.update_body(desired)
             found = client.request("PATCH", f"{self.path}/{found['id']}", body, deadline=deadline) or found
         id_ = str(found["id"])
-        return CreateResult(id_, self.schema.outs(desired, found, id_))
+        return CreateResult(id_, self._outs(desired, found, id_, adopted))
 
+    @_boundary
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
             found = self.client().request("GET", f"{self.path}/{id_}")
@@ -141,8 +161,9 @@ class UptimeRobotProvider(ResourceProvider):
         if not isinstance(found, Mapping):
             raise UptimeRobotError(f"UptimeRobot GET {self.path}/{id_} returned an unexpected body")
         known, _ = self.schema.normalize(self.schema.inputs_of(props))
-        return ReadResult(id_, self.schema.outs(self.schema.read(found, known), found, id_))
+        return ReadResult(id_, self._outs(self.schema.read(found, known), found, id_, props.get("adopted")))
 
+    @_boundary
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         desired = self._valid(news)
         try:
@@ -152,9 +173,14 @@ class UptimeRobotProvider(ResourceProvider):
                 f"UptimeRobot {self.kind} {id_} no longer exists (deleted outside Pulumi?); "
                 "run `pulumi refresh` so Pulumi recreates it"
             ) from None
-        return UpdateResult(self.schema.outs(desired, found or self.schema.reported(olds), id_))
+        return UpdateResult(self._outs(desired, found or self.schema.reported(olds), id_, olds.get("adopted")))
 
+    @_boundary
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        if props.get("adopted") and "adopted" in self.schema.outputs:
+            LOG.warning("UptimeRobot: leaving %s %s in place: this stack adopted it, did not create it", self.kind, id_)
+            self._forget_replaced(id_)
+            return
         try:
             self.client().request("DELETE", f"{self.path}/{id_}")
         except NotFoundError:
@@ -189,26 +215,23 @@ class UptimeRobotProvider(ResourceProvider):
         with _RUNTIME_LOCK:
             runtime.replacing.discard(str(id_))
 
-    def _create_idempotent(self, client, body, find, deadline):
-        """POST, but never twice for one object: look before every re-post.
+    def _outs(self, values, answer, id_: str, adopted: Any) -> dict[str, Any]:
+        outs = self.schema.outs(values, answer, id_)
+        if "adopted" in self.schema.outputs:
+            outs["adopted"] = bool(adopted)
+        return outs
 
-        A POST that timed out (or got a 5xx / garbage reply) may have been
-        applied; re-posting blindly would leave a duplicate.
-        """
-        for attempt in client.retrying(f"POST {self.path}", deadline, retry_on=AmbiguousWriteError):
-            with attempt:
-                if attempt.retry_state.attempt_number > 1:
-                    found = find(deadline)
-                    if found is not None:
-                        LOG.warning(
-                            "UptimeRobot: adopted %s %s created by an unanswered POST", self.kind, found.get("id")
-                        )
-                        return found
-                created = client.request("POST", self.path, body, deadline=deadline)
-                if not isinstance(created, Mapping) or created.get("id") in (None, ""):
-                    raise UptimeRobotError(f"UptimeRobot POST {self.path} returned no id for the new {self.kind}")
-                return created
-        raise AssertionError("unreachable: tenacity returns or raises")  # pragma: no cover
+    def _create_once(self, client: UptimeRobotClient, desired: Mapping[str, Any], deadline: float) -> Any:
+        """POST, but never twice for one object: a POST that timed out (or got a 5xx / garbage
+        reply) may have been applied, so the object is looked up before every re-post."""
+
+        def post() -> Any:
+            created = client.request("POST", self.path, self.schema.create_body(desired), deadline=deadline)
+            if not isinstance(created, Mapping) or created.get("id") in (None, ""):
+                raise UptimeRobotError(f"UptimeRobot POST {self.path} returned no id for the new {self.kind}")
+            return created
+
+        return client.write_once(f"POST {self.path}", deadline, post, lambda: self._find(client, desired, deadline))
 
 
 class UptimeRobotResource(pulumi.dynamic.Resource):

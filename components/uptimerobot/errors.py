@@ -1,43 +1,35 @@
-"""What the UptimeRobot client raises: one class per way a call can fail, each with a message safe to show."""
+"""What the UptimeRobot client raises: the shared HTTP stack's errors (components/saas_http) under the
+names this package always used, and the one failure only UptimeRobot has (a plan limit)."""
 
 from __future__ import annotations
 
+from components.saas_http.errors import (
+    AmbiguousWriteError,
+    ApiError,
+    ApiValidationError,
+    AuthError,
+    IncompleteListing,
+    MissingCredentialError,
+    NotFoundError,
+    RetryBudgetExceeded,
+)
 
-class UptimeRobotError(Exception):
-    """Any failure talking to UptimeRobot; `str()` is safe to show (no key)."""
-
-    def __init__(self, message: str, *, status: int | None = None, field: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.field = field
-
-
-class MissingApiKeyError(UptimeRobotError):
-    pass
-
-
-class AuthError(UptimeRobotError):
-    pass
+UptimeRobotError = ApiError
+MissingApiKeyError = MissingCredentialError
 
 
-class PlanLimitError(UptimeRobotError):
-    pass
+class PlanLimitError(ApiError):
+    """403, or a message about a limit: the plan (monitor count, interval) or a read-only key."""
 
 
-class ApiValidationError(UptimeRobotError):
-    pass
-
-
-class NotFoundError(UptimeRobotError):
-    pass
-
-
-class RetryBudgetExceeded(UptimeRobotError):
-    pass
-
-
-class AmbiguousWriteError(UptimeRobotError):
-    """A POST may or may not have been applied (timeout, 5xx, unreadable reply).
-
-    The caller must look the object up before retrying, or it risks a duplicate.
-    """
+__all__ = [
+    "AmbiguousWriteError",
+    "ApiValidationError",
+    "AuthError",
+    "IncompleteListing",
+    "MissingApiKeyError",
+    "NotFoundError",
+    "PlanLimitError",
+    "RetryBudgetExceeded",
+    "UptimeRobotError",
+]

@@ -13,7 +13,6 @@ from components.rules import FREE_PLAN_MIN_INTERVAL_SECONDS
 
 from .base import PROVIDER_VERSION, UptimeRobotProvider, UptimeRobotResource
 from .client import LOG, UptimeRobotClient
-from .errors import RetryBudgetExceeded, UptimeRobotError
 from .kinds import Flag, Text, Whole
 from .schema import Output, ResourceArgs, Row, Rows, Schema, column
 
@@ -92,22 +91,6 @@ MONITOR = Schema(
 )
 
 
-def _page(page: Any, number: int) -> tuple[list, str | None]:
-    """(items, next cursor) of one page of a v3 listing: `data` + `nextCursorId`/`nextLink`, or a bare list."""
-    if isinstance(page, list):
-        return page, None
-    if not isinstance(page, Mapping):
-        raise UptimeRobotError(f"UptimeRobot GET /monitors: page {number} is not a listing")
-    items = page.get("data") or page.get("monitors") or []
-    if not isinstance(items, list):
-        raise UptimeRobotError(f"UptimeRobot GET /monitors: page {number} holds no list of monitors")
-    cursor = page.get("nextCursorId")
-    link = page.get("nextLink")
-    if cursor is None and isinstance(link, str) and link:
-        cursor = urllib.parse.parse_qs(urllib.parse.urlparse(link).query).get("cursor", [None])[0]
-    return items, None if cursor in (None, "") else str(cursor)
-
-
 class MonitorProvider(UptimeRobotProvider):
     """HTTP(S) monitor: `/monitors` in API v3."""
 
@@ -119,41 +102,21 @@ class MonitorProvider(UptimeRobotProvider):
     def _find(self, client: UptimeRobotClient, desired: Mapping[str, Any], deadline: float):
         """Find an existing monitor with the same name, URL and type (adoption).
 
-        Reads every page: a match on a page it skipped would become a duplicate. A listing that
-        loops or outlasts the retry budget fails, so nothing is created on a partial look.
+        Reads every page (up to the page cap): a match on a page it skipped would become a
+        duplicate. A listing that loops, outgrows the cap or outlasts the retry budget fails, so
+        nothing is created on a partial look.
         """
-        matches, cursor, seen, pages = [], None, set(), 0
-        while True:
-            query = {"name": desired["name"], "url": desired["url"]}
-            if cursor:
-                query["cursor"] = cursor
-            try:
-                page = client.request("GET", self.path, query=query, deadline=deadline) or {}
-            except RetryBudgetExceeded as exc:
-                raise RetryBudgetExceeded(
-                    f"UptimeRobot: read {pages} page(s) of monitors without reaching the last, "
-                    f"so it cannot tell whether the monitor exists; nothing was created. {exc}"
-                ) from None
-            pages += 1
-            items, cursor = _page(page, pages)
-            for m in items:
-                if (
-                    isinstance(m, Mapping)
-                    and m.get("friendlyName") == desired["name"]
-                    and m.get("url") == desired["url"]
-                    and self.schema.read(m, desired)["type"] == desired["type"]
-                    and self._adoptable(m)
-                ):
-                    matches.append(m)
-            if not cursor:
-                break
-            if cursor in seen:
-                raise UptimeRobotError(
-                    f"UptimeRobot GET /monitors: page {pages} points back to an earlier page "
-                    f"(cursor {client.safe(cursor, 40)!r}); the listing never ends, "
-                    "so it cannot tell whether the monitor exists; nothing was created"
-                )
-            seen.add(cursor)
+        query = {"name": desired["name"], "url": desired["url"]}
+        consequence = "so it cannot tell whether the monitor exists; nothing was created"
+        matches = [
+            m
+            for m in client.listing(self.path, query, deadline, "monitors", consequence)
+            if isinstance(m, Mapping)
+            and m.get("friendlyName") == desired["name"]
+            and m.get("url") == desired["url"]
+            and self.schema.read(m, desired)["type"] == desired["type"]
+            and self._adoptable(m)
+        ]
         if not matches:
             return None
         matches.sort(key=lambda m: int(m["id"]) if str(m["id"]).isdigit() else 0)

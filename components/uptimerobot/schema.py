@@ -173,6 +173,7 @@ class Output:
     doc: str
     api: str | None = None
     derive: Callable[[str], Any] | None = None
+    python_type: type = str  # what the resource's attribute holds
 
     def value(self, answer: Mapping[str, Any], id_: str) -> Any:
         if self.derive is not None:
@@ -251,5 +252,7 @@ class Schema:
 
     def annotations(self) -> dict[str, Any]:
         """Every property as the resource exposes it: an Output of its Python type."""
-        types = {c.name: c.kind.python_type for c in self.columns} | dict.fromkeys(self.outputs, str)
+        types = {c.name: c.kind.python_type for c in self.columns} | {
+            name: o.python_type for name, o in self.outputs.items()
+        }
         return {name: pulumi.Output[kind] for name, kind in types.items()}

@@ -45,7 +45,7 @@ from ops.analyzer.wire import (
     pack_info,
     resource_diagnostics,
 )
-from ops.redact import redact_text
+from ops.shared.redact import redact_text
 
 DEFAULT_PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
 _MAX_MESSAGE = 400 * 1024 * 1024  # the pack's own limit, so large stacks are not rejected

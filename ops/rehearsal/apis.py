@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ops.project import load_stack_config
 from ops.rehearsal.sentry_fake import FakeSentry
 from ops.rehearsal.uptimerobot_fake import FakeUptimeRobot
+from ops.shared.project import load_stack_config
 
 _EMAIL = re.compile(r"<([^<>]+)>")
 

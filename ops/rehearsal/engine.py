@@ -19,9 +19,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.errors import UsageError
-from ops.project import ROOT
 from ops.rehearsal.standin import ENABLE_VARIABLE, PACKAGES
+from ops.shared.errors import UsageError
+from ops.shared.project import ROOT
 
 TOOLS_BIN = ROOT / ".tools" / "bin"
 # What a program, provider or pack run by the CLI may see of the caller's environment.

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ops.project import ROOT
 from ops.rehearsal.engine import Engine, EngineSession, Step
+from ops.shared.project import ROOT
 from stacks.guard import is_production
 
 # Stand-ins for the values the committed stack files leave to the team (documentation CIDRs,
@@ -244,7 +244,7 @@ def workdir(keep: Path | None) -> Iterator[Path]:
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
         if any(keep.iterdir()):
-            from ops.errors import UsageError
+            from ops.shared.errors import UsageError
 
             raise UsageError(f"--keep {keep}: expected an empty or new directory")
         yield keep

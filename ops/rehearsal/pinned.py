@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ops.project import ROOT
+from ops.shared.project import ROOT
 
 GO_MOD = ROOT / "tools" / "engine" / "go.mod"
 

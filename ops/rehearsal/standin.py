@@ -3,7 +3,7 @@
 The real engine starts one per package (aws, random, render, sentry) as the ambient plugin
 `pulumi-resource-PACKAGE`, from a directory only the rehearsal puts on PATH. It speaks the
 provider gRPC protocol the engine speaks to every provider, keeps no state of its own (the engine
-keeps it), and answers with the same placeholder recipes as the offline plan (`ops.cloud_answers`).
+keeps it), and answers with the same placeholder recipes as the offline plan (`ops.shared.cloud_answers`).
 A change to a create-only property (`replacements.CREATE_ONLY`) is a replacement, any other
 change an in-place update. It calls no cloud, and says so once per run on the engine's log.
 """
@@ -22,8 +22,8 @@ from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from ops.analyzer.wire import SECRET_SIG_KEY, UNKNOWN_SENTINEL, encode_value
-from ops.cloud_answers import computed_outputs, invoke_result, preview_outputs
 from ops.rehearsal.replacements import create_only
+from ops.shared.cloud_answers import computed_outputs, invoke_result, preview_outputs
 
 # Set by the rehearsal (ops.rehearsal.engine) in the environment of the CLI it runs.
 ENABLE_VARIABLE = "KK_STANDIN_PROVIDERS"

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from ops.rehearsal.faults import take_fault
+
 INVALID_TOKEN = {"message": "Invalid token.", "code": "003-005"}
 
 
@@ -139,12 +141,7 @@ class FakeUptimeRobot:
     # -- request handling (called from server threads) -------------------------
 
     def take_fault(self, method: str, path: str) -> Fault | None:
-        with self._lock:
-            for fault in self.faults:
-                if fault.times > 0 and fault.method == method and re.fullmatch(fault.path, path):
-                    fault.times -= 1
-                    return fault
-        return None
+        return take_fault(self.faults, self._lock, method, path)
 
     def rate_limited(self) -> float | None:
         if not self.rate_limit:
@@ -181,7 +178,7 @@ class FakeUptimeRobot:
                 del self.monitors[mid]
                 return 200, {}
         if path == "/v3/user/alert-contacts" and method == "GET":
-            return 200, list(self.contacts.values())
+            return self._page(sorted(self.contacts.values(), key=lambda c: c["id"]), query, "user/alert-contacts")
         if path == "/v3/alert-contacts" and method == "POST":
             return self._save_contact(None, body)
         m = re.fullmatch(r"/v3/alert-contacts/(\d+)", path)
@@ -210,6 +207,10 @@ class FakeUptimeRobot:
             items = [m for m in items if query["name"][0].lower() in m["friendlyName"].lower()]
         if "url" in query:
             items = [m for m in items if query["url"][0] in m["url"]]
+        return self._page(items, query, "monitors")
+
+    def _page(self, items, query, path):
+        """One page of a listing sorted by id: `data` and the `nextLink` to the rest (v3's shape)."""
         cursor = int(query.get("cursor", ["0"])[0])
         items = [m for m in items if m["id"] > cursor]
         page = items[: self.page_size]
@@ -217,7 +218,7 @@ class FakeUptimeRobot:
         if len(items) > self.page_size:
             rest = {k: v[0] for k, v in query.items() if k != "cursor"}
             rest["cursor"] = str(page[-1]["id"])
-            next_link = f"{self.base_url}/monitors?{urllib.parse.urlencode(rest)}"
+            next_link = f"{self.base_url}/{path}?{urllib.parse.urlencode(rest)}"
         return 200, {"data": page, "nextLink": next_link}
 
     def _save_monitor(self, mid, body):

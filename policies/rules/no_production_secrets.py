@@ -2,14 +2,20 @@
 
 Every string in a resource's inputs and in its provider's inputs is checked (nested
 objects and lists included, JSON-encoded strings decoded, URLs split into host and
-credentials) against fingerprints of production secrets, production hosts and domains,
+credentials, values split at whitespace, `;` `,` `:` `&` and `=`, base64 and hex pieces
+decoded) against fingerprints of production secrets, production hosts and domains,
 production AWS accounts, and NODE_ENV=production.  The pack holds only SHA-256
 fingerprints (``python -m ops fingerprint``), and messages name the resource and the
 property path, never the value: inside a policy, secrets arrive as plaintext.
+
+A tripwire for accidents (a production value pasted into staging), not a guard against a
+determined insider: any encoding it does not decode passes.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import re
@@ -39,7 +45,10 @@ _HOST_RE = re.compile(r"(?<![\w@.-])((?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*)(?![\w-])"
 _ARN_RE = re.compile(r"arn:aws[a-z-]*:[a-z0-9-]*:[a-z0-9-]*:(\d{12}):", re.IGNORECASE)
 _NODE_ENV_RE = re.compile(r"\bNODE_ENV\s*[=:]\s*[\"']?production\b", re.IGNORECASE)
 _ENV_KEY_FIELDS = ("key", "envVarKey", "name")
-_MAX_JSON_DEPTH = 3
+_MAX_JSON_DEPTH = 3  # also bounds base64/hex decoding inside decoded text
+_SEPARATORS_RE = re.compile(r"[\s;,:&]+")
+_BASE64_RE = re.compile(r"^[A-Za-z0-9+/_-]{8,}={0,2}$")
+_HEX_RE = re.compile(r"^(?:[0-9a-fA-F]{2}){4,}$")
 
 
 @dataclass(frozen=True)
@@ -91,10 +100,46 @@ def _secret_candidates(text: str) -> Iterator[tuple[str, str]]:
             yield "URL user", unquote(username)
         for _k, v in parse_qsl(parts.query):
             yield "URL query value", v
-    for token in text.split():
-        yield "part of the value", token.strip("\"'")
-        if "=" in token:
-            yield "part of the value", token.split("=", 1)[1].strip("\"'")
+    for token in _pieces(text):
+        yield "part of the value", token
+    yield "value without separators", re.sub(r"[;,:&]", "", text.strip())
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """The parts of a value split at whitespace, `;` `,` `:` `&`, and each part's value after `=`."""
+    for token in _SEPARATORS_RE.split(text):
+        token = token.strip("\"'")
+        if token:
+            yield token
+            if "=" in token.rstrip("="):
+                yield token.split("=", 1)[1].strip("\"'")
+
+
+def _decoded(text: str) -> Iterator[tuple[str, str]]:
+    """("base64"|"hex", text) for the value and each of its pieces that decode to printable text."""
+    seen: set[str] = set()
+    for piece in (text.strip(), *_pieces(text)):
+        if piece in seen:
+            continue
+        seen.add(piece)
+        raw = None
+        if _HEX_RE.match(piece):
+            raw, how = bytes.fromhex(piece), "hex"
+        elif _BASE64_RE.match(piece):
+            bare = piece.rstrip("=")
+            padded = bare + "=" * (-len(bare) % 4)
+            try:
+                raw, how = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True), "base64"
+            except (binascii.Error, ValueError):
+                raw = None
+        if raw is None:
+            continue
+        try:
+            decoded = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if decoded.isprintable() or decoded.strip().isprintable():
+            yield how, decoded
 
 
 def _hosts(text: str) -> Iterator[str]:
@@ -160,8 +205,14 @@ def _check_string(text: str, path: str, where: str, markers: _ProductionMarkers,
             yield violation(f"{where}: {path} holds an ARN in production AWS account {account}")
         if text.strip() in markers.accounts:
             yield violation(f"{where}: {path} is production AWS account {text.strip()}")
+        else:
+            for account in sorted(set(_pieces(text)) & markers.accounts - accounts):
+                yield violation(f"{where}: {path} holds production AWS account {account}")
     if _NODE_ENV_RE.search(text):
         yield violation(f"{where}: {path} sets NODE_ENV=production")
+    if depth < _MAX_JSON_DEPTH:
+        for how, decoded in _decoded(text):
+            yield from _check_string(decoded, f"{path}<{how}>", where, markers, depth + 1)
 
 
 def _is_production(value: Any) -> bool:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ops.engine import changes_stack
+from ops.rehearsal.engine_command import changes_stack
 from ops.rehearsal.lifecycle import documented_window_commands
 from tests.support.commands import run_ops
 from tests.support.engine import preview_with
@@ -127,8 +127,8 @@ def test_ops_rehearse_json_is_evidence_readiness_accepts(engine, tmp_path):
 
 
 def test_offline_plan_urns_are_the_engines(staging_rehearsal):
-    from ops.plan_document import document
-    from ops.plan_runner import run_plan
+    from ops.plan.document import document
+    from ops.program.runner import run_plan
 
     # The same project copy and stack file (rehearsal values included) the engine deployed.
     planned = {r["urn"] for r in document(run_plan("staging", root=staging_rehearsal.project))["resources"]}
@@ -143,7 +143,7 @@ def test_a_create_only_change_previews_a_replacement(staging_rehearsal):
 
 
 def test_the_offline_plan_reads_the_config_the_engine_hands_the_program(staging_rehearsal):
-    from ops.project import load_stack_config
+    from ops.shared.project import load_stack_config
 
     code, output, _ = staging_rehearsal.session.run(["config", "--json", "-s", "staging"])
     assert code == 0, output[-2000:]

@@ -24,7 +24,8 @@ def fresh_clone_documents(empty_bin) -> dict[str, str]:
     """The runbook and first-deploy checklist of both stacks as a fresh clone without credentials
     gets them: no pulumi CLI on PATH, no provider variables. In-process, where the SDKs are already
     loaded; `test_cli_prints_the_same_document` proves the command prints the same bytes."""
-    from ops import checklist, runbook
+    from ops.checklist import command as checklist
+    from ops.runbook import command as runbook
 
     documents = {}
     with pytest.MonkeyPatch.context() as patch:

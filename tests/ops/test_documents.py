@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.outputs import StackOutputs
+from ops.shared.outputs import StackOutputs
 from tests.support.commands import run_ops
 from tests.support.golden import assert_golden
 from tests.support.operations import clean_env
@@ -132,9 +132,9 @@ def test_runbook_reads_outputs_without_show_secrets_and_prints_no_secret(fake_pu
 
 
 def test_runbook_of_a_stack_the_backend_does_not_know(fake_pulumi, monkeypatch):
-    from ops import outputs
-    from ops.facts import load_facts
-    from ops.runbook import render
+    from ops.program.facts import load_facts
+    from ops.runbook.command import render
+    from ops.shared import outputs
 
     monkeypatch.setenv("PATH", str(fake_pulumi(stderr="error: no stack named 'staging' found\n", code=255)))
     runbook = render(load_facts("staging"), outputs.read("staging"))
@@ -143,7 +143,7 @@ def test_runbook_of_a_stack_the_backend_does_not_know(fake_pulumi, monkeypatch):
 
 
 def test_changed_settings_change_the_runbook(ops_project):
-    from ops.runbook import generate
+    from ops.runbook.command import generate
 
     offline = StackOutputs("teststack", reason="no CLI in this test")
     before = generate(ops_project.write_ops_stack(), ops_project, stack_outputs=offline)
@@ -168,7 +168,7 @@ def test_changed_settings_change_the_runbook(ops_project):
 
 
 def test_changed_settings_change_the_checklist(ops_project):
-    from ops.checklist import generate
+    from ops.checklist.command import generate
 
     # Every credential set (to the canary): checked by name, never shown.
     names = ("AWS_PROFILE", "RENDER_APIKEY", "SENTRY_AUTH_TOKEN", "UPTIMEROBOT_API_KEY", "PULUMI_CONFIG_PASSPHRASE")
@@ -226,7 +226,7 @@ def _owner(owner_id: str) -> dict:
 @pytest.fixture
 def finished_facts(ops_project):
     """The settings and offline preview of a finished test stack, for checking single checklist steps."""
-    from ops.facts import load_facts
+    from ops.program.facts import load_facts
 
     return load_facts(ops_project.write_ops_stack(), ops_project)
 
@@ -244,7 +244,7 @@ def finished_facts(ops_project):
     ],
 )
 def test_render_owner_is_resolved_with_the_key_never_shown(finished_facts, render_api, answer, status, expected):
-    from ops.checklist_accounts import render_owner_step
+    from ops.checklist.accounts import render_owner_step
 
     render_api.answer = answer
     step = render_owner_step(
@@ -256,7 +256,7 @@ def test_render_owner_is_resolved_with_the_key_never_shown(finished_facts, rende
 
 
 def test_credentials_are_checked_by_name_only():
-    from ops.checklist_machine import credentials_step
+    from ops.checklist.machine import credentials_step
 
     env = {
         "AWS_ACCESS_KEY_ID": "AKIA" + CANARY_SECRET.upper(),
@@ -275,7 +275,7 @@ def test_committed_encryption_salt_is_found_with_git(ops_project, finished_facts
     import shutil
     import subprocess
 
-    from ops.checklist_machine import secrets_provider_step
+    from ops.checklist.machine import secrets_provider_step
 
     git = shutil.which("git")
     assert git, "git is needed (this is a git checkout)"
@@ -311,8 +311,8 @@ def test_unknown_stack_is_one_line_exit_2(ops_cli, command):
 
 
 def test_bad_setting_is_one_error_naming_the_key(ops_project):
-    from ops.errors import UsageError
-    from ops.runbook import generate
+    from ops.runbook.command import generate
+    from ops.shared.errors import UsageError
 
     stack = ops_project.write_ops_stack(escalationLevels=["soon: primary"])
     with pytest.raises(UsageError, match=r"kitchen-kontrol:escalationLevels: expected entries like"):

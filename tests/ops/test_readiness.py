@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from ops.readiness import exit_code
-from ops.readiness_evidence import collect
-from ops.readiness_items import assess
-from ops.readiness_model import FAIL, PASS, WARN, Item
-from ops.readiness_render import render
-from ops.readiness_resources import leaks
+from ops.readiness.command import exit_code
+from ops.readiness.evidence import collect
+from ops.readiness.items import assess
+from ops.readiness.model import FAIL, PASS, WARN, Item
+from ops.readiness.render import render
+from ops.readiness.resources import leaks
 from tests.support.commands import run_ops, without_proxies
 from tests.support.env import ROOT
 from tests.support.operations import ESCALATION
@@ -93,7 +93,7 @@ def _topic_key(evidence, key, key_policy=None):
     """The same evidence with the alarm topic's key (and a KMS key with `key_policy`) swapped in."""
     import dataclasses
 
-    from ops.mocks import Registration
+    from ops.program.mocks import Registration
 
     def swap(plan):
         resources = [
@@ -276,7 +276,7 @@ def test_exit_code_follows_blocking_failures_only():
 
 def test_leak_tracing_finds_a_secret_in_a_plain_input(finished):
     """The trace that makes 'secrets only as Pulumi secrets' pass can fail: a plain copy is found."""
-    from ops.mocks import Registration
+    from ops.program.mocks import Registration
 
     plan = finished.update
     leaked = Registration(

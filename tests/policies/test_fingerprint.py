@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from ops.errors import UsageError
 from ops.fingerprint import fingerprint as ops_fp
 from ops.fingerprint import read_secret
+from ops.shared.errors import UsageError
 from policies.rules.no_production_secrets import fingerprint as rule_fp
 from tests.support.env import ROOT
 from tests.support.policy import CANARY_DB_PASSWORD

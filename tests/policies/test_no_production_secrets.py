@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from urllib.parse import quote
 
@@ -60,6 +61,63 @@ def test_production_secret_fingerprint(value, what):
     assert check(web(DATABASE_URL=value)) == [
         f"{W}: {what} at envVars[0].value matches a production secret fingerprint"
     ]
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "finding"),
+    [
+        (_b64(CANARY_DB_PASSWORD), "value at envVars[0].value<base64> matches a production secret fingerprint"),
+        (
+            base64.urlsafe_b64encode(CANARY_API_KEY.encode()).decode().rstrip("="),
+            "value at envVars[0].value<base64> matches a production secret fingerprint",
+        ),
+        (CANARY_DB_PASSWORD.encode().hex(), "value at envVars[0].value<hex> matches a production secret fingerprint"),
+        (
+            f"--token={_b64(CANARY_API_KEY)}",
+            "value at envVars[0].value<base64> matches a production secret fingerprint",
+        ),
+        (_b64("NODE_ENV=production"), "envVars[0].value<base64> sets NODE_ENV=production"),
+        (
+            b"https://kitchenkontrol.app/healthz".hex(),
+            "envVars[0].value<hex> points at production host kitchenkontrol.app",
+        ),
+    ],
+    ids=["base64", "base64url-unpadded", "hex", "base64-flag", "base64-node-env", "hex-host"],
+)
+def test_an_encoded_marker_is_decoded(value, finding):
+    assert check(web(X=value)) == [f"{W}: {finding}"]
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        (f"host=db;password={CANARY_DB_PASSWORD};port=5432", "part of the value"),
+        (f"kk:{CANARY_DB_PASSWORD}", "part of the value"),
+        (f"a=1&key={CANARY_API_KEY}", "part of the value"),
+        (f"{CANARY_API_KEY},fallback", "part of the value"),
+        (f"{CANARY_DB_PASSWORD[:6]};{CANARY_DB_PASSWORD[6:]}", "value without separators"),
+    ],
+    ids=["semicolon", "colon", "ampersand", "comma", "secret-split"],
+)
+def test_a_marker_split_by_separators_is_found(value, what):
+    assert check(web(X=value)) == [f"{W}: {what} at envVars[0].value matches a production secret fingerprint"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        _b64("a staging value"),
+        bytes(range(200, 220)).hex(),  # hex like a commit sha, decoding to no text
+        "c3RhZ2luZw",  # "staging"
+        "a=1;b=2&c:3,d",
+    ],
+)
+def test_encoded_or_split_non_production_values_pass(value):
+    assert check(web(X=value)) == []
 
 
 def test_url_encoded_password_is_decoded():

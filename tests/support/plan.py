@@ -54,8 +54,8 @@ def make_project(directory: Path, staging_config: dict) -> ProjectDir:
 
 def run_canary_plan(stack: str = "staging", *, preview: bool = True, root: Path = ROOT, policies=False):
     """The offline plan in-process; the canary stands in for every generated secret."""
-    from ops.mocks import PlanMocks
-    from ops.plan_runner import run_plan
+    from ops.program.mocks import PlanMocks
+    from ops.program.runner import run_plan
 
     mocks = PlanMocks(preview=preview, secret_source=lambda length, specials: CANARY_SECRET)
     result = run_plan(stack, preview=preview, root=root, mocks=mocks, policies=policies)
@@ -65,7 +65,7 @@ def run_canary_plan(stack: str = "staging", *, preview: bool = True, root: Path 
 
 def plan_document(stack: str, *, root: Path, preview: bool = True, policies=False) -> dict:
     """The plan document (what `--json` prints) of an in-process canary plan."""
-    from ops.plan_document import document
+    from ops.plan.document import document
 
     return document(run_canary_plan(stack, preview=preview, root=root, policies=policies))
 

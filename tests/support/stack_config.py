@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ops.project import as_config_string
+from ops.shared.project import as_config_string
 
 # Must never appear in a config error: errors name the key, never its value.
 CANARY = "CANARYvalue0123"

@@ -3,7 +3,9 @@ providers against the local fake API, checked inputs, and the assertions that th
 
 from __future__ import annotations
 
+import os
 import traceback
+from unittest import mock
 
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
@@ -33,7 +35,6 @@ class FakeTime:
 def make_config(fake: FakeUptimeRobot, **extra: str) -> Config:
     raw = {
         "uptimerobot:apiKey": CANARY_KEY,
-        "uptimerobot:apiUrl": fake.base_url,
         "uptimerobot:requestTimeoutSeconds": "0.5",
         "uptimerobot:retryTimeoutSeconds": "60",
         "uptimerobot:requestsPerMinute": "0",
@@ -42,9 +43,15 @@ def make_config(fake: FakeUptimeRobot, **extra: str) -> Config:
     return Config(raw, "kk")
 
 
+def configure(provider, fake: FakeUptimeRobot, **extra: str) -> None:
+    """Configure `provider` as the plugin does: the API URL from the environment (never from config)."""
+    with mock.patch.dict(os.environ, {"UPTIMEROBOT_API_URL": fake.base_url}):
+        provider.configure(ConfigureRequest(make_config(fake, **extra)))
+
+
 def configured(provider_cls, fake, fake_time, **extra):
     provider = provider_cls()
-    provider.configure(ConfigureRequest(make_config(fake, **extra)))
+    configure(provider, fake, **extra)
     client = provider.client()
     client.sleep, client.clock = fake_time.sleep, fake_time.clock
     return provider

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from components.saas_http import Limits
 from components.uptimerobot import (
     ApiValidationError,
     AuthError,
@@ -182,7 +183,7 @@ def test_fake_rate_limit_is_survived_for_real(fake_time):
 
 def test_client_side_limiter_spaces_requests(fake, fake_time):
     client = UptimeRobotClient(
-        CANARY_KEY, fake.base_url, requests_per_minute=2, sleep=fake_time.sleep, clock=fake_time.clock
+        CANARY_KEY, fake.base_url, limits=Limits(requests_per_minute=2), sleep=fake_time.sleep, clock=fake_time.clock
     )
     for _ in range(3):
         client.request("GET", "/user/alert-contacts")

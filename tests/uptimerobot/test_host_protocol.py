@@ -32,9 +32,10 @@ def struct(values):
 
 
 @pytest.fixture
-def plugin():
+def plugin(fake):
     env = {k: v for k, v in os.environ.items() if not k.startswith("UPTIMEROBOT_")}
     env["PULUMI_PROJECT"] = "kk"
+    env["UPTIMEROBOT_API_URL"] = fake.base_url  # environment only: config may not name another host
     proc = subprocess.Popen(
         [sys.executable, "-m", "pulumi.dynamic"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -53,7 +54,6 @@ def plugin():
 def configure(stub, fake, key=CANARY_KEY):
     cfg = {
         "uptimerobot:apiKey": key,
-        "uptimerobot:apiUrl": fake.base_url,
         "uptimerobot:requestsPerMinute": "0",
         "uptimerobot:retryTimeoutSeconds": "5",
         "kk:unrelated": "x",

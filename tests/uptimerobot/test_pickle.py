@@ -12,18 +12,17 @@ import textwrap
 
 import dill
 import pytest
-from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from components.uptimerobot import AlertContactProvider, MonitorProvider
 from tests.support.env import ROOT
-from tests.support.uptimerobot import CANARY_KEY, make_config, monitor_inputs
+from tests.support.uptimerobot import CANARY_KEY, configure, monitor_inputs
 
 
 @pytest.mark.parametrize("cls", [MonitorProvider, AlertContactProvider])
 def test_serialized_provider_has_no_key_and_no_client(cls, fake):
     provider = cls()
-    provider.configure(ConfigureRequest(make_config(fake)))
+    configure(provider, fake)
     provider.client()  # a live client exists in this process...
     raw = base64.b64decode(serialize_provider(provider))
     # ...but the pickle is a by-reference class plus empty state.
@@ -36,17 +35,17 @@ def test_serialized_provider_has_no_key_and_no_client(cls, fake):
 
 def test_unpickled_provider_works_after_configure(fake):
     original = MonitorProvider()
-    original.configure(ConfigureRequest(make_config(fake)))
+    configure(original, fake)
     copy = dill.loads(base64.b64decode(serialize_provider(original)))  # noqa: S301 (our own bytes)
     assert type(copy) is MonitorProvider and copy is not original
-    copy.configure(ConfigureRequest(make_config(fake)))  # the plugin process does this after loading
+    configure(copy, fake)  # the plugin process does this after loading
     created = copy.create(monitor_inputs(copy))
     assert list(fake.monitors) == [int(created.id)]
 
 
 def test_client_refuses_to_be_pickled(fake):
     provider = MonitorProvider()
-    provider.configure(ConfigureRequest(make_config(fake)))
+    configure(provider, fake)
     with pytest.raises(TypeError, match="cannot be pickled"):
         pickle.dumps(provider.client())
     with pytest.raises(TypeError, match="cannot be pickled"):
@@ -143,5 +142,5 @@ STATE_BEFORE_THE_SPLIT = {
 def test_providers_pickled_by_earlier_state_still_load(cls, fake):
     old = dill.loads(STATE_BEFORE_THE_SPLIT[cls])  # noqa: S301 (our own bytes)
     assert type(old) is cls
-    old.configure(ConfigureRequest(make_config(fake)))
+    configure(old, fake)
     assert old.read("404", {}).id is None  # a refresh through the old pickle reaches the API

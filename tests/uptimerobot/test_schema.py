@@ -50,7 +50,7 @@ def test_a_patch_never_carries_a_create_only_property(contacts, monitors):
 def test_resources_expose_every_property_of_their_table():
     for resource, args, outputs in (
         (Monitor, MonitorArgs, {"status", "dashboard_url"}),
-        (AlertContact, AlertContactArgs, {"status"}),
+        (AlertContact, AlertContactArgs, {"status", "adopted"}),
     ):
         inputs = {f.name for f in dataclasses.fields(args)}
         assert set(resource.__annotations__) == inputs | outputs, resource

@@ -70,7 +70,9 @@ def test_trickled_create_is_ambiguous_and_adopted_not_duplicated(fake, monitors)
 def test_redirect_to_another_origin_is_refused_and_the_key_stays_home(fake, monitors):
     with FakeUptimeRobot(api_key=CANARY_KEY) as other:
         fake.inject("GET", r"/v3/monitors/\d+", "redirect", status=302, location=f"{other.base_url}/monitors/5")
-        with pytest.raises(UptimeRobotError, match=r"redirected \(302\) to http://127\.0\.0\.1:\d+.*apiUrl") as info:
+        with pytest.raises(
+            UptimeRobotError, match=r"redirected \(302\) to http://127\.0\.0\.1:\d+.*UPTIMEROBOT_API_URL"
+        ) as info:
             monitors.read("5", {})
         assert other.calls == [] and other.seen_auth == []
     assert_no_key(info.value)

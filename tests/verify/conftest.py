@@ -1,41 +1,30 @@
-"""Fixtures for `ops verify`: certificates made by openssl, the command run in-process, loopback only.
+"""Fixtures for `ops verify`: the command run in-process, loopback only.
 
-The fake app servers (`make_server`, tests/conftest.py) and certificates are in tests/support/
-(app_server.py, certs.py).
+The fake app servers (`make_server`) and certificates (`certs`) are fixtures of tests/conftest.py
+(helpers: tests/support/app_server.py, certs.py).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable
 
 import pytest
 
-from tests.support.certs import CertFactory
 from tests.support.commands import Run
-from tests.support.env import unavailable
-
-
-@pytest.fixture(scope="session")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> CertFactory:
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        unavailable("the openssl CLI is not installed; TLS tests need it to make certificates")
-    return CertFactory(tmp_path_factory.mktemp("certs"), openssl)
 
 
 @pytest.fixture
 def verify(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    """Parse argv with the real `register` parser and run `ops.verify.main` in-process.
+    """Parse argv with the real `register` parser and run `ops.verify.command.main` in-process.
 
     A `UsageError` becomes exit code 2 with its message on stderr, as `python -m ops` does.
     """
     import argparse
 
-    from ops import verify as verify_module
-    from ops.errors import UsageError
+    from ops.shared.errors import UsageError
+    from ops.verify import command as verify_module
 
     def run(*argv: str) -> Run:
         parser = argparse.ArgumentParser(prog="ops")

@@ -1,4 +1,4 @@
-"""ops/alarm_delivery.py: whether CloudWatch can publish to the alarm topic, read through a
+"""ops/verify/alarm_delivery.py: whether CloudWatch can publish to the alarm topic, read through a
 stand-in `aws` CLI that answers from a scenario file; and `ops verify --stack` reporting it."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.alarm_delivery import AwsCli, check_alarm_delivery
+from ops.verify.alarm_delivery import AwsCli, check_alarm_delivery
 from tests.support.fake_cli import Reply, write_fake_cli
 
 ACCOUNT = "444455556666"

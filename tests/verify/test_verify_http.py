@@ -158,6 +158,22 @@ def test_credentials_are_not_forwarded_on_a_redirect_to_another_host(make_server
     assert all(h is not None for h in app.behaviour.auth_headers)
 
 
+def test_credentials_are_not_forwarded_on_a_redirect_to_another_port_of_the_same_host(make_server, verify):
+    other = make_server()  # 127.0.0.1 as well, another port: another origin
+    app = make_server(redirect_home_to=other.url + "/", userinfo="u:pw@")
+    run = verify("--url", app.url, *FAST)
+    assert run.code == 0, run.out
+    assert other.behaviour.auth_headers == [None]
+
+
+def test_credentials_follow_a_redirect_within_the_same_origin(make_server, verify):
+    app = make_server(basic_auth="u:pw", userinfo="u:pw@")
+    app.behaviour.redirect_home_to = app.url.replace("u:pw@", "") + "/api/health"
+    verify("--url", app.url, "--json", *FAST)
+    assert app.behaviour.hits.count("/api/health") >= 2  # the health check, and the redirected home page
+    assert all(h is not None for h in app.behaviour.auth_headers)
+
+
 def test_unreachable_message_redacts_credentials(make_server, verify):
     server = make_server(listen=False, userinfo="ops:hunter2@")
     run = verify("--url", server.url, "--wait-seconds", "0", "--json")

@@ -159,8 +159,8 @@ def test_a_closed_drift_issue_is_not_reopened_but_a_new_one_opened(issue_step, f
 
 def test_readiness_lists_the_workflows_it_found(tmp_path: Path):
     """The readiness item 'CI workflows present' fails, naming the file, when one is missing."""
-    from ops.readiness_model import PASS
-    from ops.readiness_workflows import workflows_item
+    from ops.readiness.model import PASS
+    from ops.readiness.workflows import workflows_item
 
     assert workflows_item(ROOT).status == PASS
     copy = tmp_path / ".github" / "workflows"

@@ -1,0 +1,52 @@
+"""The readiness report as Markdown: the verdict first, then every item under its group."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ops.readiness.model import FAIL, PASS, WARN, Evidence, Item
+
+ICONS = {PASS: "✅", FAIL: "❌", WARN: "⚠"}
+
+
+def render(
+    evidence: Evidence, items: list[Item], *, verify_report: Path | None = None, rehearsal_report: Path | None = None
+) -> str:
+    stack = evidence.stack
+    blocking = [item for item in items if item.blocks]
+    failed = [item for item in items if item.status == FAIL]
+    warnings = [item for item in items if item.status == WARN]
+    flags = "".join(
+        f" {flag} {path.name}"
+        for flag, path in (("--verify-report", verify_report), ("--rehearsal-report", rehearsal_report))
+        if path
+    )
+    assessed = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if blocking:
+        verdict = f"**NOT READY: {len(blocking)} blocking item(s) failed.**"
+    else:
+        extra = len(failed)
+        verdict = (
+            "**READY: every blocking item passed"
+            + (f"; {extra} non-blocking item(s) without evidence" if extra else "")
+            + (f"; {len(warnings)} need a person" if warnings else "")
+            + ".**"
+        )
+    lines = [
+        f"# Readiness: `{stack}`",
+        "",
+        f"Assessed {assessed} by `python -m ops readiness {stack}{flags}`. ✅ passed, with the evidence · "
+        "❌ failed or no evidence, with the reason · ⚠ needs a person (never blocking). Only ❌ marked *blocking* "
+        "make the command exit 1.",
+        "",
+        verdict,
+    ]
+    group = None
+    for item in items:
+        if item.group != group:
+            group = item.group
+            lines += ["", f"## {group}", ""]
+        mark = " *(blocking)*" if item.blocks else ""
+        lines.append(f"- {ICONS[item.status]} **{item.title}**{mark}: {item.evidence}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,173 @@
+"""`python -m ops engine [--backend DIR] [--in-place] -- PULUMI_ARGS…`: the real Pulumi CLI in this project with
+the rehearsal's environment: stand-in providers, a local file backend, a passphrase kept beside it,
+the UptimeRobot fake, no cloud credentials. For trying commands the rehearsal does not run. It runs in a copy
+of the working tree (ops/rehearsal/workspace.py), so no tracked file changes, unless --in-place."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from pathlib import Path
+
+from ops.rehearsal.apis import local_apis, stack_contacts
+from ops.rehearsal.engine import EngineSession, locate_engine
+from ops.rehearsal.workspace import production_reason, refresh_copy
+from ops.shared.errors import UsageError
+from ops.shared.project import ROOT
+
+DEFAULT_BACKEND = ROOT / ".tools" / "backend"
+# Commands that change a stack's resources, state or config (the project's own Pulumi.STACK.yaml), by the
+# words that name them; never run against a production stack from here. `state` covers all its subcommands.
+APPLYING = frozenset(
+    {
+        ("up",),
+        ("update",),
+        ("destroy",),
+        ("down",),
+        ("dn",),
+        ("watch",),
+        ("refresh",),
+        ("import",),
+        ("state",),
+        ("cancel",),
+        ("stack", "rm"),
+        ("stack", "remove"),
+        ("stack", "delete"),
+        ("stack", "change-secrets-provider"),
+        ("stack", "rename"),
+        ("stack", "import"),
+        ("config", "set"),
+        ("config", "set-all"),
+        ("config", "rm"),
+        ("config", "rm-all"),
+    }
+)
+# The flags that may stand before or between a command's words and take the next argument as their value: the
+# global ones (`pulumi --help`) and those of the `stack` and `config` groups. Any other flag is a boolean, is
+# written `--flag=value` or comes after the words; without this list a value would be read as a command word.
+VALUE_FLAGS = frozenset(
+    {"-C", "--cwd", "--color", "-v", "--verbose", "--memprofilerate", "--otel-traces", "--profiling", "--tracing"}
+    | {"-s", "--stack", "--config-file", "--output"}
+)
+
+
+# `stack` subcommands whose positional argument is a stack name (`pulumi stack rm production`).
+STACK_NAME_ARGUMENT = frozenset({"rm", "remove", "delete", "rename", "select", "init", "new", "create", "setup"})
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("engine", help="the real Pulumi CLI against the stand-in providers")
+    parser.add_argument("--backend", type=Path, default=DEFAULT_BACKEND, metavar="DIR", help="file backend to use")
+    parser.add_argument(
+        "--in-place", action="store_true", help="run in the working tree itself: the CLI may rewrite its stack files"
+    )
+    parser.add_argument("pulumi_args", nargs=argparse.REMAINDER, help="arguments for pulumi, after --")
+    parser.set_defaults(handler=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    pulumi_args = args.pulumi_args[1:] if args.pulumi_args[:1] == ["--"] else args.pulumi_args
+    if not pulumi_args:
+        raise UsageError("expected pulumi arguments after --, e.g. python -m ops engine -- preview -s staging")
+    stack = check_stacks(pulumi_args, ROOT)
+    engine = locate_engine()
+    backend = args.backend.resolve()
+    passphrase_file = backend / "passphrase"
+    backend.mkdir(parents=True, exist_ok=True)
+    if not passphrase_file.exists():
+        passphrase_file.write_text(secrets.token_urlsafe(24) + "\n")
+        passphrase_file.chmod(0o600)
+    project = ROOT if args.in_place else refresh_copy(backend / "project")
+    # The fakes live as long as this command: what they hold does not outlive it, unlike the backend.
+    with local_apis(stack, stack_contacts(stack)) as apis:
+        session = EngineSession(
+            engine=engine,
+            project=project,
+            backend=backend,
+            api_env=apis.env,
+            passphrase=passphrase_file.read_text().strip(),
+        )
+        code, output, _ = session.run(pulumi_args)
+    sys.stdout.write(output)
+    return code
+
+
+def check_stacks(pulumi_args: list[str], root: Path) -> str:
+    """The stack the CLI will use, after refusing what must not run: a repeated -s (the CLI takes the last,
+    a reader the first), -C (it would leave the copy), and a changing command without an explicit stack or
+    on a production one. The CLI never gets PULUMI_STACK (EngineSession passes an allowlist), so with no -s
+    it resolves the selected stack, which a changing command is never left to."""
+    named = stack_flags(pulumi_args)
+    if len(named) > 1:
+        raise UsageError(f"pass -s/--stack once, not {len(named)} times ({', '.join(named)}): the CLI uses the last")
+    if any(arg in ("-C", "--cwd") or arg.startswith("--cwd=") for arg in pulumi_args):
+        raise UsageError("-C/--cwd is not supported: ops engine runs the CLI in its own copy of this project")
+    if not changes_stack(pulumi_args):
+        return named[0] if named else "staging"
+    # Every stack the command acts on: -s, `stack rm NAME`, `state move --source A --dest B`.
+    stacks = named + _positional_stacks(pulumi_args) + _flag_values(pulumi_args, "--source", "--dest")
+    if not stacks:
+        raise UsageError("pass the stack explicitly (-s STACK): the selected stack is never relied on")
+    config_file = _flag_values(pulumi_args, "--config-file")
+    for stack in stacks:
+        stack_file = root / (config_file[-1] if config_file else f"Pulumi.{stack.rsplit('/', 1)[-1]}.yaml")
+        reason = production_reason(stack, stack_file, root)
+        if reason:
+            raise UsageError(
+                f"ops engine never changes a production stack ({stack!r}: {reason}); `python -m ops rehearse "
+                "production` shows the update refused by each key, and `ops engine -- preview -s STACK` previews it"
+            )
+    return named[0] if named else "staging"
+
+
+def stack_flags(pulumi_args: list[str]) -> list[str]:
+    """Every stack named with -s/--stack, in any spelling: `-s X`, `-sX`, `-s=X`, `--stack X`, `--stack=X`."""
+    found = []
+    for index, arg in enumerate(pulumi_args):
+        following = pulumi_args[index + 1] if index + 1 < len(pulumi_args) else ""
+        if arg in ("-s", "--stack"):
+            found.append(following)
+        elif arg.startswith("--stack="):
+            found.append(arg.split("=", 1)[1])
+        elif arg.startswith("-s") and not arg.startswith("--"):
+            found.append(arg[2:].removeprefix("="))
+        elif len(arg) > 2 and arg[0] == "-" and arg[1] != "-" and arg[1:].isalpha() and "s" in arg[2:]:
+            raise UsageError(f"{arg}: write -s STACK on its own, not grouped with other short flags")
+    return found
+
+
+def _flag_values(pulumi_args: list[str], *flags: str) -> list[str]:
+    values = []
+    for index, arg in enumerate(pulumi_args):
+        if arg in flags and index + 1 < len(pulumi_args):
+            values.append(pulumi_args[index + 1])
+        values += [arg.split("=", 1)[1] for flag in flags if arg.startswith(flag + "=")]
+    return values
+
+
+def _positional_stacks(pulumi_args: list[str]) -> list[str]:
+    """`pulumi stack rm NAME`, `stack rename NAME`, …: the stack named by position."""
+    words = _words(pulumi_args)
+    if words[:1] == ["stack"] and len(words) > 2 and words[1] in STACK_NAME_ARGUMENT:
+        return words[2:3]
+    return []
+
+
+def changes_stack(pulumi_args: list[str]) -> bool:
+    """Whether the command (its words before any argument: `up`, `stack rm`, …) is one of APPLYING."""
+    words = tuple(_words(pulumi_args))
+    return any(words[: len(command)] == command for command in APPLYING)
+
+
+def _words(pulumi_args: list[str]) -> list[str]:
+    """The arguments that are not flags or flag values: the command's words, then its positional arguments."""
+    words, value_next = [], False
+    for arg in pulumi_args:
+        if value_next:
+            value_next = False
+        elif arg.startswith("-"):
+            value_next = arg in VALUE_FLAGS
+        else:
+            words.append(arg)
+    return words

@@ -1,0 +1,124 @@
+"""`python -m ops rehearse [STACK]`: the dress rehearsal, run by the real Pulumi engine.
+
+Exit 0 when every step behaved as expected, 1 when one did not, 2 for usage errors (no engine,
+unknown stack, a non-empty --keep directory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from importlib import metadata
+from pathlib import Path
+
+from ops.rehearsal.apis import LocalApis, local_apis
+from ops.rehearsal.engine import Engine, Step, locate_engine
+from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal, workdir
+from ops.rehearsal.standin import PACKAGES
+from ops.rehearsal.workspace import secrets_settings
+from ops.shared.errors import UsageError
+from ops.shared.project import ROOT, load_stack_config
+
+SCHEMA_VERSION = 1
+OUTPUT_TAIL_LINES = 40
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("rehearse", help="the stack's lifecycle through the real Pulumi CLI")
+    parser.add_argument("stack", nargs="?", default="staging")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep the project copy and backend in DIR")
+    parser.set_defaults(handler=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    load_stack_config(args.stack, ROOT)  # an unknown stack or unreadable stack file is a usage error
+    _refuse_backend_bound(args.stack)
+    engine = locate_engine()
+    started = time.monotonic()
+    emit = (lambda _s: None) if args.json else _print_step
+    with local_apis(args.stack, REHEARSAL_VALUES["oncallContacts"]) as apis, workdir(args.keep) as directory:
+        if not args.json:
+            _print_header(engine, args.stack, apis)
+        rehearsal = Rehearsal(engine, args.stack, directory, apis.env)
+        steps = rehearsal.run(on_step=emit)
+        expected = rehearsal.expected
+        if args.keep:
+            (directory / "backend" / "passphrase").write_text(rehearsal.session.passphrase + "\n")
+            (directory / "backend" / "passphrase").chmod(0o600)
+    ok = len(steps) == expected and all(s.ok for s in steps)
+    seconds = time.monotonic() - started
+    if args.json:
+        print(json.dumps(_report(engine, args.stack, ok, steps, seconds), indent=2))
+    else:
+        _print_summary(args.stack, ok, steps, expected, seconds, args.keep)
+    return 0 if ok else 1
+
+
+def _refuse_backend_bound(stack: str) -> None:
+    """A stack file tied to a backend's secrets provider (what `pulumi stack init` writes) would make the
+    throwaway backend's `stack init` fail with "incorrect passphrase": say so before starting."""
+    stack_file = ROOT / f"Pulumi.{stack}.yaml"
+    found = secrets_settings(stack_file)
+    if found:
+        raise UsageError(
+            f"{stack_file.name} carries {', '.join(found)}, which ties it to another backend's secrets (a "
+            "`pulumi stack init` run in the working tree writes it); the rehearsal's throwaway backend has its "
+            f'own passphrase and would fail with "incorrect passphrase". Remove those lines (`git checkout '
+            f"{stack_file.name}` if they were not meant to be committed) and rehearse again"
+        )
+
+
+def _print_header(engine: Engine, stack: str, apis: LocalApis) -> None:
+    standins = ", ".join(f"{p} {metadata.version(m)}" for p, m in PACKAGES.items())
+    print(f"rehearsal of {stack}: pulumi {engine.version} ({engine.source}: {engine.cli})")
+    print(f"  stand-in providers (no cloud is called): {standins}")
+    print(f"  local fakes: UptimeRobot API at {apis.uptimerobot.base_url}, Sentry API at {apis.sentry.base_url}")
+    for key, values in REHEARSAL_VALUES.items():
+        print(f"  rehearsal value, temporary copy only: {key} = {json.dumps(values)}")
+
+
+def _print_step(step: Step) -> None:
+    mark = "ok " if step.ok else "FAIL"
+    code = "-" if step.exit_code is None else step.exit_code
+    print(f"  {mark} {step.name:<44} exit {code!s:>3}  {step.seconds:6.1f} s", flush=True)
+    for note in step.notes:
+        print(f"       {note}")
+    if not step.ok and step.output:
+        print("       last lines of the CLI's output:")
+        for line in step.output.rstrip().splitlines()[-OUTPUT_TAIL_LINES:]:
+            print(f"       | {line}")
+
+
+def _print_summary(stack: str, ok: bool, steps: list[Step], expected: int, seconds: float, keep: Path | None) -> None:
+    verdict = "every step as expected" if ok else "NOT as expected"
+    passed = sum(s.ok for s in steps)
+    print(f"rehearsal of {stack}: {verdict} ({passed}/{expected} steps) in {seconds:.1f} s")
+    if keep:
+        print(
+            f"  kept in {keep}: project/ and backend/; inspect with PULUMI_BACKEND_URL=file://{keep.resolve()}/backend "
+            f"PULUMI_CONFIG_PASSPHRASE_FILE={keep.resolve()}/backend/passphrase"
+        )
+
+
+def _report(engine: Engine, stack: str, ok: bool, steps: list[Step], seconds: float) -> dict:
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "stack": stack,
+        "ok": ok,
+        "seconds": round(seconds, 1),
+        "engine": {"version": engine.version, "source": engine.source, "path": str(engine.cli)},
+        "steps": [
+            {
+                "name": s.name,
+                "command": ["pulumi", *s.args],
+                "expected": "success" if s.expect_success else "failure",
+                "exitCode": s.exit_code,
+                "seconds": round(s.seconds, 1),
+                "ok": s.ok,
+                "notes": s.notes,
+            }
+            for s in steps
+        ],
+    }

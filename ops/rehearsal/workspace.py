@@ -1,0 +1,74 @@
+"""Where `ops engine` runs the CLI, and what makes a stack production to it.
+
+The CLI writes the stack file it works on: `stack init` adds `encryptionsalt:` and rewrites every number as a
+string, `config set` rewrites it by design. So `ops engine` runs in a copy of the working tree kept beside its
+backend, copied afresh before every command; only the secrets settings the CLI wrote into the copy's stack
+files are carried from one command to the next (the backend's stacks need them). `--in-place` runs in the
+working tree itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ops.rehearsal.lifecycle import COPIED, IGNORED
+from ops.shared.errors import UsageError
+from ops.shared.project import ROOT, load_yaml, project_name
+from stacks.guard import is_production
+
+# Top-level keys of a stack file that tie it to one backend's secrets provider.
+SECRETS_SETTINGS = ("secretsprovider", "encryptedkey", "encryptionsalt")
+
+
+def secrets_settings(stack_file: Path) -> dict[str, str]:
+    """The secrets-provider keys a stack file carries, e.g. {"encryptionsalt": "v1:…"}."""
+    data = _stack_file(stack_file)
+    return {key: str(data[key]) for key in SECRETS_SETTINGS if data.get(key)}
+
+
+def production_reason(stack: str, stack_file: Path, root: Path = ROOT) -> str | None:
+    """Why `stack` is production, if it is: its name, or the value of appNodeEnv in the stack file the CLI
+    would read for it (a stack called `live` holding production's values is production)."""
+    name = stack.rsplit("/", 1)[-1]  # org/project/stack
+    if is_production(name):
+        return f"{name!r} is a production stack name"
+    config = _stack_file(stack_file).get("config") or {}
+    key = f"{project_name(root)}:appNodeEnv"
+    if isinstance(config, dict) and str(config.get(key, config.get("appNodeEnv", ""))) == "production":
+        return f"{stack_file.name} sets {key}: production"
+    return None
+
+
+def refresh_copy(project: Path, root: Path = ROOT) -> Path:
+    """`project` made a fresh copy of the working tree at `root`, keeping the secrets settings the CLI wrote
+    into its stack files before."""
+    kept = {path.name: secrets_settings(path) for path in project.glob("Pulumi.*.yaml")} if project.is_dir() else {}
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    for name in COPIED:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=IGNORED)
+        elif source.exists():
+            shutil.copy2(source, project / name)
+    for stack_file in root.glob("Pulumi.*.yaml"):
+        text = stack_file.read_text()
+        settings = kept.get(stack_file.name)
+        if settings:
+            lines = [line for line in text.splitlines() if line.split(":", 1)[0] not in SECRETS_SETTINGS]
+            text = "\n".join([*(f"{key}: {value}" for key, value in settings.items()), *lines]) + "\n"
+        (project / stack_file.name).write_text(text)
+    venv = root / ".venv"
+    if venv.exists():
+        (project / ".venv").symlink_to(venv.resolve(), target_is_directory=True)
+    return project
+
+
+def _stack_file(path: Path) -> dict:
+    try:
+        data = load_yaml(path.read_text()) if path.is_file() else {}
+    except Exception:  # noqa: BLE001 - any unreadable file: the CLI will say what is wrong with it
+        raise UsageError(f"{path.name}: not a readable stack file") from None
+    return data if isinstance(data, dict) else {}

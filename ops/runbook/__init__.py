@@ -1,0 +1,1 @@
+"""`python -m ops runbook`: `command` (the CLI), one module per part of the document, `values` their shared facts."""

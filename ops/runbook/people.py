@@ -1,0 +1,107 @@
+"""The runbook's people: which alert fires when and whom it reaches, who is on call, the escalation order."""
+
+from __future__ import annotations
+
+from ops.program.facts import ALARM, ISSUE_ALERT, MONITOR_SUFFIX, StackFacts
+from ops.runbook.values import DeployValues
+from ops.shared.markdown import code, gib, minutes, table
+from stacks.settings import is_reserved_example_address
+
+OPERATORS = {"GreaterThanThreshold": ">", "LessThanThreshold": "<", "GreaterThanOrEqualToThreshold": ">="}
+OPERATORS["LessThanOrEqualToThreshold"] = "<="
+
+
+def alerts(facts: StackFacts, v: DeployValues) -> list[str]:
+    monitoring = facts.settings.monitoring
+    people = ", ".join(monitoring.emails)
+    lines = ["## Alerts and who gets them", ""]
+    rows = []
+    monitor = facts.one(MONITOR_SUFFIX)
+    if monitor is not None:
+        inputs = facts.inputs(monitor)
+        rows.append(
+            (
+                f"UptimeRobot {code(str(inputs.get('name')))}",
+                f"GET {v.health_url or 'the health URL'} every {inputs.get('interval')} s fails "
+                f"{monitoring.uptime_failure_threshold} times in a row (paid plans; the free plan alerts at the "
+                "first failure)",
+                people,
+            )
+        )
+    for alarm in facts.resources(ALARM):
+        inputs = facts.inputs(alarm)
+        threshold = inputs.get("threshold")
+        shown = gib(threshold) if inputs.get("unit") == "Bytes" else str(threshold)
+        if inputs.get("unit") == "Percent":
+            shown = f"{shown} %"
+        period = int(inputs.get("period", 0)) * int(inputs.get("evaluationPeriods", 1))
+        rows.append(
+            (
+                f"CloudWatch {code(alarm.name + '-*')}",
+                f"{inputs.get('statistic', '').lower()} {inputs.get('metricName')} "
+                f"{OPERATORS.get(str(inputs.get('comparisonOperator')), inputs.get('comparisonOperator'))} {shown} "
+                f"for {period // 60} min (missing data: {inputs.get('treatMissingData')})",
+                f"{people} (SNS email; each must confirm the subscription once)",
+            )
+        )
+    for alert in facts.resources(ISSUE_ALERT):
+        inputs = facts.inputs(alert)
+        rows.append(
+            (
+                f"Sentry {code(str(inputs.get('name')))}",
+                f"a new or regressed issue in environment {code(str(inputs.get('environment')))}, "
+                f"at most every {inputs.get('frequency')} min",
+                f"members of the Sentry team {code(monitoring.sentry_team)}",
+            )
+        )
+    return lines + table(("alert", "fires when", "reaches"), rows)
+
+
+def on_call(facts: StackFacts) -> list[str]:
+    monitoring = facts.settings.monitoring
+    channels = facts.channels()
+    rows = [
+        (contact.role, contact.name, contact.email, ", ".join(channels.get(contact.email, [])) or "no alert channel")
+        for contact in monitoring.contacts
+    ]
+    return [
+        "## On call",
+        "",
+        f"From `kitchen-kontrol:oncallContacts` in {facts.stack_file}; the program subscribes each address to the "
+        "alert channels listed.",
+        "",
+        *table(("role", "name", "email", "reached by"), rows),
+        *_examples_warning(facts, [c.email for c in monitoring.contacts], "oncallContacts"),
+    ]
+
+
+def _examples_warning(facts: StackFacts, emails: list, key: str) -> list[str]:
+    examples = [email for email in emails if email and is_reserved_example_address(email)]
+    if not examples:
+        return []
+    return [
+        "",
+        f"**Not real yet:** {', '.join(examples)}: reserved example domain (RFC 2606), nobody reads it; set real "
+        f"people in `kitchen-kontrol:{key}` in {facts.stack_file}.",
+    ]
+
+
+def escalation(facts: StackFacts) -> list[str]:
+    monitoring = facts.settings.monitoring
+    rows = []
+    for index, level in enumerate(monitoring.escalation, start=1):
+        if level.oncall_role:
+            people = [f"{c.name} <{c.email}>" for c in monitoring.contacts if c.role == level.oncall_role]
+            who = f"{level.oncall_role} on-call: " + ", ".join(people)
+        else:
+            who = f"{level.name} <{level.email}>"
+        rows.append((index, who, f"within {minutes(level.response_minutes)} of the alert"))
+    return [
+        "## Escalation",
+        "",
+        f"From `kitchen-kontrol:escalationLevels` in {facts.stack_file}: page the next level when the current one "
+        "has not responded by its time.",
+        "",
+        *table(("level", "who", "responds"), rows),
+        *_examples_warning(facts, [level.email for level in monitoring.escalation], "escalationLevels"),
+    ]

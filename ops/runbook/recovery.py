@@ -1,0 +1,136 @@
+"""The runbook's ways back and out: rollback, backup and restore, teardown."""
+
+from __future__ import annotations
+
+from ops.program.facts import RDS_INSTANCE, StackFacts
+from ops.runbook.values import DeployValues, auto_deploy, aws_cli, place
+from ops.shared.markdown import code
+
+
+def rollback(facts: StackFacts, v: DeployValues) -> list[str]:
+    app = facts.settings.app
+    stack = facts.stack
+    lines = [
+        "## Rollback",
+        "",
+        f"1. **Fastest: redeploy the previous deploy on Render.** {place(v.render_dashboard, 'Render dashboard')} → "
+        "Events → the last deploy that worked → *Rollback*. Render serves it again after its health check passes.",
+        f"2. **Durable: revert the change in the app repository** so the next build is good again "
+        f"({app.repo}, branch {code(app.branch)}):",
+        "",
+        "   ```sh",
+        f"   git fetch origin {app.branch} && git log --oneline -10 origin/{app.branch}",
+        f"   git revert --no-edit HEAD   # or the SHA of the bad commit from the log; then push {app.branch}",
+        "   ```",
+        "",
+        "   Render builds the revert and deploys it"
+        + (" automatically (auto-deploy is on)." if auto_deploy(facts) else ".")
+        + f" Then run the health check above and `python -m ops verify --stack {stack}`.",
+    ]
+    if facts.production:
+        lines.append(
+            "3. **Infrastructure**: revert the commit in this repository in a reviewed pull request; the release team "
+            "applies production (this project does not)."
+        )
+    else:
+        lines.append(
+            "3. **Infrastructure**: revert the commit in this repository (`git revert --no-edit HEAD` on a branch, "
+            "pull request); after merge `deploy-staging.yml` applies the previous state once `ci.yml` passed."
+        )
+    return lines
+
+
+def backups(facts: StackFacts, v: DeployValues) -> list[str]:
+    instance = facts.inputs(facts.one(RDS_INSTANCE))
+    identifier = facts.db_identifier
+    aws = aws_cli(v)
+    final = instance.get("finalSnapshotIdentifier")
+    describe = f"{aws} rds describe-db-instances --db-instance-identifier {identifier} --query"
+    lines = [
+        "## Backup and restore",
+        "",
+        f"- Automated backups of {code(identifier)}: kept {instance.get('backupRetentionPeriod')} days "
+        f"(`kitchen-kontrol:dbBackupRetentionDays`), taken daily in {code(str(instance.get('backupWindow')))} UTC; "
+        "point-in-time restore to any second inside that window. Storage and snapshots are encrypted; tags are "
+        "copied to snapshots.",
+        f"- Deleting the instance keeps a final snapshot {code(str(final))}"
+        + (" (`skipFinalSnapshot: false`)." if instance.get("skipFinalSnapshot") is False else "."),
+        f"- List snapshots: `{aws} rds describe-db-snapshots --db-instance-identifier {identifier} --query "
+        "'DBSnapshots[].[DBSnapshotIdentifier,SnapshotCreateTime,Status]' --output table`.",
+        f"- Before a risky change, take one by hand: `{aws} rds create-db-snapshot --db-instance-identifier "
+        f"{identifier} --db-snapshot-identifier {identifier}-manual-$(date -u +%Y%m%d-%H%M)`.",
+        "",
+        "Point-in-time restore (RDS restores into a new instance; swap it in under the old name, so the endpoint and "
+        "`DATABASE_URL` stay the same):",
+        "",
+        "```sh",
+        f"{describe} 'DBInstances[0].LatestRestorableTime' --output text",
+        f"SUBNETS=$({describe} 'DBInstances[0].DBSubnetGroup.DBSubnetGroupName' --output text)",
+        f"SGS=$({describe} 'DBInstances[0].VpcSecurityGroups[].VpcSecurityGroupId' --output text)",
+        f"PARAMS=$({describe} 'DBInstances[0].DBParameterGroups[0].DBParameterGroupName' --output text)",
+        f"{aws} rds restore-db-instance-to-point-in-time --source-db-instance-identifier {identifier} \\",
+        f"  --target-db-instance-identifier {identifier}-restored --use-latest-restorable-time \\",
+        '  --db-subnet-group-name "$SUBNETS" --vpc-security-group-ids $SGS --db-parameter-group-name "$PARAMS" \\',
+        "  --publicly-accessible --deletion-protection   # or --restore-time with an ISO-8601 UTC time",
+        f"{aws} rds wait db-instance-available --db-instance-identifier {identifier}-restored",
+        "# check the data on the restored instance, then swap (the app is down for a few minutes):",
+        f"{aws} rds modify-db-instance --db-instance-identifier {identifier} "
+        f"--new-db-instance-identifier {identifier}-replaced --apply-immediately",
+        f"{aws} rds wait db-instance-available --db-instance-identifier {identifier}-replaced",
+        f"{aws} rds modify-db-instance --db-instance-identifier {identifier}-restored "
+        f"--new-db-instance-identifier {identifier} --apply-immediately",
+        f"{aws} rds wait db-instance-available --db-instance-identifier {identifier}",
+        "```",
+        "",
+        f"Then restart the Render service, run `python -m ops verify --stack {facts.stack}` and "
+        f"`pulumi preview --refresh -s {facts.stack} {facts.policy_flags}`: the stack tracks the instance by its "
+        "name, and whatever the restore did not carry over (log exports, tags) shows as a change the next apply "
+        f"puts back. Keep {code(identifier + '-replaced')} until you are sure; it has "
+        "deletion protection, so remove it with `modify-db-instance --no-deletion-protection` and then "
+        f"`delete-db-instance --final-db-snapshot-identifier {identifier}-replaced-final`.",
+    ]
+    return lines
+
+
+def teardown(facts: StackFacts) -> list[str]:
+    stack = facts.stack
+    protected = facts.protected()
+    instance = facts.inputs(facts.one(RDS_INSTANCE))
+    final = instance.get("finalSnapshotIdentifier")
+    guarded = [f"`{r.urn}`" for r in protected]
+    lines = ["## Teardown", ""]
+    if facts.production:
+        lines += [
+            "This project never destroys production: no Make target or workflow runs `pulumi destroy` on it. The "
+            "same guards as staging hold: RDS deletion protection "
+            f"({'on' if facts.settings.database.deletion_protection else 'off'}, "
+            "`kitchen-kontrol:dbDeletionProtection`), "
+            "the policy rule `rds-instance-deletion-protection`, and `protect` on:",
+            "",
+            *[f"- {urn}" for urn in guarded],
+        ]
+        return lines
+    lines += [
+        "Everything below deletes the environment, its data included (a final snapshot stays). In this order, "
+        "because each guard stops the next step:",
+        "",
+        f'1. **Policy owners** allow it: add `"ephemeralStacks": ["{stack}"]` under '
+        f'`"rds-instance-deletion-protection"` in `policies/config.{stack}.json` (reviewed pull request); '
+        "otherwise the pack refuses step 2.",
+        f"2. **Deletion protection off**, through the stack so state and cloud agree: set "
+        f"`kitchen-kontrol:dbDeletionProtection: false` in {facts.stack_file}, then `make up` (or merge and let "
+        "`deploy-staging.yml` apply it).",
+        "3. **Unprotect in the state** (the program sets `protect` on these; an apply would set it again, so do this "
+        "after step 2):",
+        "",
+        "   ```sh",
+        *[f"   pulumi state unprotect -s {stack} --yes '{r.urn}'" for r in protected],
+        "   ```",
+        "",
+        f"4. **Destroy**: `pulumi destroy -s {stack}`. RDS writes the final snapshot {code(str(final))} first; if a "
+        "snapshot of that name is left from an earlier teardown, AWS refuses: delete or keep it under another name "
+        f"first (`aws rds delete-db-snapshot --db-snapshot-identifier {final}`).",
+        f"5. **Afterwards**: the snapshot keeps costing storage until you delete it; `pulumi stack rm -s {stack}` "
+        "drops the stack's history; revert steps 1 and 2 before the stack is created again.",
+    ]
+    return lines

@@ -1,0 +1,146 @@
+"""`ops engine` and `ops rehearse` keep their hands off production and off the working tree (issues 17 and 18)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ops.__main__ import main as ops_main
+from ops.rehearsal import rehearse_command
+from ops.rehearsal.engine import Engine, EngineSession
+from ops.rehearsal.engine_command import check_stacks
+from ops.rehearsal.workspace import refresh_copy, secrets_settings
+from ops.shared.errors import UsageError
+from tests.support.commands import run_ops
+from tests.support.env import ROOT
+
+REFUSED = "ops engine never changes a production stack"
+
+
+@pytest.mark.parametrize(
+    "pulumi_args",
+    [
+        ["destroy", "-s", "production", "--yes"],
+        ["down", "--stack=prod-eu", "--yes"],
+        ["destroy", "--exclude-protected", "-sproduction", "--yes"],
+        ["destroy", "-s=production", "--target", "urn", "--yes"],
+        ["state", "delete", "--stack", "production", "urn"],
+        ["state", "unprotect", "-s", "organization/kitchen-kontrol/production", "urn"],
+        ["state", "move", "--source", "production", "--dest", "staging", "urn"],
+        ["stack", "rm", "production", "--yes"],
+        ["stack", "--output", "json", "remove", "-s", "production"],
+        ["stack", "delete", "prod_eu", "--force"],
+        ["stack", "rename", "production", "-s", "staging"],
+        ["config", "set", "-s", "staging", "--config-file", "Pulumi.production.yaml", "key", "value"],
+    ],
+)
+def test_ops_engine_refuses_destroy_state_and_stack_rm_for_production(pulumi_args):
+    with pytest.raises(UsageError, match=REFUSED):
+        check_stacks(pulumi_args, ROOT)
+
+
+@pytest.mark.parametrize(
+    "pulumi_args",
+    [
+        ["config", "set", "-s", "staging", "-s", "production", "key", "value"],
+        ["destroy", "-sstaging", "--stack=production"],
+        ["preview", "-s=staging", "--stack", "production"],
+        ["state", "delete", "--stack=staging", "-sproduction", "urn"],
+    ],
+)
+def test_ops_engine_refuses_a_repeated_stack_flag_in_any_spelling(pulumi_args):
+    with pytest.raises(UsageError, match=r"pass -s/--stack once, not 2 times \(staging, production\)"):
+        check_stacks(pulumi_args, ROOT)
+
+
+def test_ops_engine_refuses_a_stack_flag_grouped_with_other_short_flags():
+    with pytest.raises(UsageError, match="-ys: write -s STACK on its own"):
+        check_stacks(["destroy", "-ys", "production"], ROOT)
+
+
+def test_ops_engine_knows_production_by_its_values_whatever_the_stack_is_called(project_dir):
+    project_dir.write_stack("live", appNodeEnv="production")
+    project_dir.write_stack("canary", appNodeEnv="staging")
+    with pytest.raises(UsageError, match=r"'live': Pulumi.live.yaml sets kitchen-kontrol:appNodeEnv: production"):
+        check_stacks(["destroy", "-s", "live", "--yes"], project_dir)
+    assert check_stacks(["destroy", "-s", "canary", "--yes"], project_dir) == "canary"
+    assert check_stacks(["preview", "-s", "live"], project_dir) == "live"  # a preview of production is allowed
+
+
+def test_ops_engine_refusals_are_one_line_with_exit_2_and_nothing_run():
+    done = run_ops("engine", "--", "destroy", "-s", "staging", "--stack", "production", "--yes", timeout=60)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("error: pass -s/--stack once, not 2 times (staging, production): the CLI uses the last\n")
+    done = run_ops("engine", "--", "stack", "rm", "production", "--yes", timeout=60)
+    assert done.returncode == 2 and REFUSED in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_cli_never_resolves_the_stack_from_the_callers_pulumi_stack(monkeypatch, tmp_path):
+    monkeypatch.setenv("PULUMI_STACK", "production")
+    with pytest.raises(UsageError, match="pass the stack explicitly"):
+        check_stacks(["destroy", "--yes"], ROOT)
+    engine = Engine(cli=Path("/bin/true"), source="PATH", version="v0")
+    (tmp_path / "policies").mkdir()
+    session = EngineSession(engine=engine, project=tmp_path, backend=tmp_path / "backend", api_env={})
+    assert "PULUMI_STACK" not in session.env
+
+
+def test_ops_engine_runs_outside_the_working_tree_unless_in_place():
+    with pytest.raises(UsageError, match="-C/--cwd is not supported"):
+        check_stacks(["preview", "-s", "staging", "--cwd", str(ROOT)], ROOT)
+
+
+def _documented_engine_examples() -> list[list[str]]:
+    """Every `python -m ops engine …` line in a shell block of the README and docs/, in order."""
+    examples = []
+    for document in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for block in re.findall(r"```sh\n(.*?)```", document.read_text(), re.DOTALL):
+            for line in block.splitlines():
+                command = line.split("#")[0].strip()
+                if command.startswith("python -m ops engine"):
+                    examples.append(shlex.split(command)[4:])
+    return examples
+
+
+def _tree_state() -> tuple[str, str]:
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True)
+    diff = subprocess.run(["git", "diff"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return status.stdout, diff.stdout
+
+
+def test_every_documented_ops_engine_example_leaves_the_working_tree_untouched(engine, tmp_path):
+    examples = _documented_engine_examples()
+    assert any(args[-2:] == ["init", "staging"] for args in examples), "docs show how to create the stack"
+    before = _tree_state()
+    for args in examples:
+        done = run_ops("engine", "--backend", str(tmp_path / "backend"), *args, timeout=600)
+        assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr)
+    # In CI the tree is clean, so this is `git status --porcelain` empty; locally, unchanged.
+    assert _tree_state() == before
+
+
+def test_rehearse_refuses_a_stack_file_tied_to_another_backend(project_dir, monkeypatch, capsys):
+    project_dir.write_stack("staging")
+    stack_file = project_dir / "Pulumi.staging.yaml"
+    stack_file.write_text("encryptionsalt: v1:c2FsdA==:v1:abc:def\n" + stack_file.read_text())
+    monkeypatch.setattr(rehearse_command, "ROOT", project_dir)
+    assert ops_main(["rehearse", "staging"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: Pulumi.staging.yaml carries encryptionsalt, which ties it to another backend")
+    assert '"incorrect passphrase"' in err and "git checkout Pulumi.staging.yaml" in err
+
+
+def test_the_engine_copy_is_fresh_each_time_and_keeps_only_what_the_cli_wrote_for_its_secrets(project_dir, tmp_path):
+    project_dir.write_stack("staging")
+    committed = (project_dir / "Pulumi.staging.yaml").read_text()
+    copy = refresh_copy(tmp_path / "backend" / "project", project_dir)
+    # What `pulumi stack init` and `config set` do to the copy's stack file:
+    (copy / "Pulumi.staging.yaml").write_text("encryptionsalt: v1:salt\nconfig:\n  kitchen-kontrol:appPort: '3002'\n")
+    copy = refresh_copy(copy, project_dir)
+    assert (copy / "Pulumi.staging.yaml").read_text() == "encryptionsalt: v1:salt\n" + committed
+    assert (project_dir / "Pulumi.staging.yaml").read_text() == committed
+    assert secrets_settings(copy / "Pulumi.staging.yaml") == {"encryptionsalt": "v1:salt"}

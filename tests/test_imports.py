@@ -1,0 +1,68 @@
+"""The layers of docs/imports.md hold, and no import circle exists (ops/ by command, issue 21)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.env import ROOT
+from tests.support.imports import folder_rules, forbidden_imports, import_circles, import_graph
+
+RULES = ROOT / "docs" / "imports.md"
+
+
+def test_no_import_circle_in_the_project():
+    assert import_circles(import_graph(ROOT)) == []
+
+
+def test_every_import_is_one_docs_imports_md_allows():
+    assert forbidden_imports(ROOT, folder_rules(RULES)) == []
+
+
+def test_the_rules_cover_every_ops_command_and_no_command_may_import_another():
+    rules = folder_rules(RULES)
+    commands = ["ops/plan/", "ops/verify/", "ops/runbook/", "ops/checklist/", "ops/readiness/", "ops/rehearsal/"]
+    assert set(commands) <= set(rules)
+    for command in commands:
+        assert not set(rules[command]) & set(commands), command
+    assert rules["ops/shared/"] == [] and rules["ops/__main__.py"] == ["ops/shared/"]
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_a_circle_is_found_even_through_type_checking_and_function_imports(tmp_path):
+    root = _write(
+        tmp_path,
+        {
+            "ops/__init__.py": "",
+            "ops/plan/__init__.py": "",
+            "ops/plan/runner.py": "from ops.plan import pack\n",
+            "ops/plan/pack.py": "import typing\nif typing.TYPE_CHECKING:\n    from ops.plan.result import R\n",
+            "ops/plan/result.py": "def f():\n    from ops.plan.runner import run\n",
+            "ops/plan/alone.py": "import ops.plan.result\n",
+        },
+    )
+    assert import_circles(import_graph(root)) == [["ops.plan.pack", "ops.plan.result", "ops.plan.runner"]]
+
+
+def test_a_shared_module_importing_a_command_is_refused_with_its_line(tmp_path):
+    root = _write(
+        tmp_path,
+        {
+            "docs/imports.md": "| folder | may import |\n|---|---|\n| `ops/shared/` | nothing |\n"
+            "| `ops/plan/` | `ops/shared/` |\n",
+            "ops/shared/__init__.py": "",
+            "ops/shared/errors.py": "import json\n\nfrom ops.plan.render import layout\n",
+            "ops/plan/__init__.py": "",
+            "ops/plan/render.py": "from ops.shared import errors\n",
+            "ops/extra.py": "",
+        },
+    )
+    assert forbidden_imports(root, folder_rules(root / "docs" / "imports.md")) == [
+        "ops/extra.py: no row of docs/imports.md covers it",
+        "ops/shared/errors.py:3 imports ops.plan.render (ops/plan/), not allowed for ops/shared/",
+    ]
