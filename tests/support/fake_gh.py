@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """A stand-in for the `gh` CLI over a JSON file (FAKE_GH_STATE): the few calls plan-comment.yml
-makes, with `--jq` filters run by the real jq, so the workflow's own filters are what is tested."""
+makes, with `--jq` filters run by the real jq, so the workflow's own filters are what is tested.
+
+State: "runs" (workflow runs: id, path, status, head_sha, event, created_at), "artifacts" (run id ->
+artifact name -> directory), "pulls" (number -> {"head": {"sha"}}), "comments" (number -> list)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 STATE = Path(os.environ["FAKE_GH_STATE"])
@@ -37,8 +41,8 @@ def option(args: list[str], *names: str) -> str | None:
 
 
 def download(argv: list[str], state: dict) -> int:
-    artifact = state.get("artifact")
-    if artifact is None or option(argv, "--name") != "plan-comment":
+    artifact = state["artifacts"].get(argv[2], {}).get(option(argv, "--name"))
+    if artifact is None:
         print("no valid artifacts found to download", file=sys.stderr)
         return 1
     shutil.copytree(artifact, option(argv, "--dir"), dirs_exist_ok=True)
@@ -54,6 +58,10 @@ def api(args: list[str], state: dict) -> int:
             print("HTTP 404: Not Found", file=sys.stderr)
             return 1
         return emit(state["pulls"][m[1]], option(args, "--jq"))
+    if method == "GET" and re.fullmatch(r"repos/[^/]+/[^/]+/actions/runs\?.*", path):
+        query = dict(urllib.parse.parse_qsl(path.split("?", 1)[1]))
+        runs = [r for r in state["runs"] if all(r[key] == query[key] for key in ("head_sha", "event") if key in query)]
+        return emit({"total_count": len(runs), "workflow_runs": runs}, option(args, "--jq"))
     if method == "GET" and (m := re.fullmatch(r"repos/[^/]+/[^/]+/issues/(\d+)/comments", path)):
         return emit(state["comments"].get(m[1], []), option(args, "--jq"))
     body = Path(body_field.split("=@", 1)[1]).read_text() if body_field else None

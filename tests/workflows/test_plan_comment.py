@@ -1,5 +1,6 @@
-"""The offline plan comment: ci.yml writes it without any write token, plan-comment.yml posts it
-without running PR code, one comment per PR, edited on every push."""
+"""The one PR comment: ci.yml (offline plan) and preview.yml (real preview) write artifacts without any
+write token; plan-comment.yml composes and posts them without running PR code, one comment per PR, edited
+after each workflow and on every push."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 
 import pytest
 
+from ops.plan.comment import GITHUB_LIMIT, NO_PREVIEW, PREVIEW_FAILED, PREVIEW_PENDING
 from tests.support.commands import run_step
 from tests.support.env import ROOT, unavailable
 from tests.support.workflows import steps
@@ -51,20 +53,50 @@ def test_ci_plans_base_and_head_and_writes_the_comment_body(workflows):
     assert upload["with"]["name"] == "plan-comment" and upload["with"]["path"] == "plan-comment/"
 
 
+def test_jobs_that_run_pr_code_hold_no_write_token(workflows):
+    # pull_request jobs run the PR's code (and preview.yml's with the `preview` secrets); only
+    # the OIDC token for the AWS role may be `write`, and it writes nothing to the repository.
+    for file in ("ci.yml", "preview.yml"):
+        assert set(workflows[file]["on"]) <= {"pull_request", "push"}, file
+        for job_id, job in workflows[file]["jobs"].items():
+            writes = {scope for scope, level in job["permissions"].items() if level == "write"}
+            assert writes <= {"id-token"}, f"{file}:{job_id}: {writes}"
+
+
+def test_the_preview_leaves_the_comment_to_the_poster_and_uploads_its_text(workflows):
+    (job,) = workflows["preview.yml"]["jobs"].values()
+    (pulumi,) = [s for s in job["steps"] if s.get("uses", "").startswith("pulumi/actions@")]
+    assert pulumi["with"]["comment-on-pr"] is False
+    keep = next(s for s in job["steps"] if "run" in s and "preview/preview.txt" in s["run"])
+    assert keep["if"] == "always()"  # a failed preview still reports, as `failed`
+    assert keep["env"] == {"PREVIEW_TEXT": f"${{{{ steps.{pulumi['id']}.outputs.output }}}}"}
+    (upload,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["if"] == "always()"
+    assert upload["with"]["name"] == "preview" and upload["with"]["path"] == "preview/"
+    assert job["steps"].index(pulumi) < job["steps"].index(keep) < job["steps"].index(upload)
+
+
 def test_the_poster_runs_no_pr_code_with_the_least_permissions(workflows):
     poster = workflows["plan-comment.yml"]
-    assert poster["on"] == {"workflow_run": {"workflows": ["ci"], "types": ["completed"]}}
+    assert poster["on"] == {"workflow_run": {"workflows": ["ci", "preview"], "types": ["completed"]}}
+    assert workflows["preview.yml"]["name"] == "preview"  # the poster follows runs by this name
     (job,) = poster["jobs"].values()
-    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    assert job["permissions"] == {"actions": "read", "contents": "read", "pull-requests": "write"}
     assert job["if"] == "github.event.workflow_run.event == 'pull_request'"
-    # No action at all (so no checkout of the PR), only scripts from the default branch.
-    assert all("uses" not in step for step in job["steps"])
-    script = "\n".join(step["run"] for step in job["steps"])
+    # The one action is the checkout of the composer from the default branch, after the
+    # downloads; everything else is a script of the default branch.
+    (checkout,) = [step for step in job["steps"] if "uses" in step]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
+    assert checkout["with"]["sparse-checkout"] == "ops/plan/comment.py"
+    assert job["steps"].index(checkout) == 1
+    script = "\n".join(step["run"] for step in job["steps"] if "run" in step)
     assert '[ "$head" != "$HEAD_SHA" ]' in script  # the artifact's PR number is checked
+    assert "python3 -I trusted/ops/plan/comment.py" in script  # the trusted copy, isolated
     assert "-F body=@comment.md" in script  # the body is data, never shell
 
 
-@pytest.mark.parametrize("name", ["ci.yml", "plan-comment.yml"])
+@pytest.mark.parametrize("name", ["ci.yml", "preview.yml", "plan-comment.yml"])
 def test_run_scripts_are_valid_bash(workflows, name):
     for job_id, step in steps(workflows[name]):
         if "run" in step:
@@ -73,7 +105,19 @@ def test_run_scripts_are_valid_bash(workflows, name):
 
 
 # ---------------------------------------------------------------------------------------
-# The poster's scripts, run as GitHub runs them, against a fake `gh` (real jq for --jq).
+# The poster, run as GitHub runs it after each workflow, against a fake `gh` (real jq for
+# --jq) and the real composer; the checkout step is played by copying the composer.
+
+REPO = "owner/repo"
+PREVIEW_TEXT = (
+    "Previewing update (staging):\n\n ~  render:services:EnvVar log-level update [diff: ~value]\n\n"
+    "Policies:\n    ✅ kitchen-kontrol@v0.1.0 (local: policies)\n\n"
+    "Resources:\n    ~ 1 to update\n    50 unchanged\n\n"
+)
+
+
+def body(text: str) -> str:
+    return f"{MARKER}\n## Offline plan of this pull request\n\n### `staging` (preview): {text}\n"
 
 
 @pytest.fixture
@@ -86,34 +130,63 @@ def github(tmp_path, workflows):
     gh.write_text(f'#!/bin/sh\nexec {sys.executable} {FAKE_GH} "$@"\n')
     gh.chmod(0o755)
     state_path = tmp_path / "state.json"
-    state = {"pulls": {"7": {"head": {"sha": HEAD_SHA}}}, "comments": {}, "next_id": 100, "calls": [], "artifact": None}
-    state_path.write_text(json.dumps(state))
+    state = {"pulls": {"7": {"head": {"sha": HEAD_SHA}}}, "comments": {}, "next_id": 100, "calls": []}
+    state_path.write_text(json.dumps(state | {"runs": [], "artifacts": {}}))
     (job,) = workflows["plan-comment.yml"]["jobs"].values()
 
-    class GitHub:
-        def artifact(self, body: str | None, pr: str = "7") -> None:
-            directory = tmp_path / "artifact"
-            shutil.rmtree(directory, ignore_errors=True)
-            directory.mkdir()
-            if body is not None:
-                (directory / "body.md").write_text(body)
-                (directory / "pr-number").write_text(pr + "\n")
-            data = json.loads(state_path.read_text())
-            data["artifact"] = str(directory)
-            state_path.write_text(json.dumps(data))
+    def update(change) -> None:
+        data = json.loads(state_path.read_text())
+        change(data)
+        state_path.write_text(json.dumps(data))
 
-        def run(self, head_sha: str = HEAD_SHA) -> subprocess.CompletedProcess:
-            workspace = tmp_path / "workspace"
+    class GitHub:
+        def workflow(self, file: str, files: dict[str, str] | None, sha: str = HEAD_SHA, status: str = "completed"):
+            """A run of `file` on `sha`; its artifact (plan-comment or preview) holds `files`, if any."""
+
+            def add(data: dict) -> None:
+                run_id = str(len(data["runs"]) + 1000)
+                created = f"2025-01-01T00:{len(data['runs']):02d}:00Z"
+                data["runs"].append(
+                    {"id": int(run_id), "path": f".github/workflows/{file}", "status": status}
+                    | {"head_sha": sha, "event": "pull_request", "created_at": created}
+                )
+                if files is not None:
+                    directory = tmp_path / "artifacts" / run_id
+                    directory.mkdir(parents=True)
+                    for name, text in files.items():
+                        (directory / name).write_text(text)
+                    artifact = {"ci.yml": "plan-comment", "preview.yml": "preview"}[file]
+                    data["artifacts"][run_id] = {artifact: str(directory)}
+
+            update(add)
+
+        def ci(self, text: str | None, pr: str = "7", **run) -> None:
+            files = None if text is None else {"body.md": text, "pr-number": pr + "\n"}
+            self.workflow("ci.yml", files, **run)
+
+        def preview(self, text: str | None, **run) -> None:
+            self.workflow("preview.yml", None if text is None else {"preview.txt": text}, **run)
+
+        def push(self, sha: str) -> None:
+            update(lambda data: data["pulls"]["7"]["head"].update(sha=sha))
+
+        def run(self, head_sha: str = HEAD_SHA, head_repo: str = REPO) -> subprocess.CompletedProcess:
+            workspace = tmp_path / "workspace"  # a fresh runner each time
             shutil.rmtree(workspace, ignore_errors=True)
             workspace.mkdir()
             values = {
                 "${{ github.token }}": "fake-token",
-                "${{ github.repository }}": "owner/repo",
-                "${{ github.event.workflow_run.id }}": "12345",
+                "${{ github.repository }}": REPO,
                 "${{ github.event.workflow_run.head_sha }}": head_sha,
+                "${{ github.event.workflow_run.head_repository.full_name }}": head_repo,
             }
             output = ""
             for step in job["steps"]:
+                if "uses" in step:  # the checkout of the default branch's composer
+                    trusted = workspace / step["with"]["path"] / step["with"]["sparse-checkout"]
+                    trusted.parent.mkdir(parents=True)
+                    shutil.copy(ROOT / step["with"]["sparse-checkout"], trusted)
+                    continue
                 env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "FAKE_GH_STATE": str(state_path)}
                 env.update({k: values[v] for k, v in step.get("env", {}).items()})
                 done = run_step(step["run"], cwd=workspace, env=env)
@@ -125,37 +198,83 @@ def github(tmp_path, workflows):
         def comments(self, pr: str = "7") -> list[dict]:
             return json.loads(state_path.read_text())["comments"].get(pr, [])
 
-        def add_comment(self, login: str, body: str, pr: str = "7") -> None:
-            data = json.loads(state_path.read_text())
-            data["next_id"] += 1
-            data["comments"].setdefault(pr, []).append({"id": data["next_id"], "user": {"login": login}, "body": body})
-            state_path.write_text(json.dumps(data))
+        def ours(self) -> list[dict]:
+            return [c for c in self.comments() if c["user"]["login"] == "github-actions[bot]"]
+
+        def add_comment(self, login: str, text: str, pr: str = "7") -> None:
+            def add(data: dict) -> None:
+                data["next_id"] += 1
+                comment = {"id": data["next_id"], "user": {"login": login}, "body": text}
+                data["comments"].setdefault(pr, []).append(comment)
+
+            update(add)
 
     return GitHub()
 
 
-def test_first_run_posts_one_comment_and_later_runs_edit_it(github):
+def test_one_comment_across_both_workflow_runs_edited_on_every_push(github):
     github.add_comment("someone", f"{MARKER}\nquoting the bot")  # not ours: never edited
-    github.artifact(f"{MARKER}\n## Offline plan\nfirst push\n")
-    assert github.run().returncode == 0
-    github.artifact(f"{MARKER}\n## Offline plan\nsecond push\n")
-    completed = github.run()
+    github.preview(None, status="in_progress")
+    github.ci(body("first push"))
+    assert github.run().returncode == 0  # after ci: the preview is still running
+    (comment,) = github.ours()
+    assert PREVIEW_PENDING in comment["body"] and NO_PREVIEW not in comment["body"]
+    github.preview(PREVIEW_TEXT)
+    completed = github.run()  # after preview: the same comment, now with the preview
     assert completed.returncode == 0, completed.stdout
-    ours = [c for c in github.comments() if c["user"]["login"] == "github-actions[bot]"]
-    assert len(ours) == 1
-    assert ours[0]["body"] == f"{MARKER}\n## Offline plan\nsecond push\n"
+    assert f"updated comment {comment['id']}" in completed.stdout
+    (edited,) = github.ours()
+    assert edited["id"] == comment["id"] and PREVIEW_PENDING not in edited["body"]
+    summary = edited["body"][: edited["body"].index("<details>")]
+    assert "    ~ 1 to update" in summary and "✅ kitchen-kontrol" in summary and "first push" in summary
+    second = "b" * 40
+    github.push(second)
+    github.ci(body("second push"), sha=second)
+    github.preview(PREVIEW_TEXT.replace("~ 1 to update", "~ 2 to update"), sha=second)
+    assert github.run(head_sha=second).returncode == 0
+    (latest,) = github.ours()
+    assert latest["id"] == comment["id"] and "second push" in latest["body"] and "~ 2 to update" in latest["body"]
+    assert "first push" not in latest["body"]
     assert github.comments()[0]["body"] == f"{MARKER}\nquoting the bot"
 
 
+def test_a_preview_that_finishes_first_waits_for_ci_which_then_posts_both(github):
+    github.ci(None, status="in_progress")
+    github.preview(PREVIEW_TEXT)
+    completed = github.run()
+    assert "ci has not finished" in completed.stdout and "nothing to post" in completed.stdout
+    assert github.comments() == []
+    github.ci(body("first push"))
+    assert github.run().returncode == 0
+    (comment,) = github.ours()
+    assert "    ~ 1 to update" in comment["body"] and "first push" in comment["body"]
+
+
+def test_a_fork_pr_gets_the_offline_plan_alone_and_is_told_why(github):
+    github.ci(body("from a fork"))
+    github.preview(None)  # its job was skipped: no artifact
+    assert github.run(head_repo="someone/fork").returncode == 0
+    (comment,) = github.ours()
+    assert NO_PREVIEW in comment["body"] and PREVIEW_PENDING not in comment["body"]
+
+
+def test_a_same_repo_preview_without_text_is_reported_failed_not_fork(github):
+    github.ci(body("first push"))
+    github.preview("")  # pulumi/actions sets no output when the preview fails
+    assert github.run().returncode == 0
+    (comment,) = github.ours()
+    assert PREVIEW_FAILED in comment["body"] and NO_PREVIEW not in comment["body"]
+
+
 def test_a_body_without_the_marker_gets_it_so_the_next_push_finds_the_comment(github):
-    github.artifact("## Offline plan\n")
+    github.ci("## Offline plan\n")
     assert github.run().returncode == 0
     (comment,) = github.comments()
     assert comment["body"].startswith(MARKER + "\n")
 
 
 def test_an_artifact_naming_another_pr_is_not_trusted(github):
-    github.artifact(f"{MARKER}\nhello\n", pr="7")
+    github.ci(body("hello"), pr="7", sha="b" * 40)
     completed = github.run(head_sha="b" * 40)
     assert completed.returncode == 0
     assert "not commenting" in completed.stdout
@@ -163,7 +282,7 @@ def test_an_artifact_naming_another_pr_is_not_trusted(github):
 
 
 def test_a_pr_number_that_is_not_a_number_fails(github):
-    github.artifact(f"{MARKER}\nhello\n", pr="$(touch pwned)")
+    github.ci(body("hello"), pr="$(touch pwned)")
     completed = github.run()
     assert completed.returncode == 1
     assert "names no pull request" in completed.stdout
@@ -171,19 +290,26 @@ def test_a_pr_number_that_is_not_a_number_fails(github):
 
 
 def test_no_artifact_means_no_comment(github):
+    github.ci(None)
     completed = github.run()
     assert completed.returncode == 0
     assert "nothing to post" in completed.stdout
     assert github.comments() == []
 
 
-def test_a_huge_body_is_cut_below_githubs_limit(github):
-    github.artifact(MARKER + "\n" + "row of the plan\n" * 10000)
+def test_a_huge_body_is_cut_below_githubs_limit_with_the_summary_first(github):
+    details = "<details><summary>All</summary>\n\n```text\n" + "row of the plan\n" * 10000 + "```\n</details>\n"
+    github.ci(body("1 changed · no violations") + "\n### `production` (preview): 0 changed\n\n" + details)
+    github.preview(PREVIEW_TEXT)
     assert github.run().returncode == 0
     (comment,) = github.comments()
-    assert len(comment["body"]) < 65536
-    assert comment["body"].rstrip().endswith("(cut to fit a comment: see the ci run)")
-    assert re.search(r"row of the plan\n\n\(cut", comment["body"])
+    text = comment["body"]
+    assert len(text) < GITHUB_LIMIT and text.startswith(MARKER)
+    summary = text[: text.index("<details>")]
+    for line in ("    ~ 1 to update", "✅ kitchen-kontrol", "### `staging` (preview): 1 changed", "### `production`"):
+        assert line in summary
+    # Cut on a line, its code fence and <details> closed again before the note.
+    assert re.search(r"row of the plan\n```\n</details>\n\n\(cut to fit a comment", text)
 
 
 # ---------------------------------------------------------------------------------------

@@ -104,13 +104,12 @@ def test_pr_preview_skips_forks_and_has_one_concurrency_group_per_pr(workflows):
         assert job.get("if") == "github.event.pull_request.head.repo.full_name == github.repository", job_id
 
 
-def test_pr_preview_comment_is_edited_and_keeps_the_summary(workflows):
+def test_pr_preview_previews_staging_and_writes_the_job_summary(workflows):
+    # The PR comment is plan-comment.yml's (tests/workflows/test_plan_comment.py).
     (step,) = [s for _, s in steps(workflows["preview.yml"]) if s.get("uses", "").startswith("pulumi/actions@")]
     inputs = step["with"]
     assert inputs["command"] == "preview" and inputs["stack-name"] == "staging"
-    assert inputs["comment-on-pr"] is True
-    assert inputs["edit-pr-comment"] is True
-    assert inputs["always-include-summary"] is True
+    assert inputs["comment-on-summary"] is True
 
 
 def test_staging_deploy_is_gated_verified_and_reported(workflows):
