@@ -7,11 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ops.checklist.model import DONE, MANUAL, TODO, Step
-from ops.checklist.probes import render_owners, workflow_names
+from ops.checklist.probes import render_owners, workflow_environments
 from ops.program.facts import StackFacts
 from stacks.settings import FREE_PLAN_MIN_INTERVAL_SECONDS
-
-DEPLOY_WORKFLOWS = ("deploy-staging.yml", "preview.yml", "drift-watch.yml")
 
 
 def render_owner_step(facts: StackFacts, env: Mapping[str, str], render_api: str) -> Step:
@@ -86,17 +84,37 @@ def uptime_plan_step(facts: StackFacts) -> Step:
     )
 
 
-def github_environment_step(facts: StackFacts, root: Path) -> Step:
-    secrets, variables = workflow_names(root, DEPLOY_WORKFLOWS)
-    return Step(
-        "GitHub: the `staging` environment, secrets and variables",
-        MANUAL,
-        "repository settings are not visible from here; the names below are what the workflows read",
-        "Settings → Environments → New environment `staging`: required reviewers (tick *Prevent self-review*), "
-        "deployment branches: `main`. Settings → Secrets and variables → Actions: secrets "
-        + ", ".join(secrets)  # no backticks: the secret scanner reads `NAME_KEY`, `…` as a quoted value
-        + "; variables "
-        + ", ".join(variables)
-        + ". Restrict the AWS deploy role's trust policy to this repository's `staging` environment "
-        "(docs/pipeline.md).",
-    )
+def github_environment_steps(facts: StackFacts, root: Path) -> list[Step]:
+    """One step per GitHub environment whose jobs name this stack, with what those jobs read."""
+    environments = workflow_environments(root)
+    # A variable every environment's jobs read (the region) is set once for the repository.
+    shared = set.intersection(*(env.variables for env in environments.values())) if environments else set()
+    steps = []
+    for name, env in sorted(environments.items()):
+        if facts.stack not in env.stacks:
+            continue
+        if env.pull_requests:  # a PR's job runs from its own branch and cannot wait for a reviewer
+            rule = "deployment branches: all branches; no required reviewers"
+        else:
+            rule = "required reviewers (tick *Prevent self-review*), deployment branches: *Selected branches* → `main`"
+        variables = sorted(env.variables - shared)
+        roles = [v for v in variables if v.endswith("_ROLE_ARN")]
+        # No backticks around names: the secret scanner reads `NAME_KEY`, `…` as a quoted value.
+        action = (
+            f"Settings → Environments → New environment `{name}`: {rule}. "
+            f"Environment secrets: {', '.join(sorted(env.secrets)) or 'none'}; "
+            f"environment variables: {', '.join(variables) or 'none'}"
+        )
+        if shared:
+            action += f"; repository variables: {', '.join(sorted(shared))}"
+        if roles:
+            action += f". Trust {', '.join(roles)} only for the OIDC subject of this repository's `{name}` environment"
+        steps.append(
+            Step(
+                f"GitHub: the `{name}` environment, its secrets and variables",
+                MANUAL,
+                f"repository settings are not visible from here; read by {', '.join(sorted(env.workflows))}",
+                action + " (docs/pipeline.md, GitHub environments).",
+            )
+        )
+    return steps

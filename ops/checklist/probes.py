@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ops.program.facts import StackFacts
@@ -90,11 +91,47 @@ def render_owners(api_key: str, base: str) -> tuple[list[str], str | None]:
     return sorted(ids), None
 
 
-def workflow_names(root: Path, files: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    secrets, variables = set(), set()
-    for name in files:
-        path = root / ".github" / "workflows" / name
-        text = path.read_text() if path.is_file() else ""
-        secrets |= set(re.findall(r"\$\{\{\s*secrets\.([A-Z0-9_]+)", text))
-        variables |= set(re.findall(r"\$\{\{\s*vars\.([A-Z0-9_]+)", text))
-    return sorted(secrets), sorted(variables)
+@dataclass
+class Environment:
+    """A GitHub environment as the workflows' jobs use it (`environment:`)."""
+
+    workflows: set[str] = field(default_factory=set)
+    secrets: set[str] = field(default_factory=set)
+    variables: set[str] = field(default_factory=set)
+    stacks: set[str] = field(default_factory=set)
+    pull_requests: bool = False  # a job of a pull_request workflow uses it
+
+
+def _job_stacks(job: dict) -> set[str]:
+    """The stacks a job's steps name: pulumi/actions' stack-name, `-s`/`--stack`, `ops runbook|readiness STACK`."""
+    found = set()
+    for step in job.get("steps") or []:
+        stack = (step.get("with") or {}).get("stack-name")
+        if stack:
+            found.add(str(stack).split("/")[-1])
+        script = step.get("run", "")
+        found.update(re.findall(r"(?:\s-s|--stack)[=\s]+([\w.-]+)", script))
+        found.update(re.findall(r"-m ops (?:runbook|readiness|checklist|plan) ([\w.-]+)", script))
+    return found
+
+
+def workflow_environments(root: Path) -> dict[str, Environment]:
+    """Each environment named by a job of .github/workflows, with what its jobs read and which stacks they name."""
+    environments: dict[str, Environment] = {}
+    for path in sorted((root / ".github" / "workflows").glob("*.y*ml")):
+        workflow = load_yaml(path.read_text()) or {}
+        on = workflow.get("on", workflow.get(True))  # PyYAML reads a bare `on:` key as True
+        triggers = {on} if isinstance(on, str) else set(on or ())
+        for job in (workflow.get("jobs") or {}).values():
+            name = job.get("environment")
+            name = name.get("name") if isinstance(name, dict) else name
+            if not name:
+                continue
+            env = environments.setdefault(name, Environment())
+            text = json.dumps(job)
+            env.workflows.add(path.name)
+            env.secrets |= set(re.findall(r"\$\{\{\s*secrets\.([A-Z0-9_]+)", text)) - {"GITHUB_TOKEN"}
+            env.variables |= set(re.findall(r"\$\{\{\s*vars\.([A-Z0-9_]+)", text))
+            env.stacks |= _job_stacks(job)
+            env.pull_requests |= "pull_request" in triggers
+    return environments

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ops.checklist.accounts import (
-    github_environment_step,
+    github_environment_steps,
     render_github_step,
     render_owner_step,
     sentry_organization_step,
@@ -44,8 +44,7 @@ def before_first_up(facts: StackFacts, root: Path, env: Mapping[str, str], rende
     ]
     if facts.production:
         steps += [program_window_step(facts), policy_window_step(facts, root)]
-    else:
-        steps.append(github_environment_step(facts, root))
+    steps += github_environment_steps(facts, root)
     steps += [policies_step(facts), update_accepted_step(facts), rehearsal_step(facts), first_apply_step(facts)]
     return steps
 
