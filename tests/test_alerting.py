@@ -8,16 +8,11 @@ import json
 import pytest
 
 from stacks.config_parsing import ConfigError, parse_settings
-from tests.support.plan import only, resources_of
+from tests.support.plan import SLACK_ALERTS, only, resources_of
 from tests.support.stack_config import raw_from
 
 OVERRIDE = "pulumi-python:dynamic/render:NotificationOverride"
-SLACK = {
-    "channel": "#alerts",
-    "channelId": "C0123456789",
-    "workspaceId": "T0123456789",
-    "sentryIntegrationId": "123456",
-}
+SLACK = SLACK_ALERTS
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.support.engine import fresh_stack
+from tests.support.plan import SLACK_ALERTS
 
 WEBHOOK = "https://hooks.slack.com/services/T0CANARY/B0CANARY/CANARYslackhook5e27a1"
-SLACK = {
-    "channel": "#alerts",
-    "channelId": "C0123456789",
-    "workspaceId": "T0123456789",
-    "sentryIntegrationId": "123456",
-}
 SENTRY_SLACK_ACTION = "sentry.integrations.slack.notify_action.SlackNotifyServiceAction"
 
 
@@ -32,7 +27,7 @@ def slack_up(staging_apis):
         rehearsal.session, api_env={**rehearsal.session.api_env, "UPTIMEROBOT_SLACK_WEBHOOK_URL": WEBHOOK}
     )
     stack = fresh_stack(rehearsal, "staging-slack", session)
-    for key, value in SLACK.items():
+    for key, value in SLACK_ALERTS.items():
         assert session.run(["config", "set", "--path", "-s", stack.stack, f"slackAlerts.{key}", value])[0] == 0
     code, output, _ = session.run(["up", "-s", stack.stack, "--yes", *rehearsal.policy_flags()])
     assert code == 0, output[-3000:]
