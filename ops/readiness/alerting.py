@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-from ops.program.facts import ISSUE_ALERT, StackFacts
+from ops.program.facts import (
+    CHATBOT,
+    ISSUE_ALERT,
+    NOTIFICATION_OVERRIDE,
+    SENTRY_SLACK_ACTION,
+    SLACK_INTEGRATION,
+    StackFacts,
+)
 from ops.readiness.model import FAIL, PASS, WARN, Evidence, Item
 
-NOTIFICATION_OVERRIDE = "pulumi-python:dynamic/render:NotificationOverride"
-SLACK_INTEGRATION = "pulumi-python:dynamic/uptimerobot:SlackIntegration"
-CHATBOT = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
-SENTRY_SLACK_ACTION = "sentry.integrations.slack.notify_action.SlackNotifyServiceAction"
 WEBHOOK_ENV = "UPTIMEROBOT_SLACK_WEBHOOK_URL"
 RENDER = ("Monitoring", "Render e-mails a failed deploy, a suspended service, a failed health check")
 SLACK = ("Monitoring", "Slack #alerts from UptimeRobot, CloudWatch and Sentry")

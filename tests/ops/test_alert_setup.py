@@ -77,3 +77,20 @@ def test_checklist_without_slack_has_no_slack_steps(ops_project):
 
     document = generate(ops_project.write_ops_stack(), ops_project, env={})
     assert "AWS Chatbot" not in document and "Slack webhook" not in document
+
+
+def test_runbook_shows_render_notifications_and_slack_per_channel(ops_project):
+    from ops.runbook.command import generate
+    from ops.shared.outputs import StackOutputs
+
+    offline = StackOutputs("teststack", reason="no CLI in this test")
+    stack = ops_project.write_ops_stack(slackAlerts=SLACK_ALERTS, renderNotifications="all")
+    rows = [line for line in generate(stack, ops_project, stack_outputs=offline).splitlines() if line.startswith("| ")]
+    by_alert = {row.split(" | ")[0].split("`")[0].strip("| ").strip(): row for row in rows if "`" in row}
+    assert by_alert["UptimeRobot"].endswith(", Slack `#alerts` |")
+    assert by_alert["CloudWatch"].endswith(", Slack `#alerts` (AWS Chatbot) |")
+    assert by_alert["Sentry"].endswith(", Slack `#alerts` |")
+    assert "| any deploy or service event, failures included |" in by_alert["Render"]
+    without = generate(ops_project.write_ops_stack(), ops_project, stack_outputs=offline)
+    assert "Slack" not in without
+    assert "| a deploy fails, the service is suspended, or its health check fails |" in without
