@@ -49,8 +49,11 @@ def test_staging_plan_passes_every_policy(cli_plans):
     document = json.loads(completed.stdout)
     assert document["summary"]["mandatoryViolations"] == 0
     assert all(d["enforcementLevel"] == "advisory" for d in document["diagnostics"])
-    # Unknowns in a preview are advisory, and the output says why.
-    assert any("during preview" in d["message"] for d in document["diagnostics"])
+    # Unknowns in a preview are advisory, one note per rule at the stack level, and the output says why.
+    notes = [d for d in document["diagnostics"] if d["deferred"]]
+    assert all(d["urn"] is None and d["severity"] == "" for d in notes)
+    assert len({d["policy"] for d in notes}) == len(notes) == 4
+    assert any("values known only during the update" in d["message"] for d in notes)
 
 
 def test_production_preview_passes_the_pack(cli_plans):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ops.checklist.model import DONE, MANUAL, TODO, Step
 from ops.program.facts import POLICY_FLAGS, StackFacts
+from ops.program.pack import rule_of
 from ops.program.runner import PlanRefused, run_plan
 from ops.shared.errors import UsageError
 from policies.rules.stop_before_production import window_problem
@@ -64,7 +65,7 @@ def policies_step(facts: StackFacts) -> Step:
         return Step(title, TODO, "the policy pack did not run", f"`python -m ops plan {stack}`")
     mandatory = plan.mandatory_policies
     resources = len(plan.resources) + 1
-    deferred = len({d.policy_name for d in plan.diagnostics if d.enforcement_level == "advisory"})
+    deferred = len({rule_of(d.policy_name, d.message) for d in plan.diagnostics if d.enforcement_level == "advisory"})
     if mandatory:
         return Step(
             title,

@@ -9,29 +9,29 @@ verdict. The same inputs give the same bytes. `ops/plan.schema.json` documents t
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ops.plan.cost import estimate
+from ops.program.pack import NOTES_POLICY, deferred_note, rule_of
 from ops.shared.errors import UsageError
 from ops.shared.masks import mask
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("plan.schema.json")
 STACK_TYPE = "pulumi:pulumi:Stack"
-# pulumi_policy's advisory when a rule reads a value only the update knows (policy.py).
-_DEFERRED = re.compile(r"^can't run policy '[^']+' from policy pack '[^']+' during preview: ", re.S)
 LEVEL_ORDER = {"mandatory": 0, "remediate": 1, "advisory": 2, "disabled": 3}
 
 
-def is_deferred(message: str) -> bool:
-    return bool(_DEFERRED.match(message))
-
-
 def deferred_reason(message: str) -> str:
-    """`can't run policy … during preview: X` -> `X` (the resource and the unknown property)."""
-    return _DEFERRED.sub("", message, count=1)
+    """The note without the description line: `RULE: N resources have values known only during the update; …`."""
+    return split_message(message)[1]
+
+
+def deferred_count(d: Mapping[str, Any]) -> int:
+    """How many resources a deferred diagnostic stands for."""
+    note = deferred_note(NOTES_POLICY, d["message"]) if d["deferred"] else None
+    return note[1] if note else 0
 
 
 def split_message(message: str) -> tuple[str, str]:
@@ -118,17 +118,7 @@ def document(result) -> dict[str, Any]:
     rows = tree_order(rows)
     position = {row["urn"]: index for index, row in enumerate(rows)}
 
-    diagnostics = [
-        {
-            "policy": d.policy_name,
-            "enforcementLevel": d.enforcement_level,
-            "severity": d.severity,
-            "urn": d.urn or None,
-            "deferred": is_deferred(d.message),
-            "message": d.message,
-        }
-        for d in result.diagnostics
-    ]
+    diagnostics = [_diagnostic(d) for d in result.diagnostics]
     diagnostics.sort(key=lambda d: (position.get(d["urn"] or "", 0), d["policy"], d["message"]))
     policies = _policies(result, diagnostics)
     placeholders = sorted(
@@ -153,6 +143,17 @@ def document(result) -> dict[str, Any]:
     return doc
 
 
+def _diagnostic(d) -> dict[str, Any]:
+    return {
+        "policy": rule_of(d.policy_name, d.message),
+        "enforcementLevel": d.enforcement_level,
+        "severity": d.severity,
+        "urn": d.urn or None,
+        "deferred": deferred_note(d.policy_name, d.message) is not None,
+        "message": d.message,
+    }
+
+
 def _policies(result, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:
     if not result.policies_ran:
         return {"ran": False, "pack": None, "rules": []}
@@ -169,7 +170,8 @@ def _policies(result, diagnostics: list[dict[str, Any]]) -> dict[str, Any]:
             verdict = "disabled"
         else:
             verdict = "passed"
-        rules.append({**rule, "verdict": verdict, "violations": len(violations), "deferred": len(deferred)})
+        deferred_resources = sum(deferred_count(d) for d in deferred)
+        rules.append({**rule, "verdict": verdict, "violations": len(violations), "deferred": deferred_resources})
     return {"ran": True, "pack": result.policy_pack, "rules": rules}
 
 
@@ -187,7 +189,7 @@ def summarize(document: Mapping[str, Any]) -> dict[str, Any]:
         "policiesRun": document["policies"]["ran"],
         "mandatoryViolations": sum(1 for d in violations if d["enforcementLevel"] == "mandatory"),
         "advisoryViolations": sum(1 for d in violations if d["enforcementLevel"] != "mandatory"),
-        "deferredChecks": len(deferred),
+        "deferredChecks": sum(deferred_count(d) for d in deferred),
         "deferredRules": sorted({d["policy"] for d in deferred}),
         "rulesPassed": sum(1 for r in rules if r["verdict"] == "passed"),
         "monthlyCost": cost["monthly"] if cost else None,

@@ -173,20 +173,7 @@ def policy_lines(document: Mapping[str, Any], width: int, *, details: bool = Fal
     if deferred_rules:
         lines.append("  deferred until values are known (not violations; the update enforces them):")
         for rule in deferred_rules:
-            where = [d for d in diagnostics if d["policy"] == rule["name"] and d["deferred"]]
-            resources = sum(1 for d in where if d["urn"])
-            count = ", ".join(
-                part
-                for part in (
-                    f"{resources} resource(s)" if resources else "",
-                    "the stack check" if len(where) > resources else "",
-                )
-                if part
-            )
-            lines += wrap(f"{rule['name']}: {count}", width, "    ", "        ")
-            if details:  # the resources' own deferrals are listed under them in the tree
-                for d in (d for d in where if not d["urn"]):
-                    lines += wrap(f"stack: {deferred_reason(d['message'])}", width, "        ", "          ")
+            lines += wrap(f"{rule['name']}: {rule['deferred']} resource(s)", width, "    ", "        ")
     passed = [r["name"] for r in rules if r["verdict"] == "passed"]
     if passed and details:
         lines += wrap(f"passed: {', '.join(passed)}", width, "  ", "      ")

@@ -3,6 +3,7 @@ registration the way the engine does, and read back its verdicts and rules."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,24 @@ from ops.analyzer.wire import Diagnostic, ProviderRecord, ResourceRecord
 from ops.program.result import PlanResult
 from ops.shared.errors import Failure, UsageError
 from ops.shared.project import ROOT, StackConfig
+
+# The pack's one note per rule a preview could not finish (policies/rules/checked_during_update.py):
+# "RULE: N resource(s) … values known only during the update; the update checks them and fails closed".
+NOTES_POLICY = "checked-during-update"
+_NOTE = re.compile(r"^(?P<rule>[a-z0-9-]+): (?P<count>\d+) resources? ha(?:s|ve) values known only during the update")
+
+
+def deferred_note(policy: str, message: str) -> tuple[str, int] | None:
+    """(rule, resources) of the pack's note that a rule was deferred to the update; None for any other verdict."""
+    found = _NOTE.match(message.partition("\n")[2]) if policy == NOTES_POLICY else None
+    return (found["rule"], int(found["count"])) if found else None
+
+
+def rule_of(policy: str, message: str) -> str:
+    """The rule a verdict belongs to: a deferral note's belongs to the rule it names."""
+    note = deferred_note(policy, message)
+    return note[0] if note else policy
+
 
 # Packages whose resources have no provider inputs to judge: components and dynamic resources.
 _NO_PROVIDER = ("pulumi", "kitchen-kontrol", "pulumi-python")
@@ -87,7 +106,8 @@ def judge(pack: PolicyAnalyzer, result: PlanResult, config: StackConfig) -> list
 
 
 def rules(pack: PolicyAnalyzer) -> tuple[str, list[dict[str, Any]]]:
-    """The pack's name and every rule with the level the policy config gives it (not the declared one)."""
+    """The pack's name and every rule with the level the policy config gives it (not the declared one); not
+    the pack's note of deferred checks, whose notes count as the deferrals of the rules they name."""
     info = pack.info()
     configured = pack.policy_config
     listed = [
@@ -99,6 +119,7 @@ def rules(pack: PolicyAnalyzer) -> tuple[str, list[dict[str, Any]]]:
             "description": p.description,
         }
         for p in info.policies
+        if p.name != NOTES_POLICY
     ]
     return f"{info.name}@v{info.version}", listed
 

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 
 from ops.program.facts import load_settings
+from ops.program.pack import rule_of
 from ops.program.result import PlanResult
 from ops.readiness.model import FAIL, PASS, Evidence, Item
 from ops.shared.markdown import minutes
@@ -95,7 +96,9 @@ def _verdicts(group: str, title: str, plan: PlanResult, config_name: str) -> Ite
     if not plan.policies_ran:
         return Item(group, title, FAIL, "not evaluated: the policy pack did not run")
     mandatory = plan.mandatory_policies
-    advisory = sorted({d.policy_name for d in plan.diagnostics if d.enforcement_level == "advisory"})
+    advisory = sorted(
+        {rule_of(d.policy_name, d.message) for d in plan.diagnostics if d.enforcement_level == "advisory"}
+    )
     phase = "preview" if plan.preview else "update"
     scope = f"{len(plan.resources) + 1} resources, {phase} phase, {config_name}"
     if mandatory:

@@ -6,9 +6,14 @@ pack with only ``policies/`` on ``sys.path``) and as ``policies.rules`` (tests, 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from . import (
     alarm_topic_deliverable,
     aws_required_tags,
+    checked_during_update,
     monitoring_coverage,
     no_production_secrets,
     rds_instance_backup_retention,
@@ -24,6 +29,8 @@ from . import (
 from ._support import ResourceRule, StackRule
 
 PACK_NAME = "kitchen-kontrol"
+# The pack's one version: PulumiPolicy.yaml's, which the CLI shows in its header.
+PACK_VERSION = str(yaml.safe_load((Path(__file__).parent.parent / "PulumiPolicy.yaml").read_text())["version"])
 
 ALL_RULES: tuple[ResourceRule | StackRule, ...] = (
     stop_before_production.RULE,
@@ -39,6 +46,7 @@ ALL_RULES: tuple[ResourceRule | StackRule, ...] = (
     aws_required_tags.RULE,
     monitoring_coverage.RULE,
     alarm_topic_deliverable.RULE,
+    checked_during_update.RULE,  # last: it reports what the other rules could not judge in a preview
 )
 
 

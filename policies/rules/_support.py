@@ -7,8 +7,9 @@ turn a rule into a ``pulumi_policy`` object and own the cross-cutting decisions:
 * which resources a resource rule looks at: its ``resource_types``/``packages``, applied by
   the rule object (``ResourceRule.evaluate`` and the policy alike), never by a ``check``;
 * unknown values: during an update every unknown a rule looks at is a violation (fail
-  closed); during a preview the rule raises ``UnknownValueError`` so the SDK reports its
-  advisory "can't run policy ... during preview" instead of silently passing;
+  closed); during a preview the resources are recorded (``_preview_notes``) and
+  ``checked-during-update`` notes them once per rule when the stack is analyzed, instead of
+  the SDK's advisory "can't run policy ... during preview" on every resource;
 * secrets: rules never put a property value into a message, and an unexpected exception
   is reported by type only, because its text could carry a (plaintext) secret.
 """
@@ -29,9 +30,10 @@ from pulumi_policy import (
     Severity,
     StackValidationPolicy,
 )
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
+from pulumi_policy.proxy import UnknownValueError
 
 from ._config import check_schema, config_problems, root_schema, schema_json
+from ._preview_notes import PREVIEW_UNKNOWNS
 from ._props import UnknownPropError
 from ._types import STACK, package
 
@@ -147,7 +149,7 @@ def _emit(report: Callable[..., None], message: str, urn: str | None) -> None:
 class _Rule:
     name: str
     description: str
-    severity: Severity
+    severity: Severity | None
     remediation: str
     check: Callable[[Any], Iterable[Finding]]
     config_schema: Mapping[str, Mapping[str, Any]] | None = None
@@ -213,17 +215,10 @@ class _Rule:
         if not verdict.unknowns:
             return
         if ctx.dry_run:
-            # Let the SDK turn this into its advisory "can't run policy ... during preview".
-            first = verdict.unknowns[0]
-            err = UnknownValueError(UNKNOWN_STRING_VALUE, [first.unknown_path or ""])
-            more = len(verdict.unknowns) - 1
-            where = f"{first.message}: " if first.message else ""
-            err.message = (
-                f"{where}{first.unknown_path} is not known until the update"
-                + (f" (and {more} more unknown value(s))" if more else "")
-                + "; the update will check it and fail closed if it is still unknown"
-            )
-            raise err
+            # Noted once per rule when the stack is analyzed (checked-during-update), not per resource.
+            own = getattr(ctx, "urn", "") or label
+            PREVIEW_UNKNOWNS.record(self.name, {f.urn or own for f in verdict.unknowns})
+            return
         for finding in verdict.unknowns:
             where = finding.message or label
             message = (

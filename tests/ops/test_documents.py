@@ -7,7 +7,6 @@ intended change: `UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/ops/test_docu
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +16,7 @@ import pytest
 
 from ops.shared.outputs import StackOutputs
 from tests.support.commands import run_ops
+from tests.support.golden import assert_golden
 from tests.support.operations import clean_env
 from tests.support.plan import CANARY_SECRET, ONCALL, REACHABLE_CIDRS
 
@@ -34,13 +34,7 @@ def placeholders(document: str) -> list[str]:
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_document_matches_its_golden_file(fresh_clone_documents, name):
     document = fresh_clone_documents[name]
-    golden = GOLDEN / f"{name}.md"
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(document)
-    expected = golden.read_text()
-    diff = "".join(difflib.unified_diff(expected.splitlines(True), document.splitlines(True), "golden", "now"))
-    assert document == expected, f"{name} changed (UPDATE_GOLDEN=1 to accept after review):\n{diff}"
+    assert_golden(GOLDEN / f"{name}.md", document)
 
 
 def test_cli_prints_the_same_document(fresh_clone_documents, empty_bin, tmp_path):

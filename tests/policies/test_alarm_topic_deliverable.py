@@ -14,7 +14,7 @@ from ops.analyzer.wire import ResourceRecord
 from policies.rules import _types as types
 from policies.rules import alarm_topic_deliverable as rule
 from policies.rules._support import StackResource
-from tests.support.policy import messages, run_stack_rule
+from tests.support.policy import messages, preview_notes, run_stack_rule
 
 ACCOUNT = "444455556666"
 TOPIC_ARN = f"arn:aws:sns:us-east-1:{ACCOUNT}:kk-alarms"
@@ -145,6 +145,8 @@ def test_unknown_key_fails_closed_on_update_and_is_advisory_in_preview(packs):
             f"{TOPIC_LABEL}: kmsMasterKeyId is unknown during the update, so it cannot be checked; failing closed",
         )
     ]
-    preview = through_pack(packs, resources, dry_run=True)
-    assert [d.enforcement_level for d in preview] == ["advisory"]
-    assert "kmsMasterKeyId is not known until the update" in preview[0].message
+    assert through_pack(packs, resources, dry_run=True) == []
+    records = [ResourceRecord(urn=urn(t, n), type=t, name=n, inputs=p) for n, (t, p) in resources.items()]
+    assert preview_notes(packs[("staging", True)], records, rule.NAME) == [
+        f"{rule.NAME}: 1 resource has values known only during the update; the update checks them and fails closed"
+    ]

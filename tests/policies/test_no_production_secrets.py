@@ -22,6 +22,7 @@ from tests.support.policy import (
     WEB_SERVICE,
     baseline,
     messages,
+    preview_notes,
     run_rule,
     secret,
 )
@@ -287,13 +288,13 @@ def test_protocol_unknown_fails_closed_during_update(analyze):
     ]
 
 
-def test_protocol_unknown_is_advisory_during_preview(analyze):
+def test_protocol_unknown_is_one_stack_note_during_preview_and_a_violation_still_its_own(analyze):
     props = web(NODE_ENV="production", OTHER=Unknown())
     diags = analyze(WEB_SERVICE, props, dry_run=True, policy=POLICY)
-    assert [d.enforcement_level for d in diags] == ["mandatory", "advisory"]
-    assert diags[1].message == (
-        "can't run policy 'no-production-secrets' from policy pack 'kitchen-kontrol@v0.0.1' during preview: "
-        f"{W}: envVars[1].value is not known until the update; the update will check it and fail closed "
-        "if it is still unknown"
-    )
-    assert diags[1].urn.endswith("::r")
+    # The violation it can see: on the resource, at the rule's level and severity.
+    seen = [(d.enforcement_level, d.severity, d.urn.endswith("::r")) for d in diags]
+    assert seen == [("mandatory", "critical", True)]
+    assert preview_notes(analyze.packs[("staging", True)], [analyze.record(WEB_SERVICE, props)], POLICY) == [
+        "no-production-secrets: 1 resource has values known only during the update; the update checks them and "
+        "fails closed"
+    ]

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ops.analyzer.config import PolicyConfigError, load_policy_config, reconcile_policy_config
-from policies.rules import ALL_RULES, PACK_NAME
+from policies.rules import ALL_RULES, PACK_NAME, PACK_VERSION, checked_during_update
 from tests.support.env import ROOT
 
 PACK = ROOT / "policies"
@@ -30,17 +30,30 @@ EXPECTED = {
     "monitoring-coverage": "stack",
     "alarm-topic-deliverable": "stack",
 }
+# Not a rule of its own: the one note per rule that a preview could not finish.
+NOTES = checked_during_update.NAME
 
 
 def test_info_lists_every_rule_with_metadata(packs):
     info = packs[("staging", False)].info()
     assert info.name == PACK_NAME
-    assert {p.name: p.kind for p in info.policies} == EXPECTED
+    assert {p.name: p.kind for p in info.policies} == {**EXPECTED, NOTES: "stack"}
+    (notes,) = [p for p in info.policies if p.name == NOTES]
+    assert (notes.enforcement_level, notes.severity) == ("advisory", "")  # no severity label on a note
     for p in info.policies:
+        if p.name == NOTES:
+            continue
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", p.name)
         assert p.severity in ("low", "medium", "high", "critical"), p.name
         assert p.description and p.remediation, p.name
         assert p.enforcement_level == "mandatory", p.name
+
+
+def test_the_pack_has_one_version_pulumipolicy_yamls(packs):
+    declared = str(yaml.safe_load((PACK / "PulumiPolicy.yaml").read_text())["version"])
+    assert PACK_VERSION == declared
+    # What the SDK reports over GetAnalyzerInfo (it would say 0.0.1): what ops plan shows.
+    assert packs[("staging", False)].info().version == declared
 
 
 @pytest.mark.parametrize("stack", ["staging", "production"])
@@ -49,6 +62,8 @@ def test_committed_config_files_match_the_pack(packs, stack):
     config = reconcile_policy_config(info, load_policy_config(PACK / f"config.{stack}.json"))
     # Every rule, monitoring-coverage included, is mandatory on both stacks.
     assert {n: config[n]["enforcementLevel"] for n in EXPECTED} == dict.fromkeys(EXPECTED, "mandatory")
+    # `all` would make the preview notes mandatory too, failing every preview with a value not known yet.
+    assert config[NOTES]["enforcementLevel"] == "advisory"
     # Schema defaults are filled in as the CLI does.
     assert config["stop-before-production"]["productionStackPattern"] == "^(prod|production)([-_].*)?$"
     assert config["rds-instance-backup-retention"]["minimumRetentionDays"] == 7

@@ -6,7 +6,7 @@ import pytest
 from pulumi.output import Unknown
 
 from policies.rules import render_web_service_health_check as rule
-from tests.support.policy import WEB_SERVICE, baseline, messages, run_rule
+from tests.support.policy import WEB_SERVICE, baseline, messages, preview_notes, run_rule
 
 W = f'{WEB_SERVICE} "r"'
 FAIL_CLOSED = "is unknown during the update, so it cannot be checked; failing closed"
@@ -53,5 +53,8 @@ def test_unknown(analyze):
             f"{W}: serviceDetails.healthCheckPath {FAIL_CLOSED}",
         )
     ]
-    preview = analyze(WEB_SERVICE, with_path(Unknown()), dry_run=True, policy=rule.NAME)
-    assert [d.enforcement_level for d in preview] == ["advisory"]
+    assert analyze(WEB_SERVICE, with_path(Unknown()), dry_run=True, policy=rule.NAME) == []
+    record = analyze.record(WEB_SERVICE, with_path(Unknown()))
+    assert preview_notes(analyze.packs[("staging", True)], [record], rule.NAME) == [
+        f"{rule.NAME}: 1 resource has values known only during the update; the update checks them and fails closed"
+    ]

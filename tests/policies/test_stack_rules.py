@@ -16,6 +16,7 @@ from tests.support.policy import (
     WEB_SERVICE,
     baseline,
     messages,
+    preview_notes,
     run_stack_rule,
 )
 
@@ -181,6 +182,8 @@ def test_protocol_stack_unknowns(packs):
             f'{RDS_INSTANCE} "db": parameterGroupName {FAIL_CLOSED}',
         )
     ]
-    preview = packs[("staging", True)].analyze_stack(records(healthy_stack(), "parameterGroupName"))
-    assert [d.enforcement_level for d in preview] == ["advisory"]
-    assert "parameterGroupName is not known until the update" in preview[0].message
+    stack = records(healthy_stack(), "parameterGroupName")
+    assert preview_notes(packs[("staging", True)], stack, rds_instance_ssl_parameter_group.NAME) == [
+        "rds-instance-ssl-parameter-group: 1 resource has values known only during the update; the update checks "
+        "them and fails closed"
+    ]

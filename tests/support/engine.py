@@ -27,18 +27,29 @@ def steps_of(preview_json: str) -> list[Step]:
     ]
 
 
-def preview_with(rehearsal: Rehearsal, key: str, value: str, *flags: str) -> list[Step]:
-    """The engine's preview of the rehearsal's stack with `key` set to `value`; the stack file is put back after."""
+@contextmanager
+def config_changed(rehearsal: Rehearsal, key: str, value: str) -> Iterator[None]:
+    """The rehearsal's stack with `key` set to `value`; the stack file is put back after."""
     stack_file = rehearsal.project / f"Pulumi.{rehearsal.stack}.yaml"
     saved = stack_file.read_text()
-    session = rehearsal.session
     try:
-        assert session.run(["config", "set", "-s", rehearsal.stack, key, value])[0] == 0
-        code, output, _ = session.run(["preview", "-s", rehearsal.stack, "--json", *flags])
+        assert rehearsal.session.run(["config", "set", "-s", rehearsal.stack, key, value])[0] == 0
+        yield
     finally:
         stack_file.write_text(saved)
+
+
+def preview_output(rehearsal: Rehearsal, key: str, value: str, *flags: str) -> str:
+    """What `pulumi preview` prints for the rehearsal's stack with `key` set to `value`."""
+    with config_changed(rehearsal, key, value):
+        code, output, _ = rehearsal.session.run(["preview", "-s", rehearsal.stack, *flags])
     assert code == 0, output[-2000:]
-    return steps_of(output)
+    return output
+
+
+def preview_with(rehearsal: Rehearsal, key: str, value: str, *flags: str) -> list[Step]:
+    """The engine's preview steps of the rehearsal's stack with `key` set to `value`."""
+    return steps_of(preview_output(rehearsal, key, value, "--json", *flags))
 
 
 def fresh_stack(rehearsal: Rehearsal, name: str, session: Any = None) -> SimpleNamespace:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.output import Unknown
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from ops.analyzer.wire import SECRET_SIG, SECRET_SIG_KEY, Diagnostic
+from ops.analyzer.wire import SECRET_SIG, SECRET_SIG_KEY, Diagnostic, ProviderRecord, ResourceRecord
+from policies.rules import checked_during_update
 from policies.rules._support import ResourceContext, StackContext, StackResource, Verdict
+
+if TYPE_CHECKING:
+    from ops.analyzer.client import PolicyAnalyzer
 
 # Canaries: must never appear in any message.  Letters and digits only, so no encoding
 # can disguise them.
@@ -35,6 +38,7 @@ def secret(value: Any) -> dict[str, Any]:
 # secrets (a mapping; the committed file is tests.support.plan.STAGING_POLICY_CONFIG_FILE).
 CANARY_POLICY_CONFIG: dict[str, Any] = {
     "all": "mandatory",
+    "checked-during-update": "advisory",
     "monitoring-coverage": {"enforcementLevel": "advisory"},
     "no-production-secrets": {
         "productionSecretFingerprints": [sha(CANARY_DB_PASSWORD), sha(CANARY_API_KEY)],
@@ -145,9 +149,45 @@ def messages(verdict: Verdict) -> list[str]:
     return [f.message for f in verdict.violations]
 
 
-# analyze(type, props, *, stack="staging", dry_run=False, config=None, check="pack", provider=None,
-# policy=None, name="r"): one Analyze through the real pack (the `analyze` fixture).
-Analyze = Callable[..., list[Diagnostic]]
+class Analyze:
+    """analyze(type, props, *, stack="staging", dry_run=False, config=None, check="pack", provider=None, policy=None).
+
+    Runs one Analyze through the real pack and returns its diagnostics (for ``policy`` only
+    when given).  A ``config`` other than the staging one is restored afterwards; ``check``
+    is how strictly the client vets it first (``ops.analyzer.config.reconcile_policy_config``).
+    ``packs`` and ``record`` give the same pack and record to an AnalyzeStack.
+    """
+
+    def __init__(self, packs: dict[tuple[str, bool], PolicyAnalyzer]) -> None:
+        self.packs = packs
+        self.touched: set[tuple[str, bool]] = set()
+
+    @staticmethod
+    def record(
+        resource_type: str, props: dict[str, Any], *, stack: str = "staging", name: str = "r", provider=None
+    ) -> ResourceRecord:
+        urn = f"urn:pulumi:{stack}::kitchen-kontrol::{resource_type}::{name}"
+        return ResourceRecord(urn=urn, type=resource_type, name=name, inputs=props, provider=provider)
+
+    def __call__(
+        self,
+        resource_type: str,
+        props: dict[str, Any],
+        *,
+        stack: str = "staging",
+        dry_run: bool = False,
+        config: dict[str, Any] | None = None,
+        check: str = "pack",
+        provider: ProviderRecord | None = None,
+        policy: str | None = None,
+        name: str = "r",
+    ) -> list[Diagnostic]:
+        pack = self.packs[(stack, dry_run)]
+        if config is not None:
+            self.touched.add((stack, dry_run))
+            pack.configure(config, check=check)
+        diagnostics = pack.analyze(self.record(resource_type, props, stack=stack, name=name, provider=provider))
+        return [d for d in diagnostics if policy is None or d.policy_name == policy]
 
 
 def assert_case(analyze: Any, rule: Any, resource_type: str, props: dict, expected: list[str], **ctx: Any) -> None:
@@ -173,7 +213,16 @@ def assert_unknown(analyze: Any, rule: Any, resource_type: str, props: dict, key
             f'{resource_type} "r": {key} is unknown during the update, so it cannot be checked; failing closed',
         )
     ]
-    preview = analyze(resource_type, wire, dry_run=True, policy=rule.NAME)
-    assert [d.enforcement_level for d in preview] == ["advisory"]
-    assert preview[0].message.startswith(f"can't run policy '{rule.NAME}' from policy pack 'kitchen-kontrol@v0.0.1'")
-    assert f"{key} is not known until the update" in preview[0].message
+    assert analyze(resource_type, wire, dry_run=True, policy=rule.NAME) == []
+    assert preview_notes(analyze.packs[("staging", True)], [analyze.record(resource_type, wire)], rule.NAME) == [
+        f"{rule.NAME}: 1 resource has values known only during the update; the update checks them and fails closed"
+    ]
+
+
+def preview_notes(pack: Any, resources: list, rule: str) -> list[str]:
+    """AnalyzeStack of a preview: checked-during-update's notes about ``rule``, each checked to be an
+    advisory at the stack level without a severity."""
+    notes = [d for d in pack.analyze_stack(resources) if d.policy_name == checked_during_update.NAME]
+    assert all((d.enforcement_level, d.severity, d.urn) == ("advisory", "", "") for d in notes), notes
+    assert all(d.message.split("\n", 1)[0] == checked_during_update.RULE.description for d in notes)
+    return [text for d in notes if (text := d.message.split("\n", 1)[1]).startswith(f"{rule}: ")]
