@@ -8,16 +8,11 @@ import json
 import pytest
 
 from stacks.config_parsing import ConfigError, parse_settings
-from tests.support.plan import only, resources_of
+from tests.support.plan import SLACK_ALERTS, only, resources_of
 from tests.support.stack_config import raw_from
 
 OVERRIDE = "pulumi-python:dynamic/render:NotificationOverride"
-SLACK = {
-    "channel": "#alerts",
-    "channelId": "C0123456789",
-    "workspaceId": "T0123456789",
-    "sentryIntegrationId": "123456",
-}
+SLACK = SLACK_ALERTS
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +115,7 @@ def test_uptimerobot_alerts_the_slack_integration_like_a_contact(slack_plan):
         ({**SLACK, "channelId": "#alerts"}, "slackAlerts.channelId"),
         ({**SLACK, "workspaceId": "acme"}, "slackAlerts.workspaceId"),
         ({**SLACK, "sentryIntegrationId": "slack"}, "slackAlerts.sentryIntegrationId"),
+        ({**SLACK, "sentryIntegrationId": -1}, "slackAlerts.sentryIntegrationId"),
         ({**SLACK, "webhookUrl": "https://hooks.slack.com/services/X"}, "slackAlerts.webhookUrl"),
         ({k: v for k, v in SLACK.items() if k != "channelId"}, "slackAlerts.channelId"),
         ("#alerts", "slackAlerts: expected an object"),
@@ -131,6 +127,11 @@ def test_each_bad_slack_field_is_named(staging_config, value, named):
         parse_settings("staging", raw)
     assert f"kitchen-kontrol:{named}" in str(caught.value)
     assert "hooks.slack.com" not in str(caught.value)
+
+
+def test_the_integration_id_may_be_the_number_config_set_path_stores(staging_config):
+    raw = raw_from({**staging_config, "kitchen-kontrol:slackAlerts": {**SLACK, "sentryIntegrationId": 123456}})
+    assert parse_settings("staging", raw).monitoring.slack_alerts.sentry_integration_id == "123456"
 
 
 def test_bad_render_notification_choices_are_named(staging_config):

@@ -23,6 +23,7 @@ from ops.checklist.gates import (
 )
 from ops.checklist.machine import credentials_step, pulumi_cli_step, secrets_provider_step, stack_in_backend_step
 from ops.checklist.model import MANUAL, Step
+from ops.checklist.slack import slack_steps
 from ops.checklist.values import allowed_cidrs_step, contacts_step, escalation_contacts_step, region_step
 from ops.program.facts import StackFacts
 
@@ -41,6 +42,7 @@ def before_first_up(facts: StackFacts, root: Path, env: Mapping[str, str], rende
         render_github_step(facts),
         sentry_organization_step(facts),
         uptime_plan_step(facts),
+        *slack_steps(facts, env),
     ]
     if facts.production:
         steps += [program_window_step(facts), policy_window_step(facts, root)]

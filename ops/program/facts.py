@@ -29,6 +29,10 @@ SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 ISSUE_ALERT = "sentry:index/sentryIssueAlert:SentryIssueAlert"
 SENTRY_MEMBER = "pulumi-python:dynamic/sentry:TeamMembership"
+NOTIFICATION_OVERRIDE = "pulumi-python:dynamic/render:NotificationOverride"
+SLACK_INTEGRATION = "pulumi-python:dynamic/uptimerobot:SlackIntegration"
+CHATBOT = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
+SENTRY_SLACK_ACTION = "sentry.integrations.slack.notify_action.SlackNotifyServiceAction"
 POLICY_FLAGS = "--policy-pack policies --policy-pack-config policies/config.{stack}.json"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ops.readiness.alerting import alerting_items
 from ops.readiness.config import configuration_items, guardrail_items
 from ops.readiness.model import Evidence, Item
 from ops.readiness.reports import rehearsal_item, verify_item
@@ -19,6 +20,7 @@ def assess(
         *configuration_items(evidence),
         *guardrail_items(evidence),
         *resource_items(evidence),
+        *alerting_items(evidence),
         verify_item(evidence.stack, verify_report),
         rehearsal_item(evidence.stack, rehearsal_report),
         workflows_item(evidence.root),

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from ops.program.facts import ALARM, ISSUE_ALERT, MONITOR_SUFFIX, StackFacts
+from ops.program.facts import (
+    ALARM,
+    CHATBOT,
+    ISSUE_ALERT,
+    MONITOR_SUFFIX,
+    NOTIFICATION_OVERRIDE,
+    SENTRY_SLACK_ACTION,
+    SLACK_INTEGRATION,
+    StackFacts,
+)
 from ops.runbook.values import DeployValues
 from ops.shared.markdown import code, gib, minutes, table
 from stacks.settings import is_reserved_example_address
 
 OPERATORS = {"GreaterThanThreshold": ">", "LessThanThreshold": "<", "GreaterThanOrEqualToThreshold": ">="}
 OPERATORS["LessThanOrEqualToThreshold"] = "<="
+# What Render notifies about, per `kitchen-kontrol:renderNotifications`.
+RENDER_EVENTS = {
+    "failure": "a deploy fails, the service is suspended, or its health check fails",
+    "all": "any deploy or service event, failures included",
+    "default": "what the Render workspace's notification settings say",
+    "none": "never (`renderNotifications: none`)",
+}
 
 
 def alerts(facts: StackFacts, v: DeployValues) -> list[str]:
@@ -25,7 +41,7 @@ def alerts(facts: StackFacts, v: DeployValues) -> list[str]:
                 f"GET {v.health_url or 'the health URL'} every {inputs.get('interval')} s fails "
                 f"{monitoring.uptime_failure_threshold} times in a row (paid plans; the free plan alerts at the "
                 "first failure)",
-                people,
+                people + _slack(facts, SLACK_INTEGRATION),
             )
         )
     for alarm in facts.resources(ALARM):
@@ -41,7 +57,7 @@ def alerts(facts: StackFacts, v: DeployValues) -> list[str]:
                 f"{inputs.get('statistic', '').lower()} {inputs.get('metricName')} "
                 f"{OPERATORS.get(str(inputs.get('comparisonOperator')), inputs.get('comparisonOperator'))} {shown} "
                 f"for {period // 60} min (missing data: {inputs.get('treatMissingData')})",
-                f"{people} (SNS email; each must confirm the subscription once)",
+                f"{people} (SNS email; each must confirm the subscription once)" + _slack(facts, CHATBOT),
             )
         )
     for alert in facts.resources(ISSUE_ALERT):
@@ -51,10 +67,33 @@ def alerts(facts: StackFacts, v: DeployValues) -> list[str]:
                 f"Sentry {code(str(inputs.get('name')))}",
                 f"a new or regressed issue in environment {code(str(inputs.get('environment')))}, "
                 f"at most every {inputs.get('frequency')} min",
-                f"members of the Sentry team {code(monitoring.sentry_team)}",
+                f"members of the Sentry team {code(monitoring.sentry_team)}"
+                + (_slack(facts, ISSUE_ALERT) if _sentry_posts_to_slack(inputs) else ""),
+            )
+        )
+    for override in facts.resources(NOTIFICATION_OVERRIDE):
+        sends = str(facts.inputs(override).get("notifications_to_send"))
+        rows.append(
+            (
+                f"Render {code(facts.settings.resource_prefix)} notifications",
+                RENDER_EVENTS.get(sends, sends),
+                "the Render workspace's members, by e-mail (Render's notification settings)",
             )
         )
     return lines + table(("alert", "fires when", "reaches"), rows)
+
+
+def _slack(facts: StackFacts, declared_by: str) -> str:
+    """ ", Slack #alerts" when the plan posts this channel's alerts to Slack (`declared_by` is in the plan)."""
+    slack = facts.settings.monitoring.slack_alerts
+    if slack is None or not facts.resources(declared_by):
+        return ""
+    through = " (AWS Chatbot)" if declared_by == CHATBOT else ""
+    return f", Slack {code(slack.channel)}{through}"
+
+
+def _sentry_posts_to_slack(inputs: dict) -> bool:
+    return any(isinstance(a, dict) and a.get("id") == SENTRY_SLACK_ACTION for a in inputs.get("actions") or [])
 
 
 def on_call(facts: StackFacts) -> list[str]:

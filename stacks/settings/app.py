@@ -113,7 +113,8 @@ class RenderSettings(SettingsModel):
         alias="renderProjectId",
         description=(
             "Render project (prj-...) that gets this stack's environment; when unset the stack creates the "
-            "project kitchen-kontrol with its environment. Production sets staging's renderProjectId output."
+            "project kitchen-kontrol with its environment (production's own, in production's workspace). Set it "
+            "to staging's renderProjectId output only when both stacks deploy to the same Render workspace."
         ),
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import Field, field_validator
 
 from components.rules import SLACK_CHANNEL_ID_PATTERN, SLACK_CHANNEL_PATTERN, SLACK_TEAM_ID_PATTERN
 from stacks.settings.base import SettingsModel
@@ -33,3 +35,9 @@ class SlackAlerts(SettingsModel):
         pattern=r"^[0-9]{1,20}$",
         description="Id of the Slack integration installed in the Sentry organization (Settings > Integrations).",
     )
+
+    @field_validator("sentry_integration_id", mode="before")
+    @classmethod
+    def _digits_as_text(cls, value: Any) -> Any:
+        # `pulumi config set --path slackAlerts.sentryIntegrationId 123456` stores a number.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else value

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from types import SimpleNamespace
 
 import pytest
 
@@ -12,7 +11,7 @@ from ops.rehearsal import production_release as release
 from ops.rehearsal.engine_command import changes_stack
 from ops.rehearsal.lifecycle import documented_window_commands
 from tests.support.commands import run_ops
-from tests.support.engine import preview_with
+from tests.support.engine import fresh_stack, preview_with
 from tests.support.env import ROOT
 
 
@@ -177,13 +176,7 @@ def _decoded(value: str):
 
 def test_an_existing_vpc_previews_although_the_engine_hands_over_the_default_vpc_cidr(production_rehearsal):
     # A fresh production stack: the rehearsed one is applied and protected, so moving its VPC would be refused.
-    session, project = production_rehearsal.session, production_rehearsal.project
-    assert session.run(["stack", "init", "production-vpc", "--secrets-provider", "passphrase"])[0] == 0
-    stack_file = project / "Pulumi.production-vpc.yaml"
-    salt = stack_file.read_text()  # the passphrase provider's encryptionsalt, then production's config
-    config = (project / "Pulumi.production.yaml").read_text().splitlines(keepends=True)
-    stack_file.write_text(salt + "".join(line for line in config if not line.startswith("encryptionsalt:")))
-    fresh = SimpleNamespace(session=session, project=project, stack="production-vpc")
+    fresh = fresh_stack(production_rehearsal, "production-vpc")
     types = {s.type for s in preview_with(fresh, "dbVpcId", "vpc-0123456789abcdef0")}
     assert "aws:ec2/securityGroup:SecurityGroup" in types and "aws:ec2/vpc:Vpc" not in types
 

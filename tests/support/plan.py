@@ -15,6 +15,13 @@ from tests.support.env import ROOT
 CANARY_SECRET = "CANARYsecret7f3a9c2e"
 REACHABLE_CIDRS = ["44.226.145.213/32", "54.187.200.255/32"]
 # Real-looking people (not at reserved example domains, which refuse an update).
+# `kitchen-kontrol:slackAlerts` of a stack that posts to Slack (ids in Slack's formats, not a real workspace).
+SLACK_ALERTS = {
+    "channel": "#alerts",
+    "channelId": "C0123456789",
+    "workspaceId": "T0123456789",
+    "sentryIntegrationId": "123456",
+}
 ONCALL = ["primary: Ana Lima <ana@kitchen-kontrol.dev>", "backup: Bo Chen <bo@kitchen-kontrol.dev>"]
 # The committed policy config of staging (a file, as `--policy-pack-config` takes it).
 STAGING_POLICY_CONFIG_FILE = ROOT / "policies" / "config.staging.json"

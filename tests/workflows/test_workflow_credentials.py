@@ -69,7 +69,7 @@ def test_the_docs_table_is_there():
     staging = {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "RENDER_APIKEY", "SENTRY_AUTH_TOKEN"}
     assert places == (
         {(name, "preview") for name in staging | {"UPTIMEROBOT_READONLY_API_KEY"}}
-        | {(name, "staging") for name in staging | {"UPTIMEROBOT_API_KEY"}}
+        | {(name, "staging") for name in staging | {"UPTIMEROBOT_API_KEY", "UPTIMEROBOT_SLACK_WEBHOOK_URL"}}
         | {(f"PRODUCTION_{name}", "production-preview") for name in staging - {"PULUMI_CONFIG_PASSPHRASE"}}
     )
 
@@ -118,6 +118,7 @@ def _installed(package: str, relative: str) -> str:
 def test_names_are_the_ones_the_providers_read():
     from components.sentry_membership import TOKEN_ENV
     from components.uptimerobot.settings import resolve_settings
+    from components.uptimerobot.slack import WEBHOOK_ENV
 
     assert "_utilities.get_env('RENDER_APIKEY')" in _installed("pulumi_render", "provider.py")  # its env default
     sentry_config = _installed("pulumiverse_sentry", "config/vars.py")
@@ -126,7 +127,7 @@ def test_names_are_the_ones_the_providers_read():
     assert TOKEN_ENV == ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")
     assert resolve_settings(lambda _k: None, {"UPTIMEROBOT_API_KEY": "k"}).api_key == "k"
     workflow_names = set(expected_env("up", "staging")) - {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
-    assert workflow_names == {"RENDER_APIKEY", "SENTRY_AUTH_TOKEN", "SENTRY_TOKEN", "UPTIMEROBOT_API_KEY"}
+    assert workflow_names == {"RENDER_APIKEY", "SENTRY_AUTH_TOKEN", "SENTRY_TOKEN", "UPTIMEROBOT_API_KEY", WEBHOOK_ENV}
 
 
 def test_the_readme_lists_the_same_names():
