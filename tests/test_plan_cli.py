@@ -143,7 +143,7 @@ def test_details_show_inputs_placeholders_and_every_verdict(ops_cli):
         "instanceClass: db.t4g.micro",
         "Placeholders (invokes answered by the offline plan",
         "placeholder-az-a",
-        "    no-production-secrets: 30 resource(s)",
+        "    no-production-secrets: 32 resource(s)",
         "passed: aws-required-tags,",
     ):
         assert expected in out, expected

@@ -68,7 +68,7 @@ def test_comparison_puts_mandatory_violations_first_outside_any_fold(base, head_
     first = markdown.splitlines()[0]
     assert first == (
         "### `staging` (preview): 1 changed, 0 added, 0 removed · **1 mandatory** and 0 advisory violation(s)"
-        " (35 checks deferred until values are known) · ~$32.66/month (+$11.68)"
+        " (37 checks deferred until values are known) · ~$32.66/month (+$11.68)"
     )
     assert re.search(
         r"<td><code>rds-instance-backup-retention</code></td>\s*<td><code>kitchen-kontrol-staging-db-instance", html

@@ -22,6 +22,10 @@ from tests.support.env import ROOT
 DEADLINE = 60.0  # seconds any wait below may take before the test gives up (never a speed assertion)
 
 
+def _sigint_as_on_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Verify:
     """`python -m ops verify ARGS` with stdout piped and stderr on a pseudo-terminal (or a pipe)."""
 
@@ -40,6 +44,9 @@ class Verify:
             env=env,
             stdout=subprocess.PIPE,
             stderr=stderr,
+            # A terminal's Ctrl-C reaches a process whose SIGINT is at its default; a shell that ran
+            # the test suite in the background (`make test &`) hands its children SIGINT ignored.
+            preexec_fn=_sigint_as_on_a_terminal,
         )
         if tty:
             os.close(slave)
