@@ -1,17 +1,27 @@
-"""The layers of docs/imports.md hold, and no import circle exists (ops/ by command, issue 21)."""
+"""The layers of docs/imports.md hold, no import circle exists and no module outgrows the 400 lines the
+project set itself (ops/ by command, issue 21)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tests.support.env import ROOT
-from tests.support.imports import folder_rules, forbidden_imports, import_circles, import_graph
+from tests.support.imports import folder_rules, forbidden_imports, import_circles, import_graph, project_modules
 
 RULES = ROOT / "docs" / "imports.md"
+MAX_MODULE_LINES = 400
 
 
 def test_no_import_circle_in_the_project():
     assert import_circles(import_graph(ROOT)) == []
+
+
+def test_no_project_module_is_over_400_lines():
+    sizes = {
+        path.relative_to(ROOT).as_posix(): len(path.read_text().splitlines()) for path in project_modules(ROOT).values()
+    }
+    assert len(sizes) > 100  # the whole project was read, not an empty folder
+    assert {name: lines for name, lines in sizes.items() if lines > MAX_MODULE_LINES} == {}
 
 
 def test_every_import_is_one_docs_imports_md_allows():

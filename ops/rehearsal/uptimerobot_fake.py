@@ -9,48 +9,39 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 import urllib.parse
 from collections import deque
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 
-from ops.rehearsal.faults import take_fault
+from ops.rehearsal.fake_http import FakeApi, JsonHandler
+from ops.rehearsal.faults import Fault
 from ops.rehearsal.uptimerobot_integrations import integration_answer
 
 INVALID_TOKEN = {"message": "Invalid token.", "code": "003-005"}
 
 
 @dataclass
-class Fault:
-    """One injected misbehaviour for requests matching `method` and `path` (regex, full match).
-
-    kind: "429" (Retry-After: retry_after), "500", "401", "404", "malformed" (200 with broken
-    JSON), "echo" (400 whose message repeats the Authorization header), "echo-header" (the same
-    in a response header), "timeout" (sleep `delay` seconds, then answer), "body" (answer
-    `status` with `payload`), "redirect" (`status` with `Location: location`), "trickle-headers"
-    and "trickle-body" (the answer one byte every `delay` seconds, from the status line or from
-    the body on). `commit` decides whether the request is applied before the fault (a create that
-    happened but whose reply was lost); a committed fault answers with the real result.
+class UptimeRobotFault(Fault):
+    """The shared faults (ops/rehearsal/faults.py; "body" answers 400 unless told) and UptimeRobot's own:
+    "401", "404", "malformed" (200 with broken JSON), "echo" (400 whose message repeats the
+    Authorization header), "echo-header" (the same in a response header), "trickle-headers" and
+    "trickle-body" (the answer one byte every `delay` seconds, from the status line or from the body on).
     """
 
-    method: str
-    path: str
-    kind: str
-    times: int = 1
-    commit: bool = False
+    status: int = 400
     retry_after: str = "7"
     delay: float = 2.0
-    status: int = 400
-    payload: Any = None
-    location: str = ""
-    reached: threading.Event = field(default_factory=threading.Event, repr=False)
-    released: threading.Event = field(default_factory=threading.Event, repr=False)
 
 
-class FakeUptimeRobot:
+class FakeUptimeRobot(FakeApi):
+    """Monitors, alert contacts and Slack integrations; `rate_limit` (requests, window seconds)
+    answers 429 with UptimeRobot's rate-limit headers past it; `calls` holds (method, path)."""
+
+    unauthorized = INVALID_TOKEN
+    fault_type = UptimeRobotFault
+
     def __init__(
         self,
         api_key: str = "test-key",
@@ -59,63 +50,19 @@ class FakeUptimeRobot:
         rate_limit: tuple[int, float] | None = None,
         max_monitors: int = 50,
     ) -> None:
+        super().__init__(api_key, name="fake-uptimerobot")
         self.api_key = api_key
         self.page_size = page_size
-        self.rate_limit = rate_limit  # (requests, window seconds)
+        self.rate_limit = rate_limit
         self.max_monitors = max_monitors
         self.monitors: dict[int, dict[str, Any]] = {}
         self.contacts: dict[int, dict[str, Any]] = {}
         self.integrations: dict[int, dict[str, Any]] = {}  # Slack, assigned to monitors like a contact
-        self.calls: list[tuple[str, str]] = []
-        self.seen_auth: list[str] = []
-        self.faults: list[Fault] = []
         self._next_id = 800000001
-        self._lock = threading.RLock()
         self._recent: deque[float] = deque()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle -----------------------------------------------------------
-
-    def start(self) -> FakeUptimeRobot:
-        fake = self
-
-        class Handler(_Handler):
-            api = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="fake-uptimerobot", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeUptimeRobot:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        assert self._server is not None, "fake not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v3"
+        self.base_url = f"{self.origin}/v3"
 
     # -- test helpers ----------------------------------------------------------
-
-    def inject(self, method: str, path: str, kind: str, **kw: Any) -> Fault:
-        fault = Fault(method.upper(), path, kind, **kw)
-        with self._lock:
-            self.faults.append(fault)
-        return fault
 
     def new_id(self) -> int:
         with self._lock:
@@ -143,9 +90,6 @@ class FakeUptimeRobot:
         return monitor
 
     # -- request handling (called from server threads) -------------------------
-
-    def take_fault(self, method: str, path: str) -> Fault | None:
-        return take_fault(self.faults, self._lock, method, path)
 
     def rate_limited(self) -> float | None:
         if not self.rate_limit:
@@ -284,49 +228,20 @@ class FakeUptimeRobot:
         self.contacts[contact["id"]] = contact
         return 200, contact
 
+    # -- the HTTP side (server threads) -----------------------------------------
 
-class _Handler(BaseHTTPRequestHandler):
-    api: FakeUptimeRobot
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes; with Nagle on, the second waits for the client's
-    # delayed ACK (about 40 ms a request on Linux).
-    disable_nagle_algorithm = True
-
-    def log_message(self, *args: Any) -> None:  # keep pytest output clean
-        pass
-
-    def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None, raw: bytes | None = None):
-        data = raw if raw is not None else json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # client timed out and went away (the "lost reply" scenario)
-
-    def _handle(self) -> None:
-        api = self.api
-        parsed = urllib.parse.urlparse(self.path)
-        method, path = self.command, parsed.path
-        length = int(self.headers.get("Content-Length") or 0)
-        raw_body = self.rfile.read(length) if length else b""
-        with api._lock:
-            api.calls.append((method, path))
-            api.seen_auth.append(self.headers.get("Authorization", ""))
-        if self.headers.get("Authorization") != f"Bearer {api.api_key}":
-            return self._send(401, INVALID_TOKEN)
-        wait = api.rate_limited()
+    def handle(self, request: JsonHandler, method: str, url: urllib.parse.SplitResult) -> None:
+        raw_body = request.body()
+        if not self.admit(request, method, url.path):
+            return request.send(401, INVALID_TOKEN)
+        wait = self.rate_limited()
         if wait is not None:
-            return self._send(
+            return request.send(
                 429,
                 {"message": "Too many requests, rate limit exceeded."},
                 {
                     "Retry-After": str(max(1, round(wait))),
-                    "X-RateLimit-Limit": str(api.rate_limit[0]),
+                    "X-RateLimit-Limit": str(self.rate_limit[0]),
                     "X-RateLimit-Remaining": "0",
                     "X-RateLimit-Reset": str(int(time.time() + wait) + 1),
                 },
@@ -334,44 +249,33 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw_body) if raw_body else None
         except ValueError:
-            return self._send(400, {"message": "Malformed JSON body."})
-        fault = api.take_fault(method, path)
+            return request.send(400, {"message": "Malformed JSON body."})
+        fault = self.take_fault(method, url.path)
         if fault is not None and not fault.commit:
-            return self._fault(fault)
-        status, payload = api.dispatch(method, path, urllib.parse.parse_qs(parsed.query), body)
+            return request.fault(fault)
+        status, payload = self.dispatch(method, url.path, urllib.parse.parse_qs(url.query), body)
         if fault is not None:
-            return self._fault(fault, status, payload)
-        self._send(status, payload)
+            return request.fault(fault, status, payload)
+        request.send(status, payload)
 
-    def _fault(self, fault: Fault, status: int = 200, payload: Any = None) -> None:
-        if fault.kind == "429":
-            return self._send(429, {"message": "Too many requests"}, {"Retry-After": fault.retry_after})
-        if fault.kind == "500":
-            return self._send(500, {"message": "Internal server error"})
+    def answer_fault(self, request: JsonHandler, fault: Fault, status: int, payload: Any) -> None:
         if fault.kind == "401":
-            return self._send(401, INVALID_TOKEN)
+            return request.send(401, INVALID_TOKEN)
         if fault.kind == "404":
-            return self._send(404, {"message": "Not found."})
+            return request.send(404, {"message": "Not found."})
+        auth = request.headers.get("Authorization", "")
         if fault.kind == "echo":  # a badly behaved server reflecting the credential back
-            return self._send(400, {"message": f"Bad header {self.headers.get('Authorization')}", "field": "url"})
+            return request.send(400, {"message": f"Bad header {auth}", "field": "url"})
         if fault.kind == "echo-header":
-            auth = self.headers.get("Authorization", "")
-            return self._send(400, {"message": "Bad header"}, {"X-Echo": auth})
-        if fault.kind == "body":
-            return self._send(fault.status, fault.payload)
-        if fault.kind == "redirect":
-            return self._send(fault.status, {"message": "moved"}, {"Location": fault.location})
-        if fault.kind in ("trickle-headers", "trickle-body"):
-            return self._trickle(fault, status, payload)
+            return request.send(400, {"message": "Bad header"}, {"X-Echo": auth})
         if fault.kind == "malformed":
-            return self._send(200, None, raw=b'{"id": 12, "friendlyName": <html>')
-        if fault.kind == "timeout":
-            fault.reached.set()  # past the client's timeout it gives up; the change (if committed) stays
-            fault.released.wait(fault.delay)
-            return self._send(status, payload)
-        raise AssertionError(f"unknown fault kind {fault.kind}")
+            return request.send(200, raw=b'{"id": 12, "friendlyName": <html>')
+        if fault.kind in ("trickle-headers", "trickle-body"):
+            return self._trickle(request, fault, status, payload)
+        return super().answer_fault(request, fault, status, payload)
 
-    def _trickle(self, fault: Fault, status: int, payload: Any) -> None:
+    @staticmethod
+    def _trickle(request: JsonHandler, fault: Fault, status: int, payload: Any) -> None:
         """A slow-loris answer: every read finishes quickly, the whole answer takes long."""
         data = json.dumps(payload).encode()
         head = (
@@ -379,23 +283,11 @@ class _Handler(BaseHTTPRequestHandler):
             f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
         ).encode()
         fast, slow = (b"", head + data) if fault.kind == "trickle-headers" else (head, data)
-        self.close_connection = True
+        request.close_connection = True
         try:
-            self.wfile.write(fast)
+            request.wfile.write(fast)
             for i in range(len(slow)):
-                self.wfile.write(slow[i : i + 1])
+                request.wfile.write(slow[i : i + 1])
                 time.sleep(fault.delay)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up: what a deadline is for
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def do_PATCH(self) -> None:
-        self._handle()
-
-    def do_DELETE(self) -> None:
-        self._handle()

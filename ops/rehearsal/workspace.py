@@ -35,8 +35,9 @@ def production_reason(stack: str, stack_file: Path, root: Path = ROOT) -> str | 
         return f"{name!r} is a production stack name"
     config = _stack_file(stack_file).get("config") or {}
     key = f"{project_name(root)}:appNodeEnv"
-    if isinstance(config, dict) and str(config.get(key, config.get("appNodeEnv", ""))) == "production":
-        return f"{stack_file.name} sets {key}: production"
+    node_env = config.get(key, config.get("appNodeEnv")) if isinstance(config, dict) else None
+    if is_production(name, node_env):  # the program's own test: " Production " is production too
+        return f"{stack_file.name} sets {key}: {node_env.strip()}"
     return None
 
 

@@ -69,6 +69,10 @@ def test_ops_engine_knows_production_by_its_values_whatever_the_stack_is_called(
         check_stacks(["destroy", "-s", "live", "--yes"], project_dir)
     assert check_stacks(["destroy", "-s", "canary", "--yes"], project_dir) == "canary"
     assert check_stacks(["preview", "-s", "live"], project_dir) == "live"  # a preview of production is allowed
+    # the program's guard reads " Production " as production: so does `ops engine`
+    project_dir.write_stack("prd", appNodeEnv=" Production ")
+    with pytest.raises(UsageError, match=r"'prd': Pulumi.prd.yaml sets kitchen-kontrol:appNodeEnv: Production"):
+        check_stacks(["up", "-s", "prd", "--yes"], project_dir)
 
 
 def test_ops_engine_refusals_are_one_line_with_exit_2_and_nothing_run():

@@ -1,0 +1,136 @@
+"""What the SaaS fakes share: a JSON-over-HTTP server on 127.0.0.1 (plain or TLS) in a daemon thread,
+bearer auth, a request log, and the faults every API can suffer (rate limit, server error, redirect,
+hang, dropped connection, any answer). Each fake adds its own routes (`answer`) and, if it needs them,
+its own fault kinds (`answer_fault`)."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ops.rehearsal.faults import Fault, take_fault
+
+
+class FakeApi:
+    """A fake SaaS API. Subclasses set `error_key` (the field their errors name the problem in),
+    `unauthorized` (the 401 body), `fault_type`, and implement `handle`."""
+
+    error_key: ClassVar[str] = "message"
+    unauthorized: ClassVar[dict[str, str]] = {"message": "Unauthorized"}
+    fault_type: ClassVar[type[Fault]] = Fault
+
+    def __init__(self, credential: str, *, tls: tuple[Path, Path] | None = None, name: str = "fake-api") -> None:
+        self.credential = credential
+        self.calls: list[tuple[Any, ...]] = []
+        self.times: list[float] = []
+        self.seen_auth: list[str] = []
+        self.faults: list[Fault] = []
+        self._lock = threading.RLock()
+        self._name = name
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (JsonHandler,), {"fake": self}))
+        self.server.daemon_threads = True
+        scheme = "http"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.origin = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
+
+    def inject(self, method: str, path: str, kind: str, **options: Any) -> Fault:
+        fault = self.fault_type(method.upper(), path, kind, **options)
+        with self._lock:
+            self.faults.append(fault)
+        return fault
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        return take_fault(self.faults, self._lock, method, path)
+
+    def admit(self, request: JsonHandler, method: str, path: str, *logged: Any) -> bool:
+        """Log the request (method, path and `logged`), then: does it carry the right bearer token?"""
+        auth = request.headers.get("Authorization", "")
+        with self._lock:
+            self.calls.append((method, path, *logged))
+            self.times.append(time.monotonic())
+            self.seen_auth.append(auth)
+        return auth == f"Bearer {self.credential}"
+
+    def error(self, text: str) -> dict[str, str]:
+        return {self.error_key: text}
+
+    def handle(self, request: JsonHandler, method: str, url: urllib.parse.SplitResult) -> None:
+        raise NotImplementedError
+
+    def answer_fault(self, request: JsonHandler, fault: Fault, status: int, payload: Any) -> None:
+        """The fake's own fault kinds; the shared ones are in `JsonHandler.fault`."""
+        raise AssertionError(f"{type(self).__name__}: unknown fault kind {fault.kind!r}")
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), name=self._name, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    fake: FakeApi
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the second waits for the client's
+    # delayed ACK (about 40 ms a request on Linux).
+    disable_nagle_algorithm = True
+
+    def log_message(self, *args: Any) -> None:  # keep test output clean
+        pass
+
+    def send(self, status: int, payload: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None):
+        data = raw if raw is not None else (b"" if payload is None else json.dumps(payload).encode())
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting: the lost reply
+
+    def body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def fault(self, fault: Fault, status: int = 200, payload: Any = None) -> None:
+        """Misbehave as `fault` says; `status`/`payload` are the real answer when the change was committed."""
+        fake = self.fake
+        if fault.kind == "429":
+            return self.send(429, fake.error("Too many requests"), {"Retry-After": fault.retry_after})
+        if fault.kind in ("500", "502"):
+            return self.send(
+                int(fault.kind), fake.error("Internal server error" if fault.kind == "500" else "Bad gateway")
+            )
+        if fault.kind == "redirect":
+            return self.send(fault.status, fake.error("moved"), {"Location": fault.location})
+        if fault.kind == "body":
+            return self.send(fault.status, fault.payload)
+        if fault.kind in ("hang", "timeout"):
+            fault.reached.set()  # past the client's timeout it gives up; the change (if committed) stays
+            fault.released.wait(fault.delay)
+            return self.send(status, payload)
+        if fault.kind == "drop":
+            self.close_connection = True
+            return None
+        return fake.answer_fault(self, fault, status, payload)
+
+    def _dispatch(self) -> None:
+        self.fake.handle(self, self.command, urllib.parse.urlsplit(self.path))
+
+    # BaseHTTPRequestHandler finds a method's handler by its name, do_<METHOD>.
+    do_GET = do_POST = do_PATCH = do_DELETE = _dispatch  # noqa: N815
