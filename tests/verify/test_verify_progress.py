@@ -11,6 +11,7 @@ import os
 import pty
 import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -22,8 +23,13 @@ from tests.support.env import ROOT
 DEADLINE = 60.0  # seconds any wait below may take before the test gives up (never a speed assertion)
 
 
-def _sigint_as_on_a_terminal() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+# A terminal's Ctrl-C reaches a process whose SIGINT is at its default; a shell that ran the test suite in the
+# background (`make test &`) hands its children SIGINT ignored. A small exec wrapper resets it: `preexec_fn`
+# would make subprocess fork() instead of vfork(), and the parent's gRPC threads (the SDK's) then write
+# "epoll_wait error" into the child's stderr from their fork handlers.
+SIGINT_AS_ON_A_TERMINAL = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
+)
 
 
 class Verify:
@@ -39,14 +45,11 @@ class Verify:
         else:
             stderr = subprocess.PIPE
         self.proc = subprocess.Popen(
-            ops_argv("verify", *args),
+            [sys.executable, "-c", SIGINT_AS_ON_A_TERMINAL, *ops_argv("verify", *args)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
             stderr=stderr,
-            # A terminal's Ctrl-C reaches a process whose SIGINT is at its default; a shell that ran
-            # the test suite in the background (`make test &`) hands its children SIGINT ignored.
-            preexec_fn=_sigint_as_on_a_terminal,
         )
         if tty:
             os.close(slave)
