@@ -33,6 +33,8 @@ from pulumi_render import environments, owners, projects, services
  pulumi_random.RandomPassword, services.WebService, services.EnvVar, services.Deploy, services.CustomDomain,
  projects.Project, environments.Environment, environments.ResourcesToEnvironment,
  owners.list_owners_output, pulumi.dynamic.Resource)
+# Exits as `python -m ops` does (ops/__main__.py, exit_with): no last collection over the SDKs' objects.
+import gc; gc.freeze()
 """
 
 

@@ -161,6 +161,14 @@ def test_policy_config_errors_are_usage_errors(plan, project_dir, tmp_path):
         plan(project_dir.write_stack(), root=project_dir, policies=broken)
 
 
+def test_a_policy_config_the_pack_refuses_is_a_usage_error_naming_the_property(plan, project_dir, tmp_path):
+    # The pack judges resources while the program runs: its refusal of the config, met then, is still
+    # the user's one-line error, not a failure of the program.
+    policy = policy_file(tmp_path, STAGING_POLICY, **{"rds-instance-backup-retention": {"minimumRetentionDayz": 7}})
+    with pytest.raises(UsageError, match=r"rds-instance-backup-retention: .*minimumRetentionDayz"):
+        plan(project_dir.write_stack(), root=project_dir, policies=policy)
+
+
 def test_mandatory_violation_exits_1_naming_the_policy(tmp_path, capsys):
     from ops.__main__ import main
 

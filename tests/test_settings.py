@@ -210,3 +210,25 @@ def test_botocores_regions_count_when_it_is_installed(monkeypatch):
         assert aws_regions.region_problem("us-east-1") is None
     finally:
         aws_regions.known_regions.cache_clear()
+
+
+def test_a_region_the_pinned_sdk_knows_never_reads_botocores_endpoint_data(monkeypatch):
+    import sys
+    import types
+
+    from stacks import aws_regions
+
+    loaders = types.ModuleType("botocore.loaders")
+
+    class Loader:
+        def load_data(self, name):
+            raise AssertionError("botocore's endpoint data was read for a region pulumi-aws knows")
+
+    loaders.Loader = Loader
+    monkeypatch.setitem(sys.modules, "botocore", types.ModuleType("botocore"))
+    monkeypatch.setitem(sys.modules, "botocore.loaders", loaders)
+    aws_regions.known_regions.cache_clear()
+    try:
+        assert aws_regions.region_problem("eu-west-1") is None
+    finally:
+        aws_regions.known_regions.cache_clear()

@@ -310,19 +310,23 @@ class PolicyAnalyzer:
         Overlapping the client's encoding with the pack's work is what keeps a whole plan
         near 1 ms per resource on two cores.
         """
-        stub = self._connect()
-        timeout = max(self.startup_timeout, 60.0)
         results: list[list[Diagnostic]] = []
         pending: list[tuple[ResourceRecord, Any]] = []
         for resource in resources:
-            pending.append((resource, stub.Analyze.future(analyze_request(resource), timeout=timeout)))
+            pending.append((resource, self.submit(resource)))
             if len(pending) >= window:
-                results.append(self._collect(*pending.pop(0)))
+                results.append(self.collect(*pending.pop(0)))
         while pending:
-            results.append(self._collect(*pending.pop(0)))
+            results.append(self.collect(*pending.pop(0)))
         return results
 
-    def _collect(self, resource: ResourceRecord, future: Any) -> list[Diagnostic]:
+    def submit(self, resource: ResourceRecord) -> Any:
+        """Send one Analyze and return at once: a future for ``collect``. Thread-safe."""
+        stub = self._connect()
+        return stub.Analyze.future(analyze_request(resource), timeout=max(self.startup_timeout, 60.0))
+
+    def collect(self, resource: ResourceRecord, future: Any) -> list[Diagnostic]:
+        """The verdicts of a ``submit``, waiting for them."""
         try:
             return resource_diagnostics(future.result(), resource)
         except grpc.RpcError as exc:

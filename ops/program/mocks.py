@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -78,9 +79,10 @@ class PlanMocks(mocks.Mocks):
 class RecordingMonitor(EngineUrnMonitor):
     """MockMonitor that also keeps each registration's parent, options, inputs and outputs."""
 
-    def __init__(self, plan_mocks: PlanMocks):
+    def __init__(self, plan_mocks: PlanMocks, on_register: Callable[[Registration], None] | None = None):
         super().__init__(plan_mocks)
         self.plan_mocks = plan_mocks
+        self.on_register = on_register  # told of each registration as it happens (the policy pack's Judge)
         self.registrations: list[Registration] = []
         self.outputs_by_urn: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
@@ -125,6 +127,8 @@ class RecordingMonitor(EngineUrnMonitor):
             )
             with self._lock:
                 self.registrations.append(registration)
+            if self.on_register is not None:
+                self.on_register(registration)
         return response
 
     def RegisterResourceOutputs(self, request):  # noqa: N802 - gRPC method name

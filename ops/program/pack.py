@@ -4,8 +4,9 @@ registration the way the engine does, and read back its verdicts and rules."""
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ops.analyzer.client import AnalyzerError, PolicyAnalyzer
 from ops.analyzer.config import PolicyConfigError, production_fingerprints
@@ -13,6 +14,9 @@ from ops.analyzer.wire import Diagnostic, ProviderRecord, ResourceRecord
 from ops.program.result import PlanResult
 from ops.shared.errors import Failure, UsageError
 from ops.shared.project import ROOT, StackConfig
+
+if TYPE_CHECKING:
+    from ops.program.mocks import Registration
 
 # The pack's one note per rule a preview could not finish (policies/rules/checked_during_update.py):
 # "RULE: N resource(s) … values known only during the update; the update checks them and fails closed".
@@ -61,48 +65,83 @@ def start_pack(config: StackConfig, preview: bool, root: Path, policies: Path | 
         raise Failure(f"policy pack: {exc}") from None
 
 
-def judge(pack: PolicyAnalyzer, result: PlanResult, config: StackConfig) -> list[Diagnostic]:
-    """Every resource through Analyze (inputs, the engine's order: the stack first), then AnalyzeStack."""
-    stack_urn = result.stack_urn
+class Judge:
+    """Every resource through Analyze (inputs, the engine's order: the stack first), then AnalyzeStack.
 
-    providers: dict[str, ProviderRecord] = {}
+    `send` is called by the mock monitor as the program registers each resource: the pack judges on
+    the other core while the program runs, as under the engine. `verdicts` sends what was not sent yet,
+    then collects in URN order, so the output does not depend on the order resources registered in.
+    A pack error met while sending is raised by `verdicts`, never into the program."""
 
-    def provider_for(type_: str) -> ProviderRecord | None:
+    def __init__(self, pack: PolicyAnalyzer, config: StackConfig, stack_urn: str) -> None:
+        self.pack, self.config, self.stack_urn = pack, config, stack_urn
+        self._providers: dict[str, ProviderRecord] = {}
+        self._sent: dict[str, tuple[ResourceRecord, Any]] = {}
+        self._error: Exception | None = None
+        self._lock = threading.Lock()
+
+    def send(self, registration: Registration) -> None:
+        with self._lock:
+            if self._error is not None:
+                return
+            try:
+                if not self._sent:
+                    self._submit(self._stack_record())
+                self._submit(self._record(registration))
+            except (PolicyConfigError, AnalyzerError) as exc:
+                self._error = exc
+
+    def verdicts(self, result: PlanResult) -> list[Diagnostic]:
+        records = [self._stack_record()]
+        # Registration order varies run to run; a stack rule reports the first resource it meets.
+        records += [self._record(r) for r in sorted(result.resources, key=lambda r: r.urn)]
+        try:
+            with self._lock:
+                if self._error is not None:
+                    raise self._error
+                for record in records:
+                    if record.urn not in self._sent:
+                        self._submit(record)
+            sent = [self._sent[record.urn] for record in records]
+            diagnostics = [d for record, future in sent for d in self.pack.collect(record, future)]
+            return diagnostics + self.pack.analyze_stack(records)
+        except PolicyConfigError as exc:
+            raise UsageError(str(exc)) from None
+        except AnalyzerError as exc:  # already capped and redacted by the analyzer
+            raise Failure(f"policy pack: {exc}") from None
+
+    def _submit(self, record: ResourceRecord) -> None:
+        self._sent[record.urn] = (record, self.pack.submit(record))
+
+    def _stack_record(self) -> ResourceRecord:
+        name = f"{self.config.project}-{self.config.stack}"
+        return ResourceRecord(urn=self.stack_urn, type="pulumi:pulumi:Stack", name=name)
+
+    def _record(self, registration: Registration) -> ResourceRecord:
+        return ResourceRecord(
+            urn=registration.urn,
+            type=registration.type,
+            name=registration.name,
+            inputs=registration.inputs,
+            outputs=registration.outputs,
+            parent=registration.parent or self.stack_urn,
+            provider=self._provider(registration.type) if registration.custom else None,
+        )
+
+    def _provider(self, type_: str) -> ProviderRecord | None:
         package = type_.split(":", 1)[0]
         if package in _NO_PROVIDER:
             return None
-        if package not in providers:
+        if package not in self._providers:
             prefix = f"{package}:"
-            inputs = {k[len(prefix) :]: v for k, v in config.config.items() if k.startswith(prefix)}
-            providers[package] = ProviderRecord(
-                urn=f"{stack_urn.split('::pulumi:pulumi:Stack')[0]}::pulumi:providers:{package}::default",
+            inputs = {k[len(prefix) :]: v for k, v in self.config.config.items() if k.startswith(prefix)}
+            self._providers[package] = ProviderRecord(
+                urn=f"{self.stack_urn.split('::pulumi:pulumi:Stack')[0]}::pulumi:providers:{package}::default",
                 type=f"pulumi:providers:{package}",
                 name="default",
                 inputs=inputs,
             )
-        return providers[package]
-
-    records = [ResourceRecord(urn=stack_urn, type="pulumi:pulumi:Stack", name=f"{config.project}-{config.stack}")]
-    records += [
-        ResourceRecord(
-            urn=r.urn,
-            type=r.type,
-            name=r.name,
-            inputs=r.inputs,
-            outputs=r.outputs,
-            parent=r.parent or stack_urn,
-            provider=provider_for(r.type) if r.custom else None,
-        )
-        # Registration order varies run to run; a stack rule reports the first resource it meets.
-        for r in sorted(result.resources, key=lambda r: r.urn)
-    ]
-    try:
-        diagnostics = [d for per_resource in pack.analyze_many(records) for d in per_resource]
-        return diagnostics + pack.analyze_stack(records)
-    except PolicyConfigError as exc:
-        raise UsageError(str(exc)) from None
-    except AnalyzerError as exc:  # already capped and redacted by the analyzer
-        raise Failure(f"policy pack: {exc}") from None
+        return self._providers[package]
 
 
 def rules(pack: PolicyAnalyzer) -> tuple[str, list[dict[str, Any]]]:

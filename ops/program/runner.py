@@ -46,8 +46,15 @@ def run_plan(
     With `policies` (True: the stack's default config file, or a config path) the real pack runs
     as a subprocess, started before the program so both use a core, and judges every resource."""
     config = load_stack_config(stack, root)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    # The pack starts first, so its start-up overlaps the SDK imports on the other core; it judges each
+    # resource as the program registers it, as under the engine.
+    pack = plan_pack.start_pack(config, preview, root, policies) if policies else None
+    stack_urn = f"urn:pulumi:{stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{stack}"
+    judge = plan_pack.Judge(pack, config, stack_urn) if pack else None
     plan_mocks = mocks or PlanMocks(preview=preview)
-    monitor = RecordingMonitor(plan_mocks)
+    monitor = RecordingMonitor(plan_mocks, on_register=judge.send if judge else None)
     warnings: list[str] = []
     logger = logging.getLogger(f"ops.plan.{stack}")
     logger.propagate = False
@@ -75,10 +82,6 @@ def run_plan(
             asyncio.set_event_loop(None)
             loop.close()
 
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    # The pack starts first, so its start-up overlaps the SDK imports on the other core.
-    pack = plan_pack.start_pack(config, preview, root, policies) if policies else None
     try:
         _load_provider_modules()
         # The SDK modules are here for good: keep the collector from rescanning them during the run.
@@ -89,7 +92,6 @@ def run_plan(
         except Exception as exc:  # noqa: BLE001 - sorted into a user's error, a refusal or a program failure
             raise _classify(exc, root, _known_secrets(monitor), pack.fingerprints if pack else ()) from None
 
-        stack_urn = f"urn:pulumi:{stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{stack}"
         result = PlanResult(
             stack=stack,
             stack_urn=stack_urn,
@@ -100,8 +102,8 @@ def run_plan(
             warnings=warnings,
             aws_region=config.config.get("aws:region"),
         )
-        if pack is not None:
-            result.diagnostics = plan_pack.judge(pack, result, config)
+        if pack is not None and judge is not None:
+            result.diagnostics = judge.verdicts(result)
             result.policies_ran = True
             result.policy_pack, result.policy_rules = plan_pack.rules(pack)
             result.redact = plan_pack.fingerprints(pack)
