@@ -102,7 +102,7 @@ class Environment:
     pull_requests: bool = False  # a job of a pull_request workflow uses it
 
 
-def _job_stacks(job: dict) -> set[str]:
+def job_stacks(job: dict) -> set[str]:
     """The stacks a job's steps name: pulumi/actions' stack-name, `-s`/`--stack`, `ops runbook|readiness STACK`."""
     found = set()
     for step in job.get("steps") or []:
@@ -132,6 +132,6 @@ def workflow_environments(root: Path) -> dict[str, Environment]:
             env.workflows.add(path.name)
             env.secrets |= set(re.findall(r"\$\{\{\s*secrets\.([A-Z0-9_]+)", text)) - {"GITHUB_TOKEN"}
             env.variables |= set(re.findall(r"\$\{\{\s*vars\.([A-Z0-9_]+)", text))
-            env.stacks |= _job_stacks(job)
+            env.stacks |= job_stacks(job)
             env.pull_requests |= "pull_request" in triggers
     return environments

@@ -50,19 +50,6 @@ def triggered_by_pull_requests(workflow: dict) -> bool:
     return bool(triggers & PR_TRIGGERS)
 
 
-def job_stacks(job: dict) -> set[str]:
-    """The stacks a job's steps name: pulumi/actions' stack-name, `-s`/`--stack` and `ops … STACK` in scripts."""
-    found = set()
-    for step in job.get("steps", []):
-        stack = (step.get("with") or {}).get("stack-name")
-        if stack:
-            found.add(str(stack).split("/")[-1])
-        script = step.get("run", "")
-        found.update(re.findall(r"(?:\s-s|--stack)[=\s]+([\w.-]+)", script))
-        found.update(re.findall(r"-m ops (?:runbook|readiness|checklist|plan) ([\w.-]+)", script))
-    return found
-
-
 def _doc_rows(heading: str, width: int) -> list[list[str]]:
     """Rows of `width` cells (backticks stripped) in docs/pipeline.md's section `heading`, header aside."""
     text = (ROOT / "docs" / "pipeline.md").read_text()

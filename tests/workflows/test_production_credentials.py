@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import pytest
 
+from ops.checklist.probes import job_stacks  # the checklist reads a job's stacks the same way
 from stacks.guard import is_production
 from tests.support.workflows import (
     documented_environments,
     documented_secrets,
     job_environment,
     job_secrets,
-    job_stacks,
     triggered_by_pull_requests,
 )
 
