@@ -19,7 +19,7 @@ import os
 import re
 import urllib.parse
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 import pulumi.dynamic
@@ -34,7 +34,10 @@ from pulumi.dynamic import (
 )
 
 from components.rules import RENDER_NOTIFICATIONS, RENDER_PREVIEW_NOTIFICATIONS
-from components.saas_http import ApiClient, ApiError, Limits, NotFoundError, Service, first_credential, reported
+from components.saas_http import ApiError, Limits, NotFoundError, Service, first_credential, reported
+
+if TYPE_CHECKING:
+    from components.saas_http.client import ApiClient
 
 PROVIDER_VERSION = "1"
 KEY_ENV = "RENDER_APIKEY"  # the pulumi-render provider's own variable (not RENDER_API_KEY)
@@ -56,6 +59,8 @@ _KEYS = ("service_id", "notifications_to_send", "preview_notifications_enabled")
 
 
 def render_client(environ: Mapping[str, str] | None = None) -> ApiClient:
+    from components.saas_http.client import ApiClient  # the HTTP half, only when the API is called
+
     environ = os.environ if environ is None else environ
     return ApiClient(
         RENDER,

@@ -29,133 +29,33 @@ from __future__ import annotations
 import functools
 import os
 import re
-import urllib.parse
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, ResourceProvider
 
 from components.rules import SENTRY_SLUG
-from components.saas_http import (
-    ApiClient,
-    ApiError,
-    Limits,
-    MissingCredentialError,
-    NotFoundError,
-    Reply,
-    Service,
-    first_credential,
-    reported,
-)
+from components.saas_http import ApiError, first_credential, reported
+from components.sentry_service import TOKEN_ENV, NotAMember, SentryError
+
+if TYPE_CHECKING:
+    from components.sentry_api import SentryApi
+
+__all__ = ["PROVIDER_VERSION", "TOKEN_ENV", "NotAMember", "SentryError", "TeamMembership", "TeamMembershipProvider"]
 
 PROVIDER_VERSION = "1"
-DEFAULT_BASE_URL = "https://sentry.io/api/"
-TOKEN_ENV = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")  # the Sentry provider reads them in this order
-BASE_URL_ENV = "SENTRY_BASE_URL"
-SCOPES = (
-    "an internal-integration token with org:read and team:write, or a user auth token of an owner, manager or "
-    "team admin (an organization auth token cannot add members to teams)"
-)
-SERVICE = Service(
-    name="Sentry",
-    env_prefix="SENTRY",
-    default_url=DEFAULT_BASE_URL,
-    credential_help=f"export SENTRY_AUTH_TOKEN: {SCOPES}",
-    url_setting=BASE_URL_ENV,
-    user_agent="kitchen-kontrol-infra-sentry/2",
-)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _KEYS = ("organization", "team", "email")
 F = TypeVar("F", bound=Callable[..., Any])
-_q = functools.partial(urllib.parse.quote, safe="")
-
-SentryError = ApiError  # a Sentry API problem, worded for the person running `pulumi up`; never holds the token
 
 
-class NotAMember(ApiError):
-    pass
+def _api() -> SentryApi:
+    """The client, made per call from the environment; its module (the HTTP stack) loads on the first call."""
+    from components.sentry_api import SentryApi
 
-
-class SentryApi(ApiClient):
-    """Just the calls TeamMembership needs."""
-
-    def __init__(self, base_url: str, token: str | None, *, limits: Limits | None = None, **clocks: Any) -> None:
-        super().__init__(SERVICE, token, base_url, limits=limits, **clocks)
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> SentryApi:
-        environ = os.environ if environ is None else environ
-        token = first_credential(environ, TOKEN_ENV)
-        if not token:
-            raise MissingCredentialError(f"no Sentry token: export SENTRY_AUTH_TOKEN ({SCOPES})")
-        return cls(
-            environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, token, limits=Limits.from_environment(SERVICE, environ)
-        )
-
-    def error_for(self, reply: Reply) -> ApiError:
-        if reply.status in (401, 403):
-            return SentryError(
-                f"Sentry refused the token (HTTP {reply.status}) for {reply.what}: it needs {SCOPES}",
-                status=reply.status,
-            )
-        return super().error_for(reply)
-
-    def find_member(self, org: str, email: str) -> dict[str, Any] | None:
-        deadline = self.deadline()
-        listing = self.pages(
-            f"/0/organizations/{_q(org)}/members/",
-            query={"query": f"email:{email}"},
-            deadline=deadline,
-            noun="members",
-            consequence=f"so it cannot tell whether {email} is a member",
-        )
-        try:
-            for page in listing:
-                for member in page if isinstance(page, list) else []:
-                    if isinstance(member, Mapping) and str(member.get("email", "")).lower() == email.lower():
-                        return dict(member)
-        except NotFoundError:
-            raise SentryError(f"Sentry organization '{org}' does not exist or the token cannot see it") from None
-        return None
-
-    def member(self, org: str, member_id: str, deadline: float | None = None) -> dict[str, Any] | None:
-        try:
-            payload = self.request("GET", f"/0/organizations/{_q(org)}/members/{_q(member_id)}/", deadline=deadline)
-        except NotFoundError:
-            return None
-        if not isinstance(payload, Mapping):
-            raise SentryError(f"Sentry: reading member {member_id} returned no member")
-        return dict(payload)
-
-    def add_to_team(self, org: str, member_id: str, team: str, email: str) -> None:
-        path = f"/0/organizations/{_q(org)}/members/{_q(member_id)}/teams/{_q(team)}/"
-        deadline = self.deadline()
-
-        def add() -> bool:
-            reply = self.send("POST", path, deadline=deadline)
-            if reply.status == 202:
-                raise SentryError(
-                    f"Sentry only filed a request for {email} to join team '{team}' (HTTP 202): the token may not "
-                    f"add members; use {SCOPES}"
-                )
-            if not reply.ok:
-                raise self.error_for(reply)
-            return True
-
-        def on_team() -> bool | None:  # a POST whose reply was lost may have been applied: look first
-            found = self.member(org, member_id, deadline)
-            return True if found and team in (found.get("teams") or []) else None
-
-        self.write_once(f"POST {path}", deadline, add, on_team)
-
-    def remove_from_team(self, org: str, member_id: str, team: str) -> None:
-        path = f"/0/organizations/{_q(org)}/members/{_q(member_id)}/teams/{_q(team)}/"
-        try:
-            self.request("DELETE", path)
-        except NotFoundError:
-            pass  # the member or the team is gone already
+    return SentryApi.from_environment()
 
 
 def _boundary(method: F) -> F:
@@ -200,7 +100,7 @@ class TeamMembershipProvider(ResourceProvider):
         if not failures and known and first_credential(os.environ, TOKEN_ENV):
             org, email = news["organization"], news["email"]
             try:
-                member = SentryApi.from_environment().find_member(org, email)
+                member = _api().find_member(org, email)
             except ApiError as exc:
                 raise SentryError(
                     f"could not check that {email} is a member of the Sentry organization '{org}', so this run "
@@ -217,7 +117,7 @@ class TeamMembershipProvider(ResourceProvider):
 
     @_boundary
     def create(self, props: dict[str, Any]) -> CreateResult:
-        api = SentryApi.from_environment()
+        api = _api()
         org, team, email = props["organization"], props["team"], props["email"]
         member = api.find_member(org, email)
         if member is None:
@@ -229,7 +129,7 @@ class TeamMembershipProvider(ResourceProvider):
     @_boundary
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         org, team, member_id = id_.split("/", 2)
-        member = SentryApi.from_environment().member(org, member_id)
+        member = _api().member(org, member_id)
         teams = member.get("teams") if member else None
         if not isinstance(teams, list) or team not in teams:
             return ReadResult(None, {})  # left the organization or the team: gone
@@ -238,7 +138,7 @@ class TeamMembershipProvider(ResourceProvider):
     @_boundary
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         org, team, member_id = id_.split("/", 2)
-        SentryApi.from_environment().remove_from_team(org, member_id, team)
+        _api().remove_from_team(org, member_id, team)
 
 
 class TeamMembership(pulumi.dynamic.Resource, module="sentry", name="TeamMembership"):

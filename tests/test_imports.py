@@ -3,6 +3,8 @@ project set itself (ops/ by command, issue 21)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.support.env import ROOT
@@ -22,6 +24,17 @@ def test_no_project_module_is_over_400_lines():
     }
     assert len(sizes) > 100  # the whole project was read, not an empty folder
     assert {name: lines for name, lines in sizes.items() if lines > MAX_MODULE_LINES} == {}
+
+
+def test_the_program_declares_its_resources_without_loading_an_http_client():
+    # Only the providers' methods call the SaaS APIs: the program (offline plan, engine run) need not pay for
+    # httpx, httpcore and tenacity (0.15-0.3 s of `ops plan`, bench/run.py).
+    code = (
+        "import sys, stacks.environment, components.uptimerobot, components.sentry_membership, "
+        "components.render_notifications; print(sorted({'httpx', 'httpcore', 'tenacity'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_every_import_is_one_docs_imports_md_allows():

@@ -15,7 +15,9 @@ A new client is a `Service` (names for messages, the environment prefix of its l
   limiter, what is raised.
 """
 
-from .client import ApiClient
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     AmbiguousWriteError,
     ApiError,
@@ -27,11 +29,27 @@ from .errors import (
     NotFoundError,
     RetryBudgetExceeded,
 )
-from .replies import Reply
 from .secrets import Redactor, first_credential, read_credential, reported
-from .service import Limits, Service
+from .service import LOG, Limits, Service
+
+if TYPE_CHECKING:
+    from .client import ApiClient
+    from .replies import Reply
+
+# The HTTP half (httpx, httpcore, tenacity: 0.15-0.3 s to import on these machines) loads on first use, so a
+# program that only declares resources (the offline plan, the engine's run of the program) never pays for it;
+# the providers' methods, which call the APIs, import their clients when they run.
+_ON_FIRST_USE = {"ApiClient": ".client", "Reply": ".replies"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ON_FIRST_USE:
+        return getattr(importlib.import_module(_ON_FIRST_USE[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
+    "LOG",
     "AmbiguousWriteError",
     "ApiClient",
     "ApiError",

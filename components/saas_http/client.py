@@ -41,10 +41,9 @@ from .errors import (
 )
 from .replies import MAX_BODY, Backoff, Reply, TooLarge, Transient, error_text, link_next, read_capped, retry_after
 from .secrets import Redactor
-from .service import Limits, Service, origin, origin_text, validate_base_url
+from .service import LOG, Limits, Service, origin, origin_text, validate_base_url
 from .transport import DeadlineTransport, attempt_deadline, limiter_for
 
-LOG = logging.getLogger("components.saas_http")
 # httpcore logs every response's headers at DEBUG: a server reflecting the credential in a header
 # would put it in a debug log, past `redact`. Nothing here needs httpcore's debug trace.
 if logging.getLogger("httpcore").level < logging.INFO:

@@ -3,15 +3,18 @@ the limits read from the environment under the service's prefix."""
 
 from __future__ import annotations
 
+import logging
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError
 
+if TYPE_CHECKING:
+    import httpx
+
+LOG = logging.getLogger("components.saas_http")  # every client's, and the providers' warnings
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 

@@ -12,7 +12,6 @@ docs/uptimerobot.md. Credentials come from secret config `uptimerobot:apiKey` or
 
 from .alert_contact import AlertContact, AlertContactArgs, AlertContactProvider
 from .base import PROVIDER_VERSION
-from .client import UptimeRobotClient
 from .errors import (
     AmbiguousWriteError,
     ApiValidationError,
@@ -47,3 +46,12 @@ __all__ = [
     "UptimeRobotClient",
     "UptimeRobotError",
 ]
+
+
+def __getattr__(name: str):
+    # The client (and the HTTP stack under it) loads on first use: the program only declares resources.
+    if name == "UptimeRobotClient":
+        from .client import UptimeRobotClient
+
+        return UptimeRobotClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

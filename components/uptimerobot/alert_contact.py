@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
 from .base import PROVIDER_VERSION, UptimeRobotProvider, UptimeRobotResource
-from .client import UptimeRobotClient
 from .kinds import Text
 from .schema import Output, ResourceArgs, Schema, column
+
+if TYPE_CHECKING:
+    from .client import UptimeRobotClient
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 

@@ -25,7 +25,7 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import pulumi
 import pulumi.dynamic
@@ -39,12 +39,14 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from components.saas_http import reported
+from components.saas_http import LOG, reported
 
-from .client import LOG, UptimeRobotClient
 from .errors import NotFoundError, UptimeRobotError
 from .schema import Schema
 from .settings import ProviderSettings, resolve_settings
+
+if TYPE_CHECKING:
+    from .client import UptimeRobotClient
 
 # Bump when the provider's behaviour changes in a way existing resources should
 # re-apply (see docs/uptimerobot.md, "provider_version").
@@ -108,6 +110,8 @@ class UptimeRobotProvider(ResourceProvider):
         runtime = self._runtime()
         with _RUNTIME_LOCK:
             if runtime.client is None:
+                from .client import UptimeRobotClient  # the HTTP stack, loaded when the API is first called
+
                 s = runtime.settings
                 runtime.client = UptimeRobotClient(
                     s.api_key, s.api_url, limits=s.limits, api_fields=self.schema.api_fields()

@@ -8,35 +8,21 @@ from typing import Any
 
 import httpx
 
-from components.saas_http import ApiClient, ApiError, ApiValidationError, Limits, Reply, Service
-from components.saas_http.client import LOG, MAX_DETAIL
+from components.saas_http import ApiError, ApiValidationError, Limits
+from components.saas_http.client import MAX_DETAIL, ApiClient
+from components.saas_http.replies import Reply
 
 from .errors import PlanLimitError
-
-__all__ = ["LOG", "MAX_DETAIL", "UptimeRobotClient"]
-
-DEFAULT_API_URL = "https://api.uptimerobot.com/v3"
-DEFAULT_REQUEST_TIMEOUT = 30.0
-DEFAULT_RETRY_BUDGET = 120.0
-# The free plan allows 10 requests/minute (since July 2021); Pro users raise it.
-DEFAULT_REQUESTS_PER_MINUTE = 10.0
-# 25,000 objects at 50 a page: far past any account this project manages, short of forever.
-DEFAULT_MAX_PAGES = 500
-
-# Never `pulumi config set --secret`: that writes the key into the stack file (README, Credentials).
-KEY_HELP = "provide uptimerobot:apiKey from a Pulumi ESC environment, or export UPTIMEROBOT_API_KEY=<key>"
-
-SERVICE = Service(
-    name="UptimeRobot",
-    env_prefix="UPTIMEROBOT",
-    default_url=DEFAULT_API_URL,
-    credential_help=KEY_HELP,
-    credential_name="API key",
-    user_agent="kitchen-kontrol-infra-uptimerobot/2",
-    retry_setting="uptimerobot:retryTimeoutSeconds",
-    pages_setting="uptimerobot:maxPages",
-    rate_setting="uptimerobot:requestsPerMinute",
+from .service import (
+    DEFAULT_API_URL,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_REQUESTS_PER_MINUTE,
+    DEFAULT_RETRY_BUDGET,
+    SERVICE,
 )
+
+__all__ = ["MAX_DETAIL", "UptimeRobotClient"]
 
 
 class UptimeRobotClient(ApiClient):

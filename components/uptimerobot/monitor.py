@@ -5,16 +5,19 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
 from components.rules import FREE_PLAN_MIN_INTERVAL_SECONDS
+from components.saas_http import LOG
 
 from .base import PROVIDER_VERSION, UptimeRobotProvider, UptimeRobotResource
-from .client import LOG, UptimeRobotClient
 from .kinds import Flag, Text, Whole
 from .schema import Output, ResourceArgs, Row, Rows, Schema, column
+
+if TYPE_CHECKING:
+    from .client import UptimeRobotClient
 
 DASHBOARD_URL = "https://dashboard.uptimerobot.com/monitors/{id}"
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

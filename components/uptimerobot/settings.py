@@ -14,14 +14,14 @@ from typing import Any
 from components.saas_http import Limits, read_credential
 from components.saas_http.service import number
 
-from .client import (
+from .errors import UptimeRobotError
+from .service import (
     DEFAULT_API_URL,
     DEFAULT_MAX_PAGES,
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_REQUESTS_PER_MINUTE,
     DEFAULT_RETRY_BUDGET,
 )
-from .errors import UptimeRobotError
 
 API_URL_ENV = "UPTIMEROBOT_API_URL"
 

@@ -12,7 +12,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pulumi
 import pulumi.dynamic
@@ -29,9 +29,11 @@ from pulumi.dynamic import (
 from components.saas_http import MissingCredentialError, NotFoundError, read_credential, reported
 
 from .base import PROVIDER_VERSION
-from .client import UptimeRobotClient
 from .errors import UptimeRobotError
 from .settings import resolve_settings
+
+if TYPE_CHECKING:
+    from .client import UptimeRobotClient
 
 WEBHOOK_ENV = "UPTIMEROBOT_SLACK_WEBHOOK_URL"
 CHANNEL = re.compile(r"^#[a-z0-9][a-z0-9._-]{0,79}$")
@@ -63,6 +65,8 @@ def _boundary(method: F) -> F:
 
 
 def _client() -> UptimeRobotClient:
+    from .client import UptimeRobotClient  # the HTTP stack, loaded when the API is first called
+
     s = resolve_settings(lambda _k: None, os.environ)
     return UptimeRobotClient(s.api_key, s.api_url, limits=s.limits, api_fields={"customValue": "channel"})
 

@@ -8,9 +8,9 @@ import base64
 
 import pytest
 
+from components.sentry_api import SentryApi
 from components.sentry_membership import (
     NotAMember,
-    SentryApi,
     SentryError,
     TeamMembershipProvider,
 )
