@@ -187,48 +187,44 @@ def test_known_regions_are_the_aws_sdks():
     assert regions_from_endpoints(endpoints) == {"us-east-1", "xx-new-1", "cn-north-1"}
 
 
-def test_botocores_regions_count_when_it_is_installed(monkeypatch):
+@pytest.fixture
+def botocore_endpoints(monkeypatch):
+    """Install a stand-in `botocore.loaders` whose endpoint data comes from the function given; the region
+    cache is cleared before and after, so each test sees only its own botocore."""
+    import sys
+    import types
+
+    from stacks import aws_regions
+
+    def install(load_data) -> None:
+        loaders = types.ModuleType("botocore.loaders")
+        loaders.Loader = type("Loader", (), {"load_data": lambda _self, name: load_data(name)})
+        monkeypatch.setitem(sys.modules, "botocore", types.ModuleType("botocore"))
+        monkeypatch.setitem(sys.modules, "botocore.loaders", loaders)
+        aws_regions.known_regions.cache_clear()
+
+    yield install
+    aws_regions.known_regions.cache_clear()
+
+
+def test_botocores_regions_count_when_it_is_installed(botocore_endpoints):
     """A region botocore knows before the pinned pulumi-aws does is accepted."""
-    import sys
-    import types
-
     from stacks import aws_regions
 
-    loaders = types.ModuleType("botocore.loaders")
+    def load_data(name):
+        assert name == "endpoints"
+        return {"partitions": [{"regions": {"zz-future-1": {"description": "a region newer than pulumi-aws"}}}]}
 
-    class Loader:
-        def load_data(self, name):
-            assert name == "endpoints"
-            return {"partitions": [{"regions": {"zz-future-1": {"description": "a region newer than pulumi-aws"}}}]}
-
-    loaders.Loader = Loader
-    monkeypatch.setitem(sys.modules, "botocore", types.ModuleType("botocore"))
-    monkeypatch.setitem(sys.modules, "botocore.loaders", loaders)
-    aws_regions.known_regions.cache_clear()
-    try:
-        assert aws_regions.region_problem("zz-future-1") is None
-        assert aws_regions.region_problem("us-east-1") is None
-    finally:
-        aws_regions.known_regions.cache_clear()
+    botocore_endpoints(load_data)
+    assert aws_regions.region_problem("zz-future-1") is None
+    assert aws_regions.region_problem("us-east-1") is None
 
 
-def test_a_region_the_pinned_sdk_knows_never_reads_botocores_endpoint_data(monkeypatch):
-    import sys
-    import types
-
+def test_a_region_the_pinned_sdk_knows_never_reads_botocores_endpoint_data(botocore_endpoints):
     from stacks import aws_regions
 
-    loaders = types.ModuleType("botocore.loaders")
+    def load_data(name):
+        raise AssertionError("botocore's endpoint data was read for a region pulumi-aws knows")
 
-    class Loader:
-        def load_data(self, name):
-            raise AssertionError("botocore's endpoint data was read for a region pulumi-aws knows")
-
-    loaders.Loader = Loader
-    monkeypatch.setitem(sys.modules, "botocore", types.ModuleType("botocore"))
-    monkeypatch.setitem(sys.modules, "botocore.loaders", loaders)
-    aws_regions.known_regions.cache_clear()
-    try:
-        assert aws_regions.region_problem("eu-west-1") is None
-    finally:
-        aws_regions.known_regions.cache_clear()
+    botocore_endpoints(load_data)
+    assert aws_regions.region_problem("eu-west-1") is None

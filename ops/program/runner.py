@@ -102,11 +102,11 @@ def run_plan(
             warnings=warnings,
             aws_region=config.config.get("aws:region"),
         )
-        if pack is not None and judge is not None:
+        if judge is not None:  # exactly when the pack runs
             result.diagnostics = judge.verdicts(result)
             result.policies_ran = True
-            result.policy_pack, result.policy_rules = plan_pack.rules(pack)
-            result.redact = plan_pack.fingerprints(pack)
+            result.policy_pack, result.policy_rules = plan_pack.rules(judge.pack)
+            result.redact = plan_pack.fingerprints(judge.pack)
         return result
     finally:
         gc.unfreeze()

@@ -43,6 +43,9 @@ class FakeApi:
             scheme = "https"
         self.origin = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
 
+    # The credential under the name each API gives it (tests and the rehearsal read it back).
+    api_key = token = property(lambda self: self.credential)
+
     def inject(self, method: str, path: str, kind: str, **options: Any) -> Fault:
         fault = self.fault_type(method.upper(), path, kind, **options)
         with self._lock:

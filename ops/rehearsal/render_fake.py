@@ -27,7 +27,6 @@ class FakeRender(FakeApi):
 
     def __init__(self, api_key: str, services: set[str] | None = None) -> None:
         super().__init__(api_key, name="fake-render")
-        self.api_key = api_key
         self.services = services
         self.overrides: dict[str, dict[str, str]] = {}
         self.base_url = f"{self.origin}/v1"

@@ -36,7 +36,6 @@ class FakeSentry(FakeApi):
         page_size: int = 100,
     ) -> None:
         super().__init__(token, tls=tls, name="fake-sentry")
-        self.token = token
         self.organization = organization
         self.members: dict[str, dict] = {}
         for email, member_teams in emails.items():

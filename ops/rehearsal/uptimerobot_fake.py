@@ -51,7 +51,6 @@ class FakeUptimeRobot(FakeApi):
         max_monitors: int = 50,
     ) -> None:
         super().__init__(api_key, name="fake-uptimerobot")
-        self.api_key = api_key
         self.page_size = page_size
         self.rate_limit = rate_limit
         self.max_monitors = max_monitors
