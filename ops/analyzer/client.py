@@ -107,6 +107,7 @@ class PolicyAnalyzer:
         self._info: Any = None
         self._policy_config: dict[str, dict[str, Any]] | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -114,6 +115,8 @@ class PolicyAnalyzer:
         """Spawn the pack and return at once; the first RPC waits for its port."""
         if self._proc is not None:
             return self
+        if self._closed:
+            raise AnalyzerError("the policy pack was closed")
         env = {k: v for k, v in os.environ.items() if k in PACK_ENVIRONMENT}
         env.update(
             PULUMI_PROJECT=self.project,
@@ -182,16 +185,16 @@ class PolicyAnalyzer:
         with self._lock:
             if self._stub is not None:
                 return self._stub
-            if self._proc is None:
-                self.start()
-            assert self._proc is not None
+            proc = self._proc or self.start()._proc
+            assert proc is not None
             if not self._port_ready.wait(self.startup_timeout):
                 raise AnalyzerError(f"policy pack did not report its port within {self.startup_timeout:g}s")
+            if self._closed:  # closed by another thread meanwhile (e.g. the plan failed)
+                raise AnalyzerError("the policy pack was closed")
             if self._port is None:
-                self._proc.wait(timeout=5)
-                raise AnalyzerError(
-                    f"policy pack exited (code {self._proc.returncode}) before serving:\n{self._stderr_tail()}"
-                )
+                proc.wait(timeout=5)
+                tail = self._stderr_tail()
+                raise AnalyzerError(f"policy pack exited (code {proc.returncode}) before serving:\n{tail}")
             self._channel = grpc.insecure_channel(
                 f"127.0.0.1:{self._port}",
                 options=[
@@ -259,7 +262,10 @@ class PolicyAnalyzer:
             raise AnalyzerError(f"policy pack call failed: {self.scrub(details or '')}") from None
 
     def close(self) -> None:
-        """Close the channel and end the pack process: terminate, then kill."""
+        """Close the channel and end the pack process: terminate, then kill. Final: a closed pack never
+        starts again, and a thread still waiting for its port is woken with an AnalyzerError."""
+        self._closed = True
+        self._port_ready.set()
         if self._channel is not None:
             self._channel.close()
             self._channel = None

@@ -3,6 +3,7 @@ registration the way the engine does, and read back its verdicts and rules."""
 
 from __future__ import annotations
 
+import queue
 import re
 import threading
 from pathlib import Path
@@ -68,40 +69,56 @@ def start_pack(config: StackConfig, preview: bool, root: Path, policies: Path | 
 class Judge:
     """Every resource through Analyze (inputs, the engine's order: the stack first), then AnalyzeStack.
 
-    `send` is called by the mock monitor as the program registers each resource: the pack judges on
-    the other core while the program runs, as under the engine. `verdicts` sends what was not sent yet,
-    then collects in URN order, so the output does not depend on the order resources registered in.
-    A pack error met while sending is raised by `verdicts`, never into the program."""
+    A thread of the Judge's own (`start`) connects to the pack, configures it and sends each resource
+    the mock monitor hands to `send` as the program registers it: the program never waits for the pack,
+    and the pack judges on the other core while the program runs, as under the engine. `verdicts` sends
+    what was not sent yet, then collects in URN order, so the output does not depend on the order
+    resources registered in. A pack error met on the way is raised by `verdicts`, never into the program."""
 
     def __init__(self, pack: PolicyAnalyzer, config: StackConfig, stack_urn: str) -> None:
         self.pack, self.config, self.stack_urn = pack, config, stack_urn
         self._providers: dict[str, ProviderRecord] = {}
         self._sent: dict[str, tuple[ResourceRecord, Any]] = {}
-        self._error: Exception | None = None
-        self._lock = threading.Lock()
+        self._inbox: queue.SimpleQueue[Registration | None] = queue.SimpleQueue()
+        self._sender = threading.Thread(target=self._send_all, name="policy-pack-sender", daemon=True)
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        """Connect to the pack and send it each registration, on the Judge's own thread."""
+        self._sender.start()
 
     def send(self, registration: Registration) -> None:
-        with self._lock:
-            if self._error is not None:
-                return
-            try:
-                if not self._sent:
-                    self._submit(self._stack_record())
+        """Hand one registration to the sender; returns at once (called on the SDK's threads)."""
+        self._inbox.put(registration)
+
+    def stop(self) -> None:
+        """Let the sender finish what it was handed and end; `verdicts` does this itself."""
+        self._inbox.put(None)
+        if self._sender.ident is not None:
+            self._sender.join()
+
+    def _send_all(self) -> None:
+        try:
+            self.pack.info()  # the first call connects and sends the policy config
+            self._submit(self._stack_record())
+            while (registration := self._inbox.get()) is not None:
                 self._submit(self._record(registration))
-            except (PolicyConfigError, AnalyzerError) as exc:
-                self._error = exc
+        except BaseException as exc:  # noqa: BLE001 - raised by `verdicts`, in the caller's thread
+            self._error = exc
 
     def verdicts(self, result: PlanResult) -> list[Diagnostic]:
         records = [self._stack_record()]
         # Registration order varies run to run; a stack rule reports the first resource it meets.
         records += [self._record(r) for r in sorted(result.resources, key=lambda r: r.urn)]
         try:
-            with self._lock:
-                if self._error is not None:
-                    raise self._error
-                for record in records:
-                    if record.urn not in self._sent:
-                        self._submit(record)
+            if self._sender.ident is None:  # a caller that never started it
+                self.start()
+            self.stop()
+            if self._error is not None:
+                raise self._error
+            for record in records:
+                if record.urn not in self._sent:
+                    self._submit(record)
             sent = [self._sent[record.urn] for record in records]
             diagnostics = [d for record, future in sent for d in self.pack.collect(record, future)]
             return diagnostics + self.pack.analyze_stack(records)

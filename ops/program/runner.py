@@ -84,6 +84,9 @@ def run_plan(
 
     try:
         _load_provider_modules()
+        if judge is not None:
+            # After the SDK imports, so the pack's config check never imports alongside them.
+            judge.start()
         # The SDK modules are here for good: keep the collector from rescanning them during the run.
         gc.freeze()
         try:
@@ -111,7 +114,9 @@ def run_plan(
     finally:
         gc.unfreeze()
         if pack is not None:
-            pack.close()
+            pack.close()  # first: a sender still connecting (the program failed) gives up at once
+        if judge is not None:
+            judge.stop()
 
 
 def _run_program(program: Path) -> None:

@@ -2,53 +2,27 @@
 
 Imports inside this package are relative, so it works both as ``rules`` (the CLI runs the
 pack with only ``policies/`` on ``sys.path``) and as ``policies.rules`` (tests, ops).
+
+The rules load on first use of what ``_catalog`` defines (PEP 562), so ``ops plan`` can check a
+policy config with the pack's own ``schema_problems`` without importing every rule, ``pulumi_policy``
+and the gRPC server (about 20 ms, python -X importtime).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-import yaml
-
-from . import (
-    alarm_topic_deliverable,
-    aws_required_tags,
-    checked_during_update,
-    monitoring_coverage,
-    no_production_secrets,
-    rds_instance_backup_retention,
-    rds_instance_deletion_protection,
-    rds_instance_final_snapshot,
-    rds_instance_ssl_parameter_group,
-    rds_instance_storage_encrypted,
-    rds_parameter_group_force_ssl,
-    render_web_service_health_check,
-    security_group_no_public_postgres,
-    stop_before_production,
-)
-from ._support import ResourceRule, StackRule
+from ._config import problems as schema_problems
 
 PACK_NAME = "kitchen-kontrol"
-# The pack's one version: PulumiPolicy.yaml's, which the CLI shows in its header.
-PACK_VERSION = str(yaml.safe_load((Path(__file__).parent.parent / "PulumiPolicy.yaml").read_text())["version"])
+_CATALOG = ("ALL_RULES", "PACK_VERSION", "ResourceRule", "StackRule", "build_policies")
 
-ALL_RULES: tuple[ResourceRule | StackRule, ...] = (
-    stop_before_production.RULE,
-    no_production_secrets.RULE,
-    rds_instance_storage_encrypted.RULE,
-    rds_instance_backup_retention.RULE,
-    rds_instance_final_snapshot.RULE,
-    rds_instance_deletion_protection.RULE,
-    security_group_no_public_postgres.RULE,
-    rds_parameter_group_force_ssl.RULE,
-    rds_instance_ssl_parameter_group.RULE,
-    render_web_service_health_check.RULE,
-    aws_required_tags.RULE,
-    monitoring_coverage.RULE,
-    alarm_topic_deliverable.RULE,
-    checked_during_update.RULE,  # last: it reports what the other rules could not judge in a preview
-)
+__all__ = ["PACK_NAME", "schema_problems", *_CATALOG]
 
 
-def build_policies() -> list:
-    return [rule.policy() for rule in ALL_RULES]
+def __getattr__(name: str) -> Any:
+    if name in _CATALOG:
+        from . import _catalog
+
+        return getattr(_catalog, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -80,11 +80,11 @@ def test_reconciled_config_is_what_the_pack_got(packs):
     [
         (
             {"rds-instance-backup-retention": {"minimumRetentionDays": "seven"}},
-            "rds-instance-backup-retention: minimumRetentionDays: 'seven' is not of type 'integer'",
+            "rds-instance-backup-retention: minimumRetentionDays: expected an integer",
         ),
         (
             {"no-production-secrets": {"productionAwsAccountIds": ["12345"]}},
-            "no-production-secrets: productionAwsAccountIds.0: '12345' does not match",
+            "no-production-secrets: productionAwsAccountIds[0]: expected a string matching ^[0-9]{12}$",
         ),
         ({"no-such-rule": "advisory"}, "no-such-rule: no such policy in the pack"),
     ],

@@ -66,7 +66,7 @@ def test_unknown_property_reaches_the_pack_past_the_cli_and_is_refused(packs, ru
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.name)
 def test_unknown_property_is_refused_by_ops_before_the_pack(packs, rule):
     info = packs[("staging", False)]._info
-    with pytest.raises(PolicyConfigError, match=re.escape(f"{rule.name}: (root): Additional properties")):
+    with pytest.raises(PolicyConfigError, match=re.escape(f"{rule.name}: minDays: unknown property (allowed: ")):
         reconcile_policy_config(info, load_policy_config(_with(rule.name, {"minDays": 14})))
 
 
@@ -122,6 +122,18 @@ def test_messages_never_echo_a_config_value(packs):
     diags = _config_diagnostics(packs, rule, _with(rule.name, {"productionHosts": canary}), check="none")
     _expect_refusal(diags, rule, "productionHosts: expected a list")
     assert canary not in diags[0].message
+
+
+def test_ops_refuses_a_config_in_the_packs_own_words_never_echoing_the_value(packs):
+    canary = "CANARYconfigValue9d1e"
+    rule = ALL_RULES[1]
+    config = _with(rule.name, {"productionHosts": canary})
+    with pytest.raises(PolicyConfigError) as refused:
+        reconcile_policy_config(packs[("staging", False)]._info, load_policy_config(config))
+    assert str(refused.value) == f"policy config does not match the pack: {rule.name}: productionHosts: expected a list"
+    assert canary not in str(refused.value)
+    diags = _config_diagnostics(packs, rule, config, check="none")
+    assert "productionHosts: expected a list" in diags[0].message
 
 
 @pytest.mark.parametrize("stack", ["staging", "production"])
