@@ -13,6 +13,7 @@ import yaml
 from ops.analyzer.config import PolicyConfigError, load_policy_config, reconcile_policy_config
 from policies.rules import ALL_RULES, PACK_NAME, PACK_VERSION, checked_during_update
 from tests.support.env import ROOT
+from tests.support.policy import RDS_INSTANCE, Analyze, baseline
 
 PACK = ROOT / "policies"
 EXPECTED = {
@@ -132,3 +133,14 @@ def test_entry_point_only_constructs_the_pack(monkeypatch):
     assert len(built) == 1
     assert built[0]["name"] == PACK_NAME
     assert [p.name for p in built[0]["policies"]] == [r.name for r in ALL_RULES]
+
+
+@pytest.mark.parametrize("stack, dry_run, stopped", [("production", False, True), ("staging", False, False)])
+def test_every_worker_of_the_pack_judges_with_its_stack_and_dry_run(packs, stack, dry_run, stopped):
+    # More requests in flight than the pack's gRPC workers (4): each worker thread configures the
+    # runtime once (policies/__main__.py), and not one of them may judge as another stack or mode.
+    pack = packs[(stack, dry_run)]
+    record = Analyze.record(RDS_INSTANCE, baseline(RDS_INSTANCE), stack=stack)
+    verdicts = pack.analyze_many([record] * 64, window=32)
+    stops = {any(d.policy_name == "stop-before-production" for d in found) for found in verdicts}
+    assert stops == {stopped}
