@@ -4,3 +4,18 @@
 give, without the CLI: ``wire`` holds the protocol's data and encoding, ``config`` reads and checks
 the policy-pack config, ``client`` runs and drives the pack process.
 """
+
+# The environment the pack's interpreter needs; nothing else of the caller's is passed on.
+PACK_ENVIRONMENT = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "TMPDIR",
+    "TEMP",
+    "TMP",
+    "SYSTEMROOT",
+)

@@ -34,6 +34,7 @@ import grpc
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from ops.analyzer import PACK_ENVIRONMENT
 from ops.analyzer.config import load_policy_config, production_fingerprints, reconcile_policy_config
 from ops.analyzer.wire import (
     Diagnostic,
@@ -49,20 +50,6 @@ from ops.shared.redact import redact_text
 
 DEFAULT_PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
 _MAX_MESSAGE = 400 * 1024 * 1024  # the pack's own limit, so large stacks are not rejected
-# The environment the pack's interpreter needs; nothing else of the caller's is passed on.
-PACK_ENVIRONMENT = (
-    "PATH",
-    "HOME",
-    "LANG",
-    "LANGUAGE",
-    "LC_ALL",
-    "LC_CTYPE",
-    "TZ",
-    "TMPDIR",
-    "TEMP",
-    "TMP",
-    "SYSTEMROOT",
-)
 PACK_ERROR_LIMIT = 2000  # characters of pack stderr / error text quoted in an exception
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ops.checklist.model import DONE, MANUAL, TODO, Step
 from ops.program.facts import POLICY_FLAGS, StackFacts
-from ops.program.pack import rule_of
 from ops.program.runner import PlanRefused, run_plan
+from ops.program.verdicts import rule_of
 from ops.shared.errors import UsageError
 from policies.rules.stop_before_production import window_problem
 from stacks.guard import WINDOW_KEY, evaluate_window

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ops.plan.cost import estimate
-from ops.program.pack import NOTES_POLICY, deferred_note, rule_of
+from ops.program.verdicts import NOTES_POLICY, deferred_note, rule_of
 from ops.shared.errors import UsageError
 from ops.shared.masks import mask
 

@@ -1,10 +1,10 @@
-"""The offline plan's bridge to the policy pack: start it for a stack, send it every recorded
-registration the way the engine does, and read back its verdicts and rules."""
+"""The bridge to the policy pack, run in the plan's judge process (ops/program/judge_process.py): start
+the pack for a stack, send it every recorded registration the way the engine does, and read back its
+verdicts and rules."""
 
 from __future__ import annotations
 
 import queue
-import re
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,40 +12,15 @@ from typing import TYPE_CHECKING, Any
 from ops.analyzer.client import AnalyzerError, PolicyAnalyzer
 from ops.analyzer.config import PolicyConfigError, production_fingerprints
 from ops.analyzer.wire import Diagnostic, ProviderRecord, ResourceRecord
-from ops.program.result import PlanResult
+from ops.program.verdicts import NOTES_POLICY, default_policy_config
 from ops.shared.errors import Failure, UsageError
-from ops.shared.project import ROOT, StackConfig
+from ops.shared.project import StackConfig
 
 if TYPE_CHECKING:
     from ops.program.mocks import Registration
 
-# The pack's one note per rule a preview could not finish (policies/rules/checked_during_update.py):
-# "RULE: N resource(s) … values known only during the update; the update checks them and fails closed".
-NOTES_POLICY = "checked-during-update"
-_NOTE = re.compile(r"^(?P<rule>[a-z0-9-]+): (?P<count>\d+) resources? ha(?:s|ve) values known only during the update")
-
-
-def deferred_note(policy: str, message: str) -> tuple[str, int] | None:
-    """(rule, resources) of the pack's note that a rule was deferred to the update; None for any other verdict."""
-    found = _NOTE.match(message.partition("\n")[2]) if policy == NOTES_POLICY else None
-    return (found["rule"], int(found["count"])) if found else None
-
-
-def rule_of(policy: str, message: str) -> str:
-    """The rule a verdict belongs to: a deferral note's belongs to the rule it names."""
-    note = deferred_note(policy, message)
-    return note[0] if note else policy
-
-
 # Packages whose resources have no provider inputs to judge: components and dynamic resources.
 _NO_PROVIDER = ("pulumi", "kitchen-kontrol", "pulumi-python")
-
-
-def default_policy_config(stack: str, root: Path = ROOT) -> Path:
-    path = root / "policies" / f"config.{stack}.json"
-    if not path.is_file():
-        raise UsageError(f"no policy config {path.relative_to(root)} for stack {stack!r}; pass --policy-config FILE")
-    return path
 
 
 def start_pack(config: StackConfig, preview: bool, root: Path, policies: Path | bool) -> PolicyAnalyzer:
@@ -106,10 +81,10 @@ class Judge:
         except BaseException as exc:  # noqa: BLE001 - raised by `verdicts`, in the caller's thread
             self._error = exc
 
-    def verdicts(self, result: PlanResult) -> list[Diagnostic]:
+    def verdicts(self, resources: list[Registration]) -> list[Diagnostic]:
         records = [self._stack_record()]
         # Registration order varies run to run; a stack rule reports the first resource it meets.
-        records += [self._record(r) for r in sorted(result.resources, key=lambda r: r.urn)]
+        records += [self._record(r) for r in sorted(resources, key=lambda r: r.urn)]
         try:
             if self._sender.ident is None:  # a caller that never started it
                 self.start()

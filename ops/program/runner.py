@@ -21,9 +21,10 @@ from typing import Any
 import pulumi
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
-from ops.program import pack as plan_pack
+from ops.program.judge_process import JudgeProcess
 from ops.program.mocks import PlanMocks, RecordingMonitor
 from ops.program.result import PlanRefused, PlanResult
+from ops.program.verdicts import read_policy_config
 from ops.shared.errors import Failure, UsageError
 from ops.shared.project import ROOT, load_stack_config
 from ops.shared.redact import redact_text
@@ -48,11 +49,13 @@ def run_plan(
     config = load_stack_config(stack, root)
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    # The pack starts first, so its start-up overlaps the SDK imports on the other core; it judges each
-    # resource as the program registers it, as under the engine.
-    pack = plan_pack.start_pack(config, preview, root, policies) if policies else None
     stack_urn = f"urn:pulumi:{stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{stack}"
-    judge = plan_pack.Judge(pack, config, stack_urn) if pack else None
+    # The judge (and through it the pack) starts first, so its start-up overlaps the SDK imports on the
+    # other core; it judges each resource as the program registers it, as under the engine.
+    judge, fingerprints = None, frozenset[str]()
+    if policies:
+        policy_config, fingerprints = read_policy_config(stack, root, policies)
+        judge = JudgeProcess(config, preview, policy_config, stack_urn)
     plan_mocks = mocks or PlanMocks(preview=preview)
     monitor = RecordingMonitor(plan_mocks, on_register=judge.send if judge else None)
     warnings: list[str] = []
@@ -84,16 +87,13 @@ def run_plan(
 
     try:
         _load_provider_modules()
-        if judge is not None:
-            # After the SDK imports, so the pack's config check never imports alongside them.
-            judge.start()
         # The SDK modules are here for good: keep the collector from rescanning them during the run.
         gc.freeze()
         try:
             # A fresh context per plan: the SDK keeps its root resource and config in context variables.
             contextvars.Context().run(execute)
         except Exception as exc:  # noqa: BLE001 - sorted into a user's error, a refusal or a program failure
-            raise _classify(exc, root, _known_secrets(monitor), pack.fingerprints if pack else ()) from None
+            raise _classify(exc, root, _known_secrets(monitor), fingerprints) from None
 
         result = PlanResult(
             stack=stack,
@@ -106,17 +106,15 @@ def run_plan(
             aws_region=config.config.get("aws:region"),
         )
         if judge is not None:  # exactly when the pack runs
-            result.diagnostics = judge.verdicts(result)
+            result.diagnostics, result.policy_pack, result.policy_rules, result.redact = judge.verdicts(
+                result.resources
+            )
             result.policies_ran = True
-            result.policy_pack, result.policy_rules = plan_pack.rules(judge.pack)
-            result.redact = plan_pack.fingerprints(judge.pack)
         return result
     finally:
         gc.unfreeze()
-        if pack is not None:
-            pack.close()  # first: a sender still connecting (the program failed) gives up at once
         if judge is not None:
-            judge.stop()
+            judge.close()
 
 
 def _run_program(program: Path) -> None:

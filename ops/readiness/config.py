@@ -7,8 +7,8 @@ import re
 from datetime import UTC, datetime
 
 from ops.program.facts import load_settings
-from ops.program.pack import rule_of
 from ops.program.result import PlanResult
+from ops.program.verdicts import rule_of
 from ops.readiness.model import FAIL, PASS, Evidence, Item
 from ops.shared.markdown import minutes
 from policies.rules.stop_before_production import window_problem

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ops.program.facts import StackFacts, load_settings
 from ops.program.mocks import PlanMocks, random_secret
-from ops.program.pack import default_policy_config
 from ops.program.runner import PlanRefused, run_plan
+from ops.program.verdicts import default_policy_config
 from ops.readiness.model import Evidence
 from ops.shared.errors import UsageError
 from ops.shared.project import ROOT
