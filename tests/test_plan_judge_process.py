@@ -15,9 +15,11 @@ from ops.program.judge_process import JudgeProcess
 from ops.shared.errors import Failure
 from ops.shared.project import load_stack_config
 from tests.support.env import ROOT
+from tests.support.policy import sha
 
 CANARY = "CANARYjudgeSecret51c9"
 CREDENTIAL = "CANARYshellCredential0d4e"
+PRODUCTION_TOKEN = "CANARYprodToken9e1f"  # known to the plan only by its fingerprint
 
 
 @pytest.fixture
@@ -31,7 +33,8 @@ def start_judge():
         config.config["kitchen-kontrol:dbPassword"] = CANARY
         config.secret_keys.append("kitchen-kontrol:dbPassword")
         urn = "urn:pulumi:staging::kitchen-kontrol::pulumi:pulumi:Stack::kitchen-kontrol-staging"
-        started.append(JudgeProcess(config, True, ROOT / "policies" / "config.staging.json", urn))
+        policy_config = ROOT / "policies" / "config.staging.json"
+        started.append(JudgeProcess(config, True, policy_config, urn, frozenset({sha(PRODUCTION_TOKEN)})))
         return started[-1]
 
     yield start
@@ -92,11 +95,12 @@ def test_no_credential_of_the_shell_reaches_the_judge_or_the_pack(start_judge, m
 
 
 def test_a_judge_that_dies_is_one_line_naming_it_with_no_secret(start_judge, monkeypatch, tmp_path):
-    # A worker that says the config's secret on stderr and exits: what a crash would leave behind.
+    # A worker that says the config's secret and a production one on stderr and exits, as a crash might.
     (tmp_path / "dying_judge.py").write_text(
-        f"import sys; sys.stdin.buffer.read(1); print('boom near {CANARY}', file=sys.stderr); sys.exit(3)\n"
+        "import sys; sys.stdin.buffer.read(1)\n"
+        f"print('boom near {CANARY} and {PRODUCTION_TOKEN}', file=sys.stderr)\n"
+        "sys.exit(3)\n"
     )
-    monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
     monkeypatch.setattr(judge_process, "_WORKER", "dying_judge")
     judge = start_judge()
@@ -104,7 +108,7 @@ def test_a_judge_that_dies_is_one_line_naming_it_with_no_secret(start_judge, mon
         judge.verdicts([])
     message = str(raised.value)
     assert message.startswith("policy pack: its judge stopped (code 3):")
-    assert "boom near" in message and CANARY not in message
+    assert "boom near" in message and CANARY not in message and PRODUCTION_TOKEN not in message
 
 
 def test_a_judge_killed_mid_plan_fails_the_plan_instead_of_hanging(start_judge):
@@ -116,3 +120,14 @@ def test_a_judge_killed_mid_plan_fails_the_plan_instead_of_hanging(start_judge):
     judge.send(object())  # the program keeps registering: no exception reaches it
     with pytest.raises(Failure, match=r"^policy pack: its judge stopped \(code -9\)"):
         judge.verdicts([])
+
+
+def test_a_judge_that_never_answers_fails_the_plan_within_the_timeout(start_judge, monkeypatch, tmp_path):
+    (tmp_path / "silent_judge.py").write_text("import sys, time\nwhile sys.stdin.buffer.read(65536):\n    pass\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setattr(judge_process, "_WORKER", "silent_judge")
+    monkeypatch.setattr(judge_process, "_ANSWER_TIMEOUT", 1.0)
+    judge = start_judge()
+    with pytest.raises(Failure, match=r"^policy pack: its judge did not answer within 1s$"):
+        judge.verdicts([])
+    _wait_for(lambda: not _alive(judge._proc.pid), 10)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import subprocess
 import sys
 import tempfile
@@ -26,13 +27,21 @@ from ops.shared.redact import redact_text
 
 _WORKER = "ops.program.judge_process"
 _ERROR_LIMIT = 2000  # characters of the worker's stderr quoted in a Failure
+_ANSWER_TIMEOUT = 300.0  # seconds; the pack's own calls time out after 60 s each
 
 
 class JudgeProcess:
     """The plan's side: start the worker (it starts the pack), `send` registrations, read `verdicts`."""
 
-    def __init__(self, config: StackConfig, preview: bool, policy_config: Path, stack_urn: str) -> None:
-        self.config, self.policy_config, self.stack_urn = config, policy_config, stack_urn
+    def __init__(
+        self,
+        config: StackConfig,
+        preview: bool,
+        policy_config: Path,
+        stack_urn: str,
+        fingerprints: frozenset[str] = frozenset(),
+    ) -> None:
+        self.config, self.fingerprints = config, fingerprints
         self._lock = threading.Lock()
         self._error: str | None = None
         self._answered = False
@@ -49,7 +58,8 @@ class JudgeProcess:
         except OSError as exc:
             self._stderr.close()
             raise Failure(f"policy pack: cannot start its judge with {sys.executable}: {exc.strerror}") from None
-        self._write(("start", {"config": config, "preview": preview, "policy_config": policy_config}))
+        settings = {"config": config, "preview": preview, "policy_config": policy_config, "stack_urn": stack_urn}
+        self._write(("start", settings))
 
     def send(self, registration: Any) -> None:
         """Hand one registration to the worker (called on the SDK's threads); never raises into the program."""
@@ -59,6 +69,10 @@ class JudgeProcess:
         """(diagnostics, pack, rules, fingerprints) of the whole plan; UsageError or Failure as the pack said."""
         self._write(("verdicts", resources))
         if self._error is None:
+            # The worker's own calls to the pack time out (ops/analyzer/client.py); this is for a worker that hangs.
+            if not select.select([self._proc.stdout], [], [], _ANSWER_TIMEOUT)[0]:
+                self._proc.kill()
+                raise Failure(f"policy pack: its judge did not answer within {_ANSWER_TIMEOUT:g}s")
             try:
                 reply = pickle.load(self._proc.stdout)  # noqa: S301 - our own worker, over its own pipe
             except (EOFError, pickle.UnpicklingError, OSError):
@@ -108,10 +122,13 @@ class JudgeProcess:
     def _stderr_tail(self) -> str:
         self._stderr.seek(0, os.SEEK_END)
         size = self._stderr.tell()
-        self._stderr.seek(max(0, size - 64 * 1024))
+        start = max(0, size - 64 * 1024)
+        self._stderr.seek(start)
         text = self._stderr.read().decode("utf-8", "replace")
+        if start:  # from a line start, so no secret is cut in two before it is redacted
+            text = text.partition("\n")[2]
         secrets = [v for k, v in self.config.config.items() if k in self.config.secret_keys]
-        text = redact_text(text, secrets=secrets, limit=_ERROR_LIMIT).strip()
+        text = redact_text(text, secrets=secrets, fingerprints=self.fingerprints, limit=_ERROR_LIMIT).strip()
         return f":\n{text}" if text else ""
 
 
@@ -134,8 +151,7 @@ def main() -> int:
 
         config: StackConfig = settings["config"]
         pack = plan_pack.start_pack(config, settings["preview"], ROOT, settings["policy_config"])
-        stack_urn = f"urn:pulumi:{config.stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{config.stack}"
-        judge = plan_pack.Judge(pack, config, stack_urn)
+        judge = plan_pack.Judge(pack, config, settings["stack_urn"])
         judge.start()
         while True:
             try:

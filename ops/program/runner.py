@@ -55,7 +55,7 @@ def run_plan(
     judge, fingerprints = None, frozenset[str]()
     if policies:
         policy_config, fingerprints = read_policy_config(stack, root, policies)
-        judge = JudgeProcess(config, preview, policy_config, stack_urn)
+        judge = JudgeProcess(config, preview, policy_config, stack_urn, fingerprints)
     plan_mocks = mocks or PlanMocks(preview=preview)
     monitor = RecordingMonitor(plan_mocks, on_register=judge.send if judge else None)
     warnings: list[str] = []
