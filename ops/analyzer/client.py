@@ -24,7 +24,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -47,6 +46,7 @@ from ops.analyzer.wire import (
     resource_diagnostics,
 )
 from ops.shared.redact import redact_text
+from ops.shared.stderr_file import stderr_file, stderr_tail
 
 DEFAULT_PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
 _MAX_MESSAGE = 400 * 1024 * 1024  # the pack's own limit, so large stacks are not rejected
@@ -114,7 +114,7 @@ class PolicyAnalyzer:
             PULUMI_CONFIG_SECRET_KEYS=json.dumps(self.config_secret_keys),
             PYTHONUNBUFFERED="1",
         )
-        self._stderr = tempfile.TemporaryFile()  # a file, so a chatty pack never blocks on a pipe
+        self._stderr = stderr_file()
         try:
             self._proc = subprocess.Popen(
                 [self.python, "-u", "-m", "pulumi.policy", "unused-engine-addr", str(self.pack_dir)],
@@ -158,15 +158,7 @@ class PolicyAnalyzer:
     def _stderr_tail(self) -> str:
         if self._stderr is None:
             return ""
-        # Only called once the pack has exited (the file offset is shared with it). A bounded tail,
-        # from a line start, so no secret is cut in two before it is redacted.
-        size = self._stderr.seek(0, os.SEEK_END)
-        start = max(0, size - 1024 * 1024)
-        self._stderr.seek(start)
-        text = self._stderr.read().decode("utf-8", "replace")
-        if start:
-            text = text.partition("\n")[2]
-        return self.scrub(text)
+        return self.scrub(stderr_tail(self._stderr))
 
     def _connect(self) -> Any:
         with self._lock:

@@ -15,7 +15,6 @@ import pickle
 import select
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import IO, Any
@@ -24,6 +23,7 @@ from ops.analyzer import PACK_ENVIRONMENT
 from ops.shared.errors import Failure, UsageError
 from ops.shared.project import ROOT, StackConfig
 from ops.shared.redact import redact_text
+from ops.shared.stderr_file import stderr_file, stderr_tail
 
 _WORKER = "ops.program.judge_process"
 _ERROR_LIMIT = 2000  # characters of the worker's stderr quoted in a Failure
@@ -45,7 +45,7 @@ class JudgeProcess:
         self._lock = threading.Lock()
         self._error: str | None = None
         self._answered = False
-        self._stderr: IO[bytes] = tempfile.TemporaryFile()  # a file: a chatty worker never blocks
+        self._stderr = stderr_file()
         try:
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", _WORKER],
@@ -120,15 +120,9 @@ class JudgeProcess:
             return None
 
     def _stderr_tail(self) -> str:
-        self._stderr.seek(0, os.SEEK_END)
-        size = self._stderr.tell()
-        start = max(0, size - 64 * 1024)
-        self._stderr.seek(start)
-        text = self._stderr.read().decode("utf-8", "replace")
-        if start:  # from a line start, so no secret is cut in two before it is redacted
-            text = text.partition("\n")[2]
         secrets = [v for k, v in self.config.config.items() if k in self.config.secret_keys]
-        text = redact_text(text, secrets=secrets, fingerprints=self.fingerprints, limit=_ERROR_LIMIT).strip()
+        tail = stderr_tail(self._stderr)
+        text = redact_text(tail, secrets=secrets, fingerprints=self.fingerprints, limit=_ERROR_LIMIT).strip()
         return f":\n{text}" if text else ""
 
 
