@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ops.shared.stderr_file import stderr_file, stderr_tail
 
-SECRET = "CANARYtailSecret3b7e"
+CANARY = "CANARYtailSecret3b7e"
 
 
 def test_a_short_stderr_is_read_whole():
@@ -17,7 +17,7 @@ def test_a_short_stderr_is_read_whole():
 def test_a_long_stderr_is_its_last_mebibyte_from_a_line_start():
     with stderr_file() as file:
         # The secret's line straddles the 1 MiB boundary: none of it may be quoted.
-        file.write(f"{SECRET} begins the line the cut falls in ".encode() + b"x" * (1024 * 1024) + b"\nlast words\n")
+        file.write(f"{CANARY} begins the line the cut falls in ".encode() + b"x" * (1024 * 1024) + b"\nlast words\n")
         tail = stderr_tail(file)
     assert tail == "last words\n"
-    assert SECRET[-6:] not in tail
+    assert CANARY[-6:] not in tail
