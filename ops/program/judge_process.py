@@ -144,7 +144,7 @@ def main() -> int:
         from ops.program import pack as plan_pack
 
         config: StackConfig = settings["config"]
-        pack = plan_pack.start_pack(config, settings["preview"], ROOT, settings["policy_config"])
+        pack = plan_pack.start_pack(config, settings["preview"], settings["policy_config"])
         judge = plan_pack.Judge(pack, config, settings["stack_urn"])
         judge.start()
         while True:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ops.analyzer.client import AnalyzerError, PolicyAnalyzer
 from ops.analyzer.config import PolicyConfigError, production_fingerprints
 from ops.analyzer.wire import Diagnostic, ProviderRecord, ResourceRecord
-from ops.program.verdicts import NOTES_POLICY, default_policy_config
+from ops.program.verdicts import NOTES_POLICY
 from ops.shared.errors import Failure, UsageError
 from ops.shared.project import StackConfig
 
@@ -23,15 +23,15 @@ if TYPE_CHECKING:
 _NO_PROVIDER = ("pulumi", "kitchen-kontrol", "pulumi-python")
 
 
-def start_pack(config: StackConfig, preview: bool, root: Path, policies: Path | bool) -> PolicyAnalyzer:
-    """The pack for this stack, started (it does not wait for the pack to serve)."""
-    source = default_policy_config(config.stack, root) if policies is True else policies
+def start_pack(config: StackConfig, preview: bool, policy_config: Path) -> PolicyAnalyzer:
+    """The pack for this stack with the plan's policy config file (`verdicts.read_policy_config`), started (it
+    does not wait for the pack to serve)."""
     try:
         return PolicyAnalyzer(
             project=config.project,
             stack=config.stack,
             dry_run=preview,
-            policy_config=source,
+            policy_config=policy_config,
             program_config=config.config,
             config_secret_keys=config.secret_keys,
         ).start()
