@@ -3,9 +3,9 @@
 Imports inside this package are relative, so it works both as ``rules`` (the CLI runs the
 pack with only ``policies/`` on ``sys.path``) and as ``policies.rules`` (tests, ops).
 
-The rules load on first use of what ``_catalog`` defines (PEP 562), so ``ops plan`` can check a
-policy config with the pack's own ``schema_problems`` without importing every rule, ``pulumi_policy``
-and the gRPC server (about 20 ms, python -X importtime).
+The rules load on first use of what ``_catalog`` defines (PEP 562), so ``ops plan``'s judge process can
+check a policy config with the pack's own ``schema_problems`` without importing every rule and
+``pulumi_policy`` (about 20 ms, python -X importtime, on the core the pack starts on meanwhile).
 """
 
 from __future__ import annotations
