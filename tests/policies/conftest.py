@@ -1,7 +1,7 @@
 """Fixtures for the policy pack: the real pack over gRPC (cases and baselines: tests/support/policy.py).
 
 The pack processes are started once per session, one per (stack, dry_run), all at once
-(``start()`` does not wait), because the stack and dry-run come from the process env.
+(``start()`` does not wait), because the stack and dry-run come from the process env, then connected.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ def packs() -> Iterator[dict[tuple[str, bool], PolicyAnalyzer]]:
                 program_config={"kitchen-kontrol:dbPassword": CANARY_DB_PASSWORD},
                 config_secret_keys=["kitchen-kontrol:dbPassword"],
             ).start()
+        for pack in started.values():
+            pack.info()  # connected: tests may read the raw GetAnalyzerInfo answer (`_info`) in any order
         yield started
     finally:
         for pack in started.values():
