@@ -78,7 +78,7 @@ def test_closing_the_judge_leaves_neither_it_nor_the_pack_behind(start_judge, an
     worker = judge._proc.pid
     pack = _wait_for(lambda: _children(worker))[0]  # the worker starts the pack at once
     if answered:
-        _, name, rules, _ = judge.verdicts([])
+        _, name, rules, _ = judge.verdicts()
         assert name.startswith("kitchen-kontrol@v") and rules
     judge.close()
     _wait_for(lambda: not _alive(worker), 10)
@@ -105,7 +105,7 @@ def test_a_judge_that_dies_is_one_line_naming_it_with_no_secret(start_judge, mon
     monkeypatch.setattr(judge_process, "_WORKER", "dying_judge")
     judge = start_judge()
     with pytest.raises(Failure) as raised:
-        judge.verdicts([])
+        judge.verdicts()
     message = str(raised.value)
     assert message.startswith("policy pack: its judge stopped (code 3):")
     assert "boom near" in message and CANARY not in message and PRODUCTION_TOKEN not in message
@@ -119,7 +119,7 @@ def test_a_judge_killed_mid_plan_fails_the_plan_instead_of_hanging(start_judge):
     judge._proc.wait(timeout=10)
     judge.send(object())  # the program keeps registering: no exception reaches it
     with pytest.raises(Failure, match=r"^policy pack: its judge stopped \(code -9\)"):
-        judge.verdicts([])
+        judge.verdicts()
 
 
 def test_a_judge_that_never_answers_fails_the_plan_within_the_timeout(start_judge, monkeypatch, tmp_path):
@@ -129,5 +129,5 @@ def test_a_judge_that_never_answers_fails_the_plan_within_the_timeout(start_judg
     monkeypatch.setattr(judge_process, "_ANSWER_TIMEOUT", 1.0)
     judge = start_judge()
     with pytest.raises(Failure, match=r"^policy pack: its judge did not answer within 1s$"):
-        judge.verdicts([])
+        judge.verdicts()
     _wait_for(lambda: not _alive(judge._proc.pid), 10)

@@ -46,9 +46,9 @@ class Judge:
 
     A thread of the Judge's own (`start`) connects to the pack, configures it and sends each resource
     the mock monitor hands to `send` as the program registers it: the program never waits for the pack,
-    and the pack judges on the other core while the program runs, as under the engine. `verdicts` sends
-    what was not sent yet, then collects in URN order, so the output does not depend on the order
-    resources registered in. A pack error met on the way is raised by `verdicts`, never into the program."""
+    and the pack judges on the other core while the program runs, as under the engine. `verdicts` lets the
+    sender finish, then collects in URN order, so the output does not depend on the order resources
+    registered in. A pack error met on the way is raised by `verdicts`, never into the program."""
 
     def __init__(self, pack: PolicyAnalyzer, config: StackConfig, stack_urn: str) -> None:
         self.pack, self.config, self.stack_urn = pack, config, stack_urn
@@ -81,22 +81,20 @@ class Judge:
         except BaseException as exc:  # noqa: BLE001 - raised by `verdicts`, in the caller's thread
             self._error = exc
 
-    def verdicts(self, resources: list[Registration]) -> list[Diagnostic]:
-        records = [self._stack_record()]
-        # Registration order varies run to run; a stack rule reports the first resource it meets.
-        records += [self._record(r) for r in sorted(resources, key=lambda r: r.urn)]
+    def verdicts(self) -> list[Diagnostic]:
+        """The verdicts on the stack and every registration `send` was handed (the mock monitor hands it each)."""
         try:
             if self._sender.ident is None:  # a caller that never started it
                 self.start()
-            self.stop()
+            self.stop()  # every registration handed over is submitted once this returns
             if self._error is not None:
                 raise self._error
-            for record in records:
-                if record.urn not in self._sent:
-                    self._submit(record)
-            sent = [self._sent[record.urn] for record in records]
+            # The stack first, then URN order: registration order varies run to run, and a stack rule
+            # reports the first resource it meets.
+            stack = self._sent[self.stack_urn]
+            sent = [stack, *(self._sent[urn] for urn in sorted(self._sent) if urn != self.stack_urn)]
             diagnostics = [d for record, future in sent for d in self.pack.collect(record, future)]
-            return diagnostics + self.pack.analyze_stack(records)
+            return diagnostics + self.pack.analyze_stack([record for record, _ in sent])
         except PolicyConfigError as exc:
             raise UsageError(str(exc)) from None
         except AnalyzerError as exc:  # already capped and redacted by the analyzer

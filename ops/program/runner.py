@@ -106,9 +106,7 @@ def run_plan(
             aws_region=config.config.get("aws:region"),
         )
         if judge is not None:  # exactly when the pack runs
-            result.diagnostics, result.policy_pack, result.policy_rules, result.redact = judge.verdicts(
-                result.resources
-            )
+            result.diagnostics, result.policy_pack, result.policy_rules, result.redact = judge.verdicts()
             result.policies_ran = True
         return result
     finally:
