@@ -49,8 +49,13 @@ def timed(argv: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-def compare(floor: list[str], commands: dict[str, tuple[list[str], float]]) -> None:
-    """Each command against the floor, all interleaved run by run so load drifts hit them alike."""
+def compare(
+    floor: list[str],
+    commands: dict[str, tuple[list[str], float]],
+    costs: tuple[tuple[str, str, str], ...] = (),
+) -> None:
+    """Each command against the floor, all interleaved run by run so load drifts hit them alike; each of
+    `costs` (name, command, the same command without the part named) as the paired difference of the two."""
     times: dict[str, list[float]] = {"floor": []}
     peaks: dict[str, list[int]] = {}
     for argv in [floor, *(c for c, _ in commands.values())]:
@@ -78,6 +83,12 @@ def compare(floor: list[str], commands: dict[str, tuple[list[str], float]]) -> N
             f"peak RSS {max(peaks[label])} MiB (target <= 200)"
         )
         print(f"  paired ratios: {' '.join(f'{r:.2f}' for r in paired)}")
+    for name, whole, without in costs:
+        # Both ran in the same round, one after the other: what the part adds, with drift paired out.
+        extra = [1000 * (a - b) for a, b in zip(times[whole], times[without], strict=True)]
+        added = statistics.median(extra)
+        share = added / (1000 * floor_s)
+        print(f"{name}: {added:.0f} ms median of {RUNS} paired differences, {share:.3f} of the floor")
 
 
 def analyzer_round_trip() -> None:
@@ -111,12 +122,11 @@ def compile_project() -> None:
 def main() -> None:
     compile_project()
     plan = [PY, "-m", "ops", "plan", "staging"]
+    without_pack, with_pack = "ops plan staging --no-policies", "ops plan staging (with the policy pack)"
     compare(
         [PY, "-c", FLOOR],
-        {
-            "ops plan staging --no-policies": ([*plan, "--no-policies"], 1.3),
-            "ops plan staging (with the policy pack)": (plan, 1.3),
-        },
+        {without_pack: ([*plan, "--no-policies"], 1.3), with_pack: (plan, 1.3)},
+        costs=(("the policy pack's own cost (judge, pack, verdicts)", with_pack, without_pack),),
     )
     analyzer_round_trip()
     subprocess.run([PY, str(ROOT / "bench" / "uptimerobot_cycle.py")], cwd=ROOT, check=False)

@@ -29,3 +29,15 @@ def test_a_whole_uptimerobot_cycle_costs_ten_api_calls():
     # The free plan allows 10 requests a minute: a call more is six seconds more of a deploy.
     report = load(ROOT / "bench" / "uptimerobot_cycle.py").run_cycle()
     assert report["calls_by_phase"] == {"create": 4, "read": 2, "update": 2, "delete": 2}
+
+
+def test_the_bench_reports_what_a_part_adds_as_a_paired_difference(capsys):
+    # How `make bench` states the policy pack's own cost: the same command with and without it, run by run.
+    bench = load(ROOT / "bench" / "run.py")
+    quick = [sys.executable, "-c", "pass"]
+    slower = [sys.executable, "-c", "import time; time.sleep(0.1)"]
+    bench.compare(quick, {"quick": (quick, 9.0), "slower": (slower, 9.0)}, costs=(("the sleep", "slower", "quick"),))
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("the sleep:"))
+    added_ms = int(line.split()[2])
+    assert 90 <= added_ms < 1000, line
+    assert f"median of {bench.RUNS} paired differences" in line
