@@ -1,7 +1,8 @@
 """`make bench`: the offline plan against the floor of loading the SDKs it needs, and more.
 
 Cold processes, interleaved; each ratio is the median of the paired ratios (command run / the floor run just
-before it) over RUNS >= 9 runs; prints each figure, the ratio, its series and its target.
+before it) over RUNS >= 9 runs; prints each figure, the ratio, its series and its target, then what the policy
+pack adds (with it minus `--no-policies`, run by run).
 """
 
 from __future__ import annotations
