@@ -46,7 +46,7 @@ from ops.analyzer.wire import (
     resource_diagnostics,
 )
 from ops.shared.redact import redact_text
-from ops.shared.stderr_file import stderr_file, stderr_tail
+from ops.shared.stderr_file import start_with_stderr_file, stderr_tail
 
 DEFAULT_PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
 _MAX_MESSAGE = 400 * 1024 * 1024  # the pack's own limit, so large stacks are not rejected
@@ -114,18 +114,15 @@ class PolicyAnalyzer:
             PULUMI_CONFIG_SECRET_KEYS=json.dumps(self.config_secret_keys),
             PYTHONUNBUFFERED="1",
         )
-        self._stderr = stderr_file()
         try:
-            self._proc = subprocess.Popen(
+            self._proc, self._stderr = start_with_stderr_file(
                 [self.python, "-u", "-m", "pulumi.policy", "unused-engine-addr", str(self.pack_dir)],
                 cwd=self.pack_dir,
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
-                stderr=self._stderr,
             )
         except OSError as exc:
-            self._stderr.close()
             raise AnalyzerError(f"cannot start the policy pack with {self.python}: {exc.strerror}") from None
         threading.Thread(target=self._read_stdout, name="policy-pack-stdout", daemon=True).start()
         return self

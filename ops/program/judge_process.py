@@ -23,7 +23,7 @@ from ops.analyzer import PACK_ENVIRONMENT
 from ops.shared.errors import Failure, UsageError
 from ops.shared.project import ROOT, StackConfig
 from ops.shared.redact import redact_text
-from ops.shared.stderr_file import stderr_file, stderr_tail
+from ops.shared.stderr_file import start_with_stderr_file, stderr_tail
 
 _WORKER = "ops.program.judge_process"
 _ERROR_LIMIT = 2000  # characters of the worker's stderr quoted in a Failure
@@ -45,18 +45,15 @@ class JudgeProcess:
         self._lock = threading.Lock()
         self._error: str | None = None
         self._answered = False
-        self._stderr = stderr_file()
         try:
-            self._proc = subprocess.Popen(
+            self._proc, self._stderr = start_with_stderr_file(
                 [sys.executable, "-m", _WORKER],
                 cwd=ROOT,
                 env=_worker_environment(),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                stderr=self._stderr,
             )
         except OSError as exc:
-            self._stderr.close()
             raise Failure(f"policy pack: cannot start its judge with {sys.executable}: {exc.strerror}") from None
         settings = {"config": config, "preview": preview, "policy_config": policy_config, "stack_urn": stack_urn}
         self._write(("start", settings))

@@ -4,8 +4,9 @@ the end of what it said can be read once it has exited (to be redacted by the ca
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
-from typing import IO
+from typing import IO, Any
 
 _TAIL_BYTES = 1024 * 1024
 
@@ -13,6 +14,16 @@ _TAIL_BYTES = 1024 * 1024
 def stderr_file() -> IO[bytes]:
     """A file to pass as a child's `stderr=` (closed by the caller)."""
     return tempfile.TemporaryFile()
+
+
+def start_with_stderr_file(argv: list[str], **popen: Any) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
+    """Start a child whose stderr goes to a `stderr_file()`; the file is closed if the start fails (OSError)."""
+    stderr = stderr_file()
+    try:
+        return subprocess.Popen(argv, stderr=stderr, **popen), stderr
+    except OSError:
+        stderr.close()
+        raise
 
 
 def stderr_tail(file: IO[bytes]) -> str:
