@@ -20,7 +20,7 @@ import pulumiverse_sentry as sentry
 
 from components import TOKEN_PREFIX, slug_of
 from components.rules import SENTRY_SLUG
-from components.sentry_membership import TeamMembership
+from components.sentry.membership import TeamMembership
 
 FIRST_SEEN = "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition"
 REGRESSION = "sentry.rules.conditions.regression_event.RegressionEventCondition"

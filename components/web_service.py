@@ -18,8 +18,8 @@ import pulumi
 from pulumi_render import environments, owners, services
 
 from components import TOKEN_PREFIX
-from components.render_notifications import RenderNotificationOverride, override_problems
-from components.render_owner import only_owner
+from components.render.notifications import RenderNotificationOverride, override_problems
+from components.render.owner import only_owner
 
 DERIVED_URL_VARS = ("API_URL", "REACT_APP_API_URL")
 _ENV_KEY = re.compile(r"^[A-Z_][A-Z0-9_]*$")

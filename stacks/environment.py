@@ -10,7 +10,7 @@ from components.alarms import DatabaseAlarms, DatabaseAlarmsArgs
 from components.app_secrets import AppSecrets, AppSecretsArgs
 from components.database import PostgresDatabase, PostgresDatabaseArgs
 from components.error_tracking import ErrorTracking, ErrorTrackingArgs
-from components.render_environment import RenderEnvironment, RenderEnvironmentArgs
+from components.render.environment import RenderEnvironment, RenderEnvironmentArgs
 from components.uptime import OnCallContact, UptimeMonitor, UptimeMonitorArgs
 from components.web_service import RenderWebService, RenderWebServiceArgs
 from stacks.guard import is_production

@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 
 from tests.support.env import ROOT
-from tests.support.imports import folder_rules, forbidden_imports, import_circles, import_graph, project_modules
+from tests.support.imports import (
+    folder_rules,
+    forbidden_imports,
+    import_circles,
+    import_graph,
+    prefix_families,
+    project_modules,
+)
 
 RULES = ROOT / "docs" / "imports.md"
 MAX_MODULE_LINES = 400
@@ -26,12 +33,30 @@ def test_no_project_module_is_over_400_lines():
     assert {name: lines for name, lines in sizes.items() if lines > MAX_MODULE_LINES} == {}
 
 
+def test_no_flat_folder_holds_a_family_of_three_prefixed_modules():
+    # components/sentry_*.py became components/sentry/, ops/rehearsal/faults_*.py ops/rehearsal/faults/ (issue 31).
+    assert prefix_families(ROOT) == {}
+
+
+def test_a_new_prefix_family_is_found(tmp_path):
+    root = _write(tmp_path, {f"components/stripe_{n}.py": "" for n in ("api", "service", "charge")})
+    _write(
+        root,
+        {
+            "tests/verify/test_verify_cli.py": "",
+            "tests/verify/test_verify_http.py": "",
+            "tests/verify/test_verify_tls.py": "",
+        },
+    )
+    assert prefix_families(root) == {"components/stripe_*": ["stripe_api.py", "stripe_charge.py", "stripe_service.py"]}
+
+
 def test_the_program_declares_its_resources_without_loading_an_http_client():
     # Only the providers' methods call the SaaS APIs: the program (offline plan, engine run) need not pay for
     # httpx, httpcore and tenacity (0.15-0.3 s of `ops plan`, bench/run.py).
     code = (
-        "import sys, stacks.environment, components.uptimerobot, components.sentry_membership, "
-        "components.render_notifications; print(sorted({'httpx', 'httpcore', 'tenacity'} & set(sys.modules)))"
+        "import sys, stacks.environment, components.uptimerobot, components.sentry.membership, "
+        "components.render.notifications; print(sorted({'httpx', 'httpcore', 'tenacity'} & set(sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

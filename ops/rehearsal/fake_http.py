@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ops.rehearsal.faults import Fault, take_fault
+from ops.rehearsal.faults.armed import Fault, take_fault
 
 
 class FakeApi:

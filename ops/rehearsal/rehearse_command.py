@@ -1,6 +1,6 @@
 """`python -m ops rehearse [STACK] [--faults]`: the dress rehearsal, run by the real Pulumi engine.
 
-Exit 0 when every step (and with --faults every fault scenario, ops.rehearsal.faults_run) behaved as
+Exit 0 when every step (and with --faults every fault scenario, ops.rehearsal.faults.run) behaved as
 expected, 1 when one did not, 2 for usage errors (no engine, unknown stack, a non-empty --keep
 directory, --faults for another stack than staging).
 """
@@ -73,7 +73,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _faults(rehearsal: Rehearsal, apis: LocalApis, quiet: bool) -> list:
-    from ops.rehearsal.faults_run import print_outcome, run_faults
+    from ops.rehearsal.faults.run import print_outcome, run_faults
 
     return run_faults(rehearsal, apis, on_scenario=(lambda _o: None) if quiet else print_outcome)
 

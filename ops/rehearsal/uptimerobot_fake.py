@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ops.rehearsal.fake_http import FakeApi, JsonHandler
-from ops.rehearsal.faults import Fault
+from ops.rehearsal.faults.armed import Fault
 from ops.rehearsal.uptimerobot_integrations import integration_answer
 
 INVALID_TOKEN = {"message": "Invalid token.", "code": "003-005"}
@@ -24,7 +24,7 @@ INVALID_TOKEN = {"message": "Invalid token.", "code": "003-005"}
 
 @dataclass
 class UptimeRobotFault(Fault):
-    """The shared faults (ops/rehearsal/faults.py; "body" answers 400 unless told) and UptimeRobot's own:
+    """The shared faults (ops/rehearsal/faults/armed.py; "body" answers 400 unless told) and UptimeRobot's own:
     "401", "404", "malformed" (200 with broken JSON), "echo" (400 whose message repeats the
     Authorization header), "echo-header" (the same in a response header), "trickle-headers" and
     "trickle-body" (the answer one byte every `delay` seconds, from the status line or from the body on).

@@ -1,5 +1,5 @@
 """The runbook's recovery commands as argument lists, in one place: `ops rehearse --faults` runs exactly
-these (ops.rehearsal.faults_*) and `ops runbook` prints them (ops.runbook_recovery). Plain data, no imports
+these (ops.rehearsal.faults) and `ops runbook` prints them (ops.runbook_recovery). Plain data, no imports
 beyond the standard library, so the runbook does not load the rehearsal.
 
 The rehearsal has no terminal: it appends NON_INTERACTIVE to the `up`s the runbook prints without it.

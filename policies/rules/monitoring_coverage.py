@@ -133,7 +133,7 @@ RULE = StackRule(
     remediation=(
         "Create an UptimeRobot Monitor (components.uptimerobot) whose url is the service URL plus its "
         "health check path, and a render.services.EnvVar SENTRY_DSN (the Sentry key's dsn_public) for "
-        "the service, and a RenderNotificationOverride (components.render_notifications) sending failure."
+        "the service, and a RenderNotificationOverride (components.render.notifications) sending failure."
     ),
     check=check,
 )

@@ -10,8 +10,8 @@ from collections import Counter
 
 import pytest
 
-from ops.rehearsal.faults_local import CHANGES, PAUSE_UNSEEN, TRACEBACK
-from ops.rehearsal.faults_scenario import SCENARIOS
+from ops.rehearsal.faults.local import CHANGES, PAUSE_UNSEEN, TRACEBACK
+from ops.rehearsal.faults.scenario import SCENARIOS
 from ops.shared import recovery
 from tests.support.commands import run_ops
 from tests.support.env import ROOT

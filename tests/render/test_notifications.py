@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.render_notifications import NotificationOverrideProvider, RenderNotificationOverride
+from components.render.notifications import NotificationOverrideProvider, RenderNotificationOverride
 from components.saas_http import ApiError, ApiValidationError, MissingCredentialError
 from tests.render.conftest import KEY, SERVICE
 from tests.support.sentry import assert_no_token

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from components.saas_http import BadCredentialError, IncompleteListing, RetryBudgetExceeded
-from components.sentry_membership import SentryError, TeamMembershipProvider
+from components.sentry.membership import SentryError, TeamMembershipProvider
 from ops.rehearsal.sentry_fake import FakeSentry
 from tests.support.sentry import MEMBERS, ORG, TEAM, TEAMS, TOKEN, assert_no_token, props
 

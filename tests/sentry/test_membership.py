@@ -8,8 +8,8 @@ import base64
 
 import pytest
 
-from components.sentry_api import SentryApi
-from components.sentry_membership import (
+from components.sentry.api import SentryApi
+from components.sentry.membership import (
     NotAMember,
     SentryError,
     TeamMembershipProvider,

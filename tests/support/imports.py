@@ -129,3 +129,25 @@ def forbidden_imports(root: Path, rules: dict[str, list[str]]) -> list[str]:
                 continue
             problems.append(f"{source}:{line} imports {target} ({owner(target_path, rules)}), not allowed for {unit}")
     return problems
+
+
+# policies/rules is checkov's layout: one rule a file, named resource type first (rds_instance_*), flat on purpose.
+FLAT_BY_DESIGN = {"policies/rules"}
+
+
+def prefix_families(root: Path, smallest: int = 3) -> dict[str, list[str]]:
+    """`folder/prefix_*` -> its modules, for every flat folder where `smallest` or more modules share a prefix:
+    a package waiting to be named. Tests count by what follows `test_`; a prefix that is the folder's own
+    name (tests/verify/test_verify_*.py) is already a package."""
+    families: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        folder = relative.parent.as_posix()
+        if {".venv", "venv", ".tools", ".git", "node_modules"} & set(relative.parts) or folder in FLAT_BY_DESIGN:
+            continue
+        stem = relative.stem.removeprefix("test_")
+        prefix = stem.split("_")[0]
+        if stem.startswith("_") or "_" not in stem or relative.parent.name in {prefix, prefix + "s"}:
+            continue
+        families.setdefault(f"{folder}/{prefix}_*", []).append(relative.name)
+    return {family: names for family, names in families.items() if len(names) >= smallest}

@@ -116,7 +116,7 @@ def _installed(package: str, relative: str) -> str:
 
 
 def test_names_are_the_ones_the_providers_read():
-    from components.sentry_membership import TOKEN_ENV
+    from components.sentry.membership import TOKEN_ENV
     from components.uptimerobot.settings import resolve_settings
     from components.uptimerobot.slack import WEBHOOK_ENV
 

@@ -6,7 +6,7 @@ fault in a fake, and checks the recovery the runbook documents (ops.rehearsal.re
 
 from __future__ import annotations
 
-from ops.rehearsal.faults_scenario import HOLD_SECONDS, LOCKED, FaultRun, Outcome
+from ops.rehearsal.faults.scenario import HOLD_SECONDS, LOCKED, FaultRun, Outcome
 from ops.shared import recovery
 
 INTERRUPTED = "up (killed)"

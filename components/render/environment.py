@@ -15,7 +15,7 @@ import pulumi
 from pulumi_render import environments, owners, projects
 
 from components import TOKEN_PREFIX
-from components.render_owner import only_owner
+from components.render.owner import only_owner
 
 
 @dataclass(frozen=True, kw_only=True)

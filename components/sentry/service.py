@@ -1,5 +1,5 @@
 """What Sentry's clients are told: the token's variables and scopes, the API's address and names for messages,
-and what is raised. No HTTP here (components/sentry_api.py is the client), so the program that declares a
+and what is raised. No HTTP here (components/sentry/api.py is the client), so the program that declares a
 TeamMembership does not load the HTTP stack."""
 
 from __future__ import annotations

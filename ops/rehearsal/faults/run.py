@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ops.rehearsal.apis import LocalApis
-from ops.rehearsal.faults_local import drift, interrupted_up, outage_mid_up
-from ops.rehearsal.faults_s3 import concurrent_up
-from ops.rehearsal.faults_scenario import FAULT_ENV, SCENARIOS, FaultRun, Outcome, timed
+from ops.rehearsal.faults.local import drift, interrupted_up, outage_mid_up
+from ops.rehearsal.faults.s3 import concurrent_up
+from ops.rehearsal.faults.scenario import FAULT_ENV, SCENARIOS, FaultRun, Outcome, timed
 from ops.rehearsal.lifecycle import Rehearsal
 
 EXPECTED = {

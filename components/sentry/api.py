@@ -10,8 +10,8 @@ from typing import Any
 from components.saas_http import ApiError, Limits, MissingCredentialError, NotFoundError, first_credential
 from components.saas_http.client import ApiClient
 from components.saas_http.replies import Reply
-from components.sentry_service import BASE_URL_ENV, DEFAULT_BASE_URL, SCOPES, SERVICE, TOKEN_ENV, SentryError
-from components.sentry_service import quote as _q
+from components.sentry.service import BASE_URL_ENV, DEFAULT_BASE_URL, SCOPES, SERVICE, TOKEN_ENV, SentryError
+from components.sentry.service import quote as _q
 
 
 class SentryApi(ApiClient):

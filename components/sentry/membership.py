@@ -38,10 +38,10 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 
 from components.rules import SENTRY_SLUG
 from components.saas_http import ApiError, first_credential, reported
-from components.sentry_service import TOKEN_ENV, NotAMember, SentryError
+from components.sentry.service import TOKEN_ENV, NotAMember, SentryError
 
 if TYPE_CHECKING:
-    from components.sentry_api import SentryApi
+    from components.sentry.api import SentryApi
 
 __all__ = ["PROVIDER_VERSION", "TOKEN_ENV", "NotAMember", "SentryError", "TeamMembership", "TeamMembershipProvider"]
 
@@ -53,7 +53,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _api() -> SentryApi:
     """The client, made per call from the environment; its module (the HTTP stack) loads on the first call."""
-    from components.sentry_api import SentryApi
+    from components.sentry.api import SentryApi
 
     return SentryApi.from_environment()
 

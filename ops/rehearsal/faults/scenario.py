@@ -3,10 +3,10 @@
 Four scenarios, in this order, each with what it expects, its duration, the exit code of the command
 the fault hit, and what the state and the fakes hold afterwards:
 
-- `interrupted-up` (ops.rehearsal.faults_local): the CLI is SIGKILLed, with everything it started,
+- `interrupted-up` (ops.rehearsal.faults.local): the CLI is SIGKILLed, with everything it started,
   while the UptimeRobot fake holds a create it has already applied; the runbook's recovery converges.
-- `concurrent-up` (ops.rehearsal.faults_s3): two `up`s of one stack on the S3 API (moto, loopback).
-- `drift` and `outage-mid-up` (ops.rehearsal.faults_local).
+- `concurrent-up` (ops.rehearsal.faults.s3): two `up`s of one stack on the S3 API (moto, loopback).
+- `drift` and `outage-mid-up` (ops.rehearsal.faults.local).
 
 Every wait is bounded: a held request is released after HOLD_SECONDS at the latest, a CLI command is
 killed after COMMAND_SECONDS, and a process the rehearsal started is killed with all its descendants.

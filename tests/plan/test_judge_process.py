@@ -1,5 +1,5 @@
 """The plan's policy judge in its own process (ops/program/judge_process.py): what a user sees when it
-dies, and that a plan never leaves it or the pack behind. Verdicts themselves: tests/test_plan_policies.py."""
+dies, and that a plan never leaves it or the pack behind. Verdicts themselves: tests/plan/test_policies.py."""
 
 from __future__ import annotations
 

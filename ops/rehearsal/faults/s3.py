@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ops.rehearsal.apis import local_apis
 from ops.rehearsal.engine import Engine
-from ops.rehearsal.faults_scenario import COMMAND_SECONDS, FAULT_ENV, HOLD_SECONDS, LOCKED, FaultRun, Outcome
+from ops.rehearsal.faults.scenario import COMMAND_SECONDS, FAULT_ENV, HOLD_SECONDS, LOCKED, FaultRun, Outcome
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal
 from ops.shared import recovery
 from ops.shared.errors import UsageError
