@@ -1,4 +1,5 @@
-"""UptimeMonitor: an UptimeRobot check of the health URL, alerting every on-call contact."""
+"""UptimeMonitor: UptimeRobot checks of the API's health URL and, when the stack has one, of the frontend's
+page (the React build on its own static site), each alerting every on-call contact."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class UptimeMonitorArgs:
     interval_seconds: int = FREE_PLAN_MIN_INTERVAL_SECONDS
     failure_threshold: int = 2
     slack_channel: Optional[str] = None  # "#alerts": a Slack integration alerted like a contact
+    frontend_url: Optional[pulumi.Input[str]] = None  # the frontend's page, checked by a second HTTP monitor
+    frontend_monitor_name: Optional[str] = None  # defaults to "<monitor_name> frontend"
 
     def __post_init__(self) -> None:
         if not self.contacts:
@@ -46,6 +49,7 @@ class UptimeMonitorArgs:
 class UptimeMonitor(pulumi.ComponentResource):
     monitor_id: pulumi.Output[str]
     dashboard_url: pulumi.Output[str]
+    frontend_monitor_id: Optional[pulumi.Output[str]]
 
     def __init__(self, name: str, args: UptimeMonitorArgs, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__(f"{TOKEN_PREFIX}UptimeMonitor", name, None, opts)
@@ -63,19 +67,29 @@ class UptimeMonitor(pulumi.ComponentResource):
                 f"{name}-slack", name=f"{args.monitor_name} Slack", channel=args.slack_channel, opts=child
             )
             contacts.append(slack)
-        monitor = Monitor(
-            f"{name}-health",
-            MonitorArgs(
-                name=args.monitor_name,
-                url=args.health_url,
-                interval=args.interval_seconds,
-                # The plan's "alert after 2 failures"; UptimeRobot honours it on paid plans only.
-                assigned_alert_contacts=[
-                    AssignedAlertContact(alert_contact_id=c.id, threshold=args.failure_threshold) for c in contacts
-                ],
-            ),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+
+        def http_monitor(suffix: str, monitor_name: str, url: pulumi.Input[str]) -> Monitor:
+            return Monitor(
+                f"{name}-{suffix}",
+                MonitorArgs(
+                    name=monitor_name,
+                    url=url,
+                    interval=args.interval_seconds,
+                    # The plan's "alert after 2 failures"; UptimeRobot honours it on paid plans only.
+                    assigned_alert_contacts=[
+                        AssignedAlertContact(alert_contact_id=c.id, threshold=args.failure_threshold) for c in contacts
+                    ],
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+
+        monitor = http_monitor("health", args.monitor_name, args.health_url)
+        outputs = {"monitor_id": monitor.id, "dashboard_url": monitor.dashboard_url}
+        self.frontend_monitor_id = None
+        if args.frontend_url is not None:
+            frontend_name = args.frontend_monitor_name or f"{args.monitor_name} frontend"
+            self.frontend_monitor_id = http_monitor("frontend", frontend_name, args.frontend_url).id
+            outputs["frontend_monitor_id"] = self.frontend_monitor_id
         self.monitor_id = monitor.id
         self.dashboard_url = monitor.dashboard_url
-        self.register_outputs({"monitor_id": self.monitor_id, "dashboard_url": self.dashboard_url})
+        self.register_outputs(outputs)

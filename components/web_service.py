@@ -21,7 +21,8 @@ from components import TOKEN_PREFIX
 from components.render.notifications import RenderNotificationOverride, override_problems
 from components.render.owner import only_owner
 
-DERIVED_URL_VARS = ("API_URL", "REACT_APP_API_URL")
+# REACT_APP_API_URL is the frontend static site's build-time variable (components/render/static_site.py).
+DERIVED_URL_VARS = ("API_URL",)
 _ENV_KEY = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
@@ -58,7 +59,7 @@ class RenderWebServiceArgs:
             raise ValueError(f"env: expected UPPER_SNAKE_CASE names, got {', '.join(bad)}")
         clashes = sorted(set(self.env) & set(self.secret_env) | set(keys) & set(DERIVED_URL_VARS))
         if clashes:
-            raise ValueError(f"env: {', '.join(clashes)} set twice (API_URL and REACT_APP_API_URL are derived)")
+            raise ValueError(f"env: {', '.join(clashes)} set twice (API_URL is derived)")
         if not self.health_check_path.startswith("/"):
             raise ValueError("health_check_path: expected a path starting with /")
 

@@ -11,6 +11,7 @@ from components.app_secrets import AppSecrets, AppSecretsArgs
 from components.database import PostgresDatabase, PostgresDatabaseArgs
 from components.error_tracking import ErrorTracking, ErrorTrackingArgs
 from components.render.environment import RenderEnvironment, RenderEnvironmentArgs
+from components.render.static_site import RenderStaticSite, RenderStaticSiteArgs
 from components.uptime import OnCallContact, UptimeMonitor, UptimeMonitorArgs
 from components.web_service import RenderWebService, RenderWebServiceArgs
 from stacks.guard import is_production
@@ -24,6 +25,7 @@ class Environment:
     errors: ErrorTracking
     render_environment: RenderEnvironment
     web: RenderWebService
+    frontend: RenderStaticSite
     uptime: UptimeMonitor
     alarms: DatabaseAlarms
 
@@ -101,11 +103,29 @@ def build_environment(settings: Settings) -> Environment:
             },
         ),
     )
+    # The app's own Blueprint: the React build is a static site of its own; server.js serves the API only.
+    frontend = RenderStaticSite(
+        f"{prefix}-frontend",
+        RenderStaticSiteArgs(
+            site_name=f"{prefix}-frontend",
+            owner_id=render.owner_id,
+            repo=app.repo,
+            branch=app.branch,
+            build_command=app.frontend_build_command,
+            publish_path=app.frontend_publish_path,
+            api_url=web.url,
+            environment_id=render_environment.environment_id,
+            notifications_to_send=render.notifications,
+            preview_notifications=render.preview_notifications,
+        ),
+    )
     uptime = UptimeMonitor(
         f"{prefix}-uptime",
         UptimeMonitorArgs(
             monitor_name=f"{prefix} health",
             health_url=web.health_url,
+            frontend_url=frontend.url,
+            frontend_monitor_name=f"{prefix} frontend",
             contacts=[OnCallContact(name=c.name, email=c.email) for c in monitoring.contacts],
             interval_seconds=monitoring.uptime_interval_seconds,
             failure_threshold=monitoring.uptime_failure_threshold,
@@ -131,6 +151,7 @@ def build_environment(settings: Settings) -> Environment:
         errors=errors,
         render_environment=render_environment,
         web=web,
+        frontend=frontend,
         uptime=uptime,
         alarms=alarms,
     )
@@ -139,6 +160,8 @@ def build_environment(settings: Settings) -> Environment:
 def export_outputs(env: Environment) -> None:
     pulumi.export("appUrl", env.web.url)
     pulumi.export("healthUrl", env.web.health_url)
+    pulumi.export("frontendUrl", env.frontend.url)
+    pulumi.export("frontendServiceId", env.frontend.service_id)
     pulumi.export("databaseEndpoint", env.database.endpoint)
     pulumi.export("renderServiceId", env.web.service_id)
     pulumi.export("renderDashboardUrl", env.web.dashboard_url)
@@ -147,6 +170,7 @@ def export_outputs(env: Environment) -> None:
     pulumi.export("sentryProjectUrl", env.errors.project_url)
     pulumi.export("uptimeMonitorId", env.uptime.monitor_id)
     pulumi.export("uptimeDashboardUrl", env.uptime.dashboard_url)
+    pulumi.export("uptimeFrontendMonitorId", env.uptime.frontend_monitor_id)
     pulumi.export("alarmTopicArn", env.alarms.topic_arn)
     # Secrets: `pulumi stack output --show-secrets NAME`.
     pulumi.export("databaseUrl", env.secrets.database_url)

@@ -54,6 +54,7 @@ CREATE_ONLY: dict[str, frozenset[str]] = {
     # environmentId is not among the properties of Render's PATCH /services/{id}: a change replaces the
     # service. ResourcesToEnvironment (POST /environments/{id}/resources) moves it in place instead.
     "render:services:WebService": frozenset({"ownerId", "type", "environmentId"}),
+    "render:services:StaticSite": frozenset({"ownerId", "type", "environmentId"}),
     "render:projects:Project": frozenset({"ownerId", "environments"}),
     "render:environments:Environment": frozenset({"projectId"}),
     "render:environments:ResourcesToEnvironment": frozenset({"environmentId", "resourceIds"}),

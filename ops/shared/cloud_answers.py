@@ -56,6 +56,8 @@ def preview_outputs(resource_type: str, inputs: dict[str, Any]) -> dict[str, Any
     engine leaves them (a program's `apply` on them does not run in a preview)."""
     if resource_type == "render:services:WebService":
         return {"serviceDetails": {**inputs.get("serviceDetails", {}), "url": pulumi.UNKNOWN}}
+    if resource_type == "render:services:StaticSite":
+        return {"serviceDetails": {**_site_details(inputs), "url": pulumi.UNKNOWN}}
     if resource_type == "render:projects:Project":
         return {"environmentIds": pulumi.UNKNOWN}
     return {}
@@ -85,6 +87,13 @@ def computed_outputs(
                 **inputs.get("serviceDetails", {}),
                 "url": f"https://{inputs.get('name', name)}.onrender.com",
             },
+        }
+    if resource_type == "render:services:StaticSite":
+        site_id = f"srv-placeholder{_stable_hex(resource_type, name, length=8)}"
+        return {
+            "id": site_id,
+            "dashboardUrl": f"https://dashboard.render.com/static/{site_id}",
+            "serviceDetails": {**_site_details(inputs), "url": f"https://{inputs.get('name', name)}.onrender.com"},
         }
     if resource_type == "render:projects:Project":
         # Render answers with the ids of the environments created inline, in order.
@@ -116,6 +125,12 @@ def computed_outputs(
             "name": inputs.get("name", f"{name}-0000000"),
         }
     return {}
+
+
+def _site_details(inputs: dict[str, Any]) -> dict[str, Any]:
+    # Render's static site details carry no routes (they are a service's own list: GET /services/{id}/routes).
+    details = inputs.get("serviceDetails", {})
+    return {key: value for key, value in details.items() if key != "routes"} if isinstance(details, dict) else {}
 
 
 def _sentry_outputs(resource_type: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:

@@ -27,10 +27,25 @@ class AppSettings(SettingsModel):
         description="Git branch Render builds and auto-deploys.",
     )
     build_command: str = Field(
-        default="npm install && npm run build",
+        default="npm ci --omit=dev",
         min_length=1,
         alias="appBuildCommand",
-        description="Render build command.",
+        description=(
+            "Render build command of the API service (server.js): installs the app's runtime dependencies only; "
+            "the React build is the static site's (appFrontendBuildCommand)."
+        ),
+    )
+    frontend_build_command: str = Field(
+        default="npm ci && npm run build",
+        min_length=1,
+        alias="appFrontendBuildCommand",
+        description="Render build command of the frontend static site (the React build, REACT_APP_API_URL baked in).",
+    )
+    frontend_publish_path: str = Field(
+        default="build",
+        pattern=r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$",
+        alias="appFrontendPublishPath",
+        description="Folder of the React build that the static site publishes.",
     )
     start_command: str = Field(
         default="node server.js", min_length=1, alias="appStartCommand", description="Render start command."
