@@ -1,8 +1,8 @@
 """Monthly cost estimate of a plan, from the list prices in `ops/prices.json`.
 
 An estimate, not a bill: on-demand list prices for what the plan declares (RDS instance hours
-and gp3 storage, the Render instance type, the free tiers of Sentry, UptimeRobot and CloudWatch
-alarms). Anything the table cannot price is listed as unpriced, never guessed.
+and gp3 storage, the Render instance type, the free Render static site, the free tiers of Sentry,
+UptimeRobot and CloudWatch alarms). Anything the table cannot price is listed as unpriced, never guessed.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ CENT = Decimal("0.01")
 
 RDS_INSTANCE = "aws:rds/instance:Instance"
 RENDER_SERVICE = "render:services:WebService"
+RENDER_STATIC_SITE = "render:services:StaticSite"
 SENTRY_PROJECT = "sentry:index/sentryProject:SentryProject"
 SENTRY_MEMBER = "pulumi-python:dynamic/sentry:TeamMembership"
 UPTIME_MONITOR = "pulumi-python:dynamic/uptimerobot:Monitor"
@@ -101,6 +102,12 @@ def estimate(
             f"{plan} x {int(count)} instance(s) at ${render[plan]}/month",
             Decimal(render[plan]) * int(count),
         )
+
+    static_site = prices["render"]["staticSite"]
+    for r in _of(resources, RENDER_STATIC_SITE):
+        item(f"render:{r['name']}", "Render", "static site (free on every plan)", static_site["month"])
+    if _of(resources, RENDER_STATIC_SITE):
+        notes.append("Render: the static site's outbound bandwidth counts toward the workspace's included bandwidth")
 
     sentry = prices["sentry"]
     if _of(resources, SENTRY_PROJECT):

@@ -83,9 +83,30 @@ def check_latency(samples: list[Outcome], budget_ms: float) -> Check:
     return Check("latency", PASS if value <= budget_ms else FAIL, detail)
 
 
-def check_home(outcome: Outcome) -> Check:
+def check_home(outcome: Outcome, shown_url: str | None = None) -> Check:
     if outcome.status is None:
-        return Check("home", FAIL, f"GET / got no answer: {outcome.error}")
+        return Check("home", FAIL, f"GET {shown_url or '/'} got no answer: {outcome.error}")
+    problems = _html_problems(outcome)
+    if outcome.elapsed > HOME_BUDGET_SECONDS:
+        problems.append(f"took {outcome.elapsed:.1f} s, budget {HOME_BUDGET_SECONDS:g} s")
+    where = f" from {shown_url}" if shown_url else ""
+    if problems:
+        return Check("home", FAIL, "; ".join(problems) + where)
+    return Check("home", PASS, f"HTTP 200 text/html with doctype in {outcome.elapsed * 1000:.0f} ms{where}")
+
+
+def check_spa_route(outcome: Outcome, path: str) -> Check:
+    """A path no file answers must get the app's page (the static site's `/*` -> `/index.html` rewrite)."""
+    if outcome.status is None:
+        return Check("spa-route", FAIL, f"GET {path} got no answer: {outcome.error}")
+    problems = _html_problems(outcome)
+    if problems:
+        why = "; ".join(problems)
+        return Check("spa-route", FAIL, f"GET {path}: {why} (is the /* -> /index.html rewrite set?)")
+    return Check("spa-route", PASS, f"GET {path} answers the app's page (HTTP 200 text/html)")
+
+
+def _html_problems(outcome: Outcome) -> list[str]:
     problems = []
     if outcome.status != 200:
         problems.append(f"HTTP {outcome.status}, expected 200")
@@ -95,11 +116,7 @@ def check_home(outcome: Outcome) -> Check:
     head = outcome.body[:512].decode("utf-8", "replace").lstrip("\ufeff \t\r\n").lower()
     if not head.startswith("<!doctype html"):
         problems.append("no <!doctype html> at the start of the body")
-    if outcome.elapsed > HOME_BUDGET_SECONDS:
-        problems.append(f"took {outcome.elapsed:.1f} s, budget {HOME_BUDGET_SECONDS:g} s")
-    if problems:
-        return Check("home", FAIL, "; ".join(problems))
-    return Check("home", PASS, f"HTTP 200 text/html with doctype in {outcome.elapsed * 1000:.0f} ms")
+    return problems
 
 
 def check_no_5xx(outcomes: list[Outcome]) -> Check:

@@ -1,7 +1,9 @@
 """`ops verify`: post-deploy checks against a running Kitchen Kontrol environment.
 
-Checks health (`{"status":"ok"}`), p95 latency, the HTML shell at `/`, the
-absence of 5xx answers and, for HTTPS, the certificate. Standard library only,
+Checks the API's health (`{"status":"ok"}`) and p95 latency, the HTML shell at the
+frontend's `/` (the static site's URL; the API's own when no frontend is given) and a
+client-side route the SPA rewrite answers, the absence of 5xx answers and, for HTTPS, the
+API's certificate. Standard library only,
 so it runs in any CI step without installing anything.
 
 Progress goes to stderr as each check starts and ends (only on a terminal, not with
@@ -51,6 +53,11 @@ def register(subparsers) -> None:
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--stack", help="read appUrl/healthUrl from this stack's outputs (needs the pulumi CLI)")
     target.add_argument("--url", help="base URL of the app, e.g. https://staging.example.com")
+    parser.add_argument(
+        "--frontend-url",
+        help="with --url: the frontend's URL (the React build on its own static site), where the home check "
+        "and the SPA-route check ask; with --stack it is the stack's frontendUrl output",
+    )
     parser.add_argument(
         "--health-path",
         default=DEFAULT_HEALTH_PATH,
@@ -103,6 +110,8 @@ def _validate(args: argparse.Namespace) -> None:
         raise UsageError(f"--wait-seconds must be zero or more, got {args.wait_seconds:g}")
     if args.timeout_seconds <= 0:
         raise UsageError(f"--timeout-seconds must be positive, got {args.timeout_seconds:g}")
+    if args.frontend_url and not args.url:
+        raise UsageError("--frontend-url goes with --url (with --stack the frontend is the stack's frontendUrl output)")
     require_file("--ca-file", args.ca_file)
     for report in args.report or []:
         require_directory("--report", report)
@@ -111,9 +120,10 @@ def _validate(args: argparse.Namespace) -> None:
 def main(args: argparse.Namespace) -> int:
     _validate(args)
     options = VerifyOptions(args.samples, args.latency_budget_ms, args.wait_seconds, args.timeout_seconds, args.ca_file)
-    target, outputs = (
-        (url_target(args.url, args.health_path), None) if args.url else stack_target(args.stack, args.health_path)
-    )
+    if args.url:
+        target, outputs = url_target(args.url, args.health_path, args.frontend_url), None
+    else:
+        target, outputs = stack_target(args.stack, args.health_path)
     progress = Progress(enabled=not args.quiet and sys.stderr.isatty())
     result = new_result(target)
     try:

@@ -26,7 +26,8 @@ def _summary(result: Result) -> str:
 
 
 def render_table(result: Result) -> str:
-    lines = [f"verify {result.url}  (health {result.health_url})", f"started {result.started}", ""]
+    frontend = f", frontend {result.frontend_url}" if result.frontend_url else ""
+    lines = [f"verify {result.url}  (health {result.health_url}{frontend})", f"started {result.started}", ""]
     if result.checks:
         width = max(len(c.name) for c in result.checks)
         lines.append(f"{'CHECK'.ljust(width)}  RESULT  DETAIL")
@@ -43,6 +44,7 @@ def render_markdown(result: Result) -> str:
         f"- **Date:** {result.started}",
         f"- **URL:** {result.url}",
         f"- **Health URL:** {result.health_url}",
+        *([f"- **Frontend URL:** {result.frontend_url}"] if result.frontend_url else []),
         f"- **Result:** {_summary(result)}",
         "",
     ]

@@ -9,12 +9,24 @@ from dataclasses import dataclass
 
 from ops.shared.errors import UsageError
 from ops.verify.alarm_delivery import check_stack
-from ops.verify.checks import FAIL, PASS, SKIP, Check, check_health, check_home, check_latency, check_no_5xx, check_tls
+from ops.verify.checks import (
+    FAIL,
+    PASS,
+    SKIP,
+    Check,
+    check_health,
+    check_home,
+    check_latency,
+    check_no_5xx,
+    check_spa_route,
+    check_tls,
+)
 from ops.verify.http import STARTING_STATUSES, Outcome, attempts_text, fetch, ssl_context, wait_for_health
 from ops.verify.progress import Progress
-from ops.verify.target import Target
+from ops.verify.target import Target, join_path
 
 INTERRUPTED, UNREACHABLE = "interrupted", "unreachable"  # results beside PASS and FAIL
+SPA_PROBE_PATH = "/kitchen/verify-deep-link"  # no file of the build: only the SPA rewrite answers it
 
 
 @dataclass(frozen=True)
@@ -36,11 +48,14 @@ class Result:
     result: str  # pass | fail | unreachable | interrupted
     checks: list[Check]
     error: str | None = None
+    frontend_url: str | None = None  # where the home check asked, when not `url`
 
 
 def new_result(target: Target) -> Result:
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    return Result(target.display_url, target.display_health_url, started, PASS, [])
+    return Result(
+        target.display_url, target.display_health_url, started, PASS, [], frontend_url=target.display_frontend_url
+    )
 
 
 def run_checks(target: Target, options: VerifyOptions, result: Result, progress: Progress) -> Result:
@@ -94,12 +109,20 @@ def run_checks(target: Target, options: VerifyOptions, result: Result, progress:
         samples.append(fetch(target.health_url, target, ctx, options.timeout_seconds))
     checks.append(progress.end(check_latency(samples, options.latency_budget_ms)))
 
-    progress.start("home", f"GET {target.display_url}")
-    home = fetch(target.app_url, target, ctx, options.timeout_seconds)
-    checks.append(progress.end(check_home(home)))
+    progress.start("home", f"GET {target.display_home_url}")
+    home = fetch(target.home_url, target.home_target(), ctx, options.timeout_seconds)
+    checks.append(progress.end(check_home(home, target.display_home_url)))
+    answers = [health, *samples, home]
+    if target.frontend_url:
+        # The static site's rewrite `/*` -> `/index.html`: a client-side route answers the app's page too.
+        deep = join_path(target.frontend_url, SPA_PROBE_PATH)
+        progress.start("spa-route", f"GET {join_path(target.display_home_url, SPA_PROBE_PATH)}")
+        spa = fetch(deep, target.home_target(), ctx, options.timeout_seconds)
+        checks.append(progress.end(check_spa_route(spa, SPA_PROBE_PATH)))
+        answers.append(spa)
 
     progress.start("no-5xx", "every answer above")
-    checks.append(progress.end(check_no_5xx([health, *samples, home])))
+    checks.append(progress.end(check_no_5xx(answers)))
     result.result = FAIL if any(c.status == FAIL for c in checks) else PASS
     return result
 

@@ -30,6 +30,7 @@ S3_BUCKET = "aws:s3/bucket:Bucket"
 S3_BUCKET_V2 = "aws:s3/bucketV2:BucketV2"
 
 RENDER_WEB_SERVICE = "render:services:WebService"
+RENDER_STATIC_SITE = "render:services:StaticSite"
 RENDER_ENV_VAR = "render:services:EnvVar"
 RENDER_ENV_VARS_FOR_SERVICE = "render:services:EnvVarsForService"
 RENDER_CUSTOM_DOMAIN = "render:services:CustomDomain"

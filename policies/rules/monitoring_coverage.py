@@ -7,6 +7,10 @@ for the service (``render:services:EnvVar``, ``EnvVarsForService`` or the servic
 ``envVars``). The notification is the service's override
 (``pulumi-python:dynamic/render:NotificationOverride``) sending ``failure`` or ``all``: a failed
 deploy keeps the old version running, so only Render itself can say that a deploy failed.
+
+Every Render static site (the app's React build) likewise has an uptime monitor of a page on its own
+host (any path: a static site has no health check path) and its own failure notification override;
+it reports no errors of its own to Sentry, so no DSN is asked of it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ._types import (
     RENDER_CUSTOM_DOMAIN,
     RENDER_ENV_VAR,
     RENDER_ENV_VARS_FOR_SERVICE,
+    RENDER_STATIC_SITE,
     RENDER_WEB_SERVICE,
     is_uptime_monitor,
 )
@@ -61,7 +66,8 @@ def _service_hosts(service: StackResource, service_id: Any, resources: Sequence[
     return hosts
 
 
-def _monitored(service: StackResource, health: str, hosts: set[str], resources: Sequence[StackResource]) -> bool:
+def _monitored(service: StackResource, health: str | None, hosts: set[str], resources: Sequence[StackResource]) -> bool:
+    """A monitor on `health` (any path when None) of one of `hosts` (any host when they are not known)."""
     for r in resources:
         if not is_uptime_monitor(r.resource_type):
             continue
@@ -69,7 +75,7 @@ def _monitored(service: StackResource, health: str, hosts: set[str], resources: 
         if not isinstance(url, str):
             continue
         parts = urlsplit(url)
-        if parts.path.rstrip("/") != health.strip().rstrip("/"):
+        if health is not None and parts.path.rstrip("/") != health.strip().rstrip("/"):
             continue
         # When the service's hosts are known, the monitor must point at one of them.
         if not hosts or (parts.hostname or "").lower() in hosts:
@@ -121,19 +127,34 @@ def check(ctx: StackContext) -> Iterator[Finding]:
                 )
         except UnknownPropError as exc:
             yield unknown(exc.path, service.label, service.urn)
+    for site in ctx.of_type(RENDER_STATIC_SITE):
+        try:
+            site_id = get(site.props, "id")
+            hosts = _service_hosts(site, site_id, ctx.resources)
+            if not hosts or not _monitored(site, None, hosts, ctx.resources):
+                yield violation(f"{site.label}: no uptime monitor checks a page of the static site", site.urn)
+            if not _failures_notified(site, site_id, ctx.resources):
+                yield violation(
+                    f"{site.label}: Render does not notify about its failed builds (no notification override "
+                    f"sending {' or '.join(SENDS_FAILURES)})",
+                    site.urn,
+                )
+        except UnknownPropError as exc:
+            yield unknown(exc.path, site.label, site.urn)
 
 
 RULE = StackRule(
     name=NAME,
     description=(
         "Every Render web service must have an uptime monitor on its health URL, a Sentry DSN and Render's "
-        "deploy-failure notification."
+        "deploy-failure notification; every Render static site an uptime monitor of its pages and that notification."
     ),
     severity=Severity.MEDIUM,
     remediation=(
         "Create an UptimeRobot Monitor (components.uptimerobot) whose url is the service URL plus its "
         "health check path, and a render.services.EnvVar SENTRY_DSN (the Sentry key's dsn_public) for "
-        "the service, and a RenderNotificationOverride (components.render.notifications) sending failure."
+        "the service, and a RenderNotificationOverride (components.render.notifications) sending failure; for a "
+        "static site, a Monitor of its URL and its own RenderNotificationOverride."
     ),
     check=check,
 )
