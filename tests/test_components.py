@@ -98,13 +98,12 @@ def test_env_vars_live_beside_the_service(update):
     details = service.inputs["serviceDetails"]
     assert details["runtime"] == "node" and details["healthCheckPath"] == "/api/health"
     assert details["envSpecificDetails"] == {
-        "buildCommand": "npm install && npm run build",
+        "buildCommand": "npm ci --omit=dev",
         "startCommand": "node server.js",
     }
-    keys = sorted(r.inputs["envVarKey"] for r in resources_of(update, ENV_VAR))
-    assert keys == sorted(
-        ["NODE_ENV", "PORT", "LOG_LEVEL", "DATABASE_URL", "JWT_SECRET", "API_URL", "REACT_APP_API_URL", "SENTRY_DSN"]
-    )
+    # REACT_APP_API_URL is the frontend static site's (tests/render/test_static_site.py).
+    keys = sorted(r.inputs["envVarKey"] for r in resources_of(update, ENV_VAR) if r.parent == service.parent)
+    assert keys == sorted(["NODE_ENV", "PORT", "LOG_LEVEL", "DATABASE_URL", "JWT_SECRET", "API_URL", "SENTRY_DSN"])
 
 
 @pytest.fixture
@@ -126,7 +125,6 @@ def test_plain_env_vars(env_values):
 
 def test_api_urls_come_from_the_service_url(env_values):
     assert env_values["API_URL"] == "https://kitchen-kontrol-teststack.onrender.com"
-    assert env_values["REACT_APP_API_URL"] == env_values["API_URL"]
 
 
 def test_api_urls_use_the_custom_domain(plan, project_dir):
@@ -169,6 +167,7 @@ def test_components_use_project_tokens_and_parent_every_child(update):
         "kitchen-kontrol:index:AppSecrets",
         "kitchen-kontrol:index:RenderEnvironment",
         "kitchen-kontrol:index:RenderWebService",
+        "kitchen-kontrol:index:RenderStaticSite",
         "kitchen-kontrol:index:ErrorTracking",
         "kitchen-kontrol:index:UptimeMonitor",
         "kitchen-kontrol:index:DatabaseAlarms",

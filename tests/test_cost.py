@@ -28,6 +28,7 @@ def test_staging_costs_rds_hours_gp3_storage_and_the_render_plan(staging_documen
         "rds-instance:kitchen-kontrol-staging-db-instance": 11.68,  # db.t4g.micro: 730 h x $0.016
         "rds-storage:kitchen-kontrol-staging-db-instance": 2.30,  # 20 GB gp3 x $0.115
         "render:kitchen-kontrol-staging-web-service": 7.0,  # starter x 1
+        "render:kitchen-kontrol-staging-frontend-site": 0.0,  # the React build: static sites are free
         "render-notifications": 0.0,  # e-mail on every plan; webhooks (a paid plan) are not used
         "sentry": 0.0,
         "uptimerobot": 0.0,
@@ -35,6 +36,7 @@ def test_staging_costs_rds_hours_gp3_storage_and_the_render_plan(staging_documen
     assert cost["monthly"] == staging_document["summary"]["monthlyCost"] == 20.98
     assert cost["complete"] is True
     assert any("webhooks" in note and "Professional" in note for note in cost["notes"])
+    assert any("static site" in note and "bandwidth" in note for note in cost["notes"])
     assert cost["prices"] == {"file": "ops/prices.json", "retrieved": load_prices()["retrieved"]}
 
 

@@ -37,7 +37,8 @@ def test_adding_a_person_in_config_adds_them_everywhere(plan, project_dir):
 
 
 def test_monitor_checks_the_health_url_and_alerts_after_two_failures(update_plan):
-    monitor = only(update_plan, MONITOR)
+    # The frontend's monitor: tests/render/test_static_site.py.
+    (monitor,) = [m for m in resources_of(update_plan, MONITOR) if m.name.endswith("-health")]
     assert monitor.inputs["url"] == update_plan.outputs["healthUrl"]
     assert monitor.inputs["interval"] == 300
     assert monitor.inputs["type"] == "HTTP"

@@ -84,7 +84,7 @@ def test_a_stack_with_only_the_required_keys_gets_every_model_default(tmp_path):
 
 
 def test_project_config_check_fails_on_a_stale_block_and_the_command_rewrites_it(tmp_path):
-    stale = (ROOT / "Pulumi.yaml").read_text().replace("Render build command.", "How Render builds.")
+    stale = (ROOT / "Pulumi.yaml").read_text().replace("Render start command.", "How Render starts.")
     (tmp_path / "Pulumi.yaml").write_text(stale)
     check = run_ops("project-config", "--check", "--root", str(tmp_path))
     assert check.returncode == 1 and "make project-config" in check.stderr

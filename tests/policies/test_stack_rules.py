@@ -140,6 +140,56 @@ def test_monitor_module_may_differ_and_dsn_may_be_in_the_service_env():
     assert run_stack_rule(monitoring_coverage.RULE, resources).violations == []
 
 
+SITE = "render:services:StaticSite"
+SITE_COMPONENT = "urn:pulumi:staging::kitchen-kontrol::kitchen-kontrol:index:RenderStaticSite::frontend"
+SITE_URL = "https://kk-staging-frontend.onrender.com"
+
+
+def stack_with_site():
+    """The healthy stack plus the app's frontend: a static site, a monitor of its page, its own override."""
+    site = {"id": "srv-456", "name": "kk-staging-frontend", "serviceDetails": {"url": SITE_URL}}
+    return [
+        *healthy_stack(),
+        res(SITE, "frontend", site, SITE_COMPONENT),
+        res(MONITOR, "frontend-uptime", {"url": SITE_URL, "type": "HTTP"}),
+        res(OVERRIDE, "frontend-notifications", {"service_id": "srv-456", "notifications_to_send": "failure"}),
+    ]
+
+
+def test_a_watched_static_site_passes():
+    assert run_stack_rule(monitoring_coverage.RULE, stack_with_site()).violations == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda rs: [r for r in rs if r.name != "frontend-uptime"],
+            "no uptime monitor checks a page of the static site",
+        ),
+        (
+            # The API's health monitor is no monitor of the site.
+            lambda rs: replace(rs, "frontend-uptime", {"url": "https://kk-staging.onrender.com/"}),
+            "no uptime monitor checks a page of the static site",
+        ),
+        (
+            lambda rs: [r for r in rs if r.name != "frontend-notifications"],
+            "Render does not notify about its failed builds (no notification override sending failure or all)",
+        ),
+        (
+            # The API's override does not cover the site.
+            lambda rs: replace(
+                rs, "frontend-notifications", {"service_id": "srv-123", "notifications_to_send": "failure"}
+            ),
+            "Render does not notify about its failed builds (no notification override sending failure or all)",
+        ),
+    ],
+)
+def test_static_site_gaps(change, expected):
+    verdict = run_stack_rule(monitoring_coverage.RULE, change(stack_with_site()))
+    assert messages(verdict) == [f'{SITE} "frontend": {expected}']
+
+
 def records(resources, unknown_key=None):
     out = []
     for r in resources:

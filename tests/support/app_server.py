@@ -31,6 +31,8 @@ class Behaviour:
     basic_auth: str | None = None
     # Answer GET / with a 302 to this URL.
     redirect_home_to: str | None = None
+    # A static site's `/*` -> `/index.html` rewrite: any other path gets the home page too.
+    spa_rewrite: bool = False
     auth_headers: list[str | None] = field(default_factory=list)
     hits: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -70,7 +72,7 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Location", b.redirect_home_to)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
-            elif self.path == "/":
+            elif self.path == "/" or b.spa_rewrite:
                 self._send(b.home_status, b.home_body, b.home_type)
             else:
                 self._send(404, b"not found", "text/plain")

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from tests.support.commands import Run
+from tests.support.fake_cli import Reply, write_fake_cli
 
 
 @pytest.fixture
@@ -47,3 +49,18 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.lower().endswith("_proxy"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def fake_pulumi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Put an executable `pulumi` on a PATH of its own; it logs argv and prints what it is told."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "pulumi.log"
+    monkeypatch.setenv("PATH", str(bin_dir))
+
+    def install(stdout: str = "", stderr: str = "", code: int = 0) -> Path:
+        write_fake_cli(bin_dir, "pulumi", default=Reply(stdout, stderr, code), log=log)
+        return log
+
+    return install

@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tests.support.commands import run_ops
-from tests.support.fake_cli import Reply, write_fake_cli
 
 FAST = ("--samples", "3", "--wait-seconds", "5")
-
-
-@pytest.fixture
-def fake_pulumi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Put an executable `pulumi` on a PATH of its own; it logs argv and prints what it is told."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    log = tmp_path / "pulumi.log"
-    monkeypatch.setenv("PATH", str(bin_dir))
-
-    def install(stdout: str = "", stderr: str = "", code: int = 0) -> Path:
-        write_fake_cli(bin_dir, "pulumi", default=Reply(stdout, stderr, code), log=log)
-        return log
-
-    return install
 
 
 def test_stack_reads_urls_from_stack_outputs(make_server, verify, fake_pulumi):
