@@ -162,6 +162,7 @@ def export_outputs(env: Environment) -> None:
     pulumi.export("healthUrl", env.web.health_url)
     pulumi.export("frontendUrl", env.frontend.url)
     pulumi.export("frontendServiceId", env.frontend.service_id)
+    pulumi.export("frontendDashboardUrl", env.frontend.dashboard_url)
     pulumi.export("databaseEndpoint", env.database.endpoint)
     pulumi.export("renderServiceId", env.web.service_id)
     pulumi.export("renderDashboardUrl", env.web.dashboard_url)

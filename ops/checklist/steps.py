@@ -102,7 +102,8 @@ def after_first_up(facts: StackFacts) -> list[Step]:
             "needs the deployed app",
             f"`python -m ops verify --stack {stack} --report verify-report.json`"
             + ("" if facts.production else " (or `make verify`)")
-            + " exits 0.",
+            + " exits 0: the API's health and latency on the API, the page and its SPA route on the frontend's "
+            "static site (`frontendUrl`).",
         ),
         Step(
             "Readiness recorded",

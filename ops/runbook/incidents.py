@@ -37,6 +37,14 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         "Fix: a missing or changed env var comes back with the next apply. " + apply_note(facts) + " A bad release: "
         "see Rollback; a database error in the log: see the next incident.",
         "",
+        "### The page does not load but the health check passes",
+        "",
+        f"The page is the React build on its own static site ({place(v.frontend_url, 'the frontend')}); the API "
+        "serves no HTML (404 at `/`). `python -m ops verify --stack "
+        f"{stack}` names which of `home` (the page) and `spa-route` (the `/* -> /index.html` rewrite) fails. A "
+        "page that loads but shows no data calls the wrong API: the browser's network tab shows the URL it calls "
+        "(`REACT_APP_API_URL` at build time); see *A deploy failed* for building it again.",
+        "",
     ]
 
     cidrs = ", ".join(code(c) for c in db.allowed_cidrs)
@@ -97,6 +105,12 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         + f"): dashboard → Events → the failed deploy's log. Build command {code(app.build_command)}, start command "
         f"{code(app.start_command)}, port {app.port}. Until a deploy passes its health check Render keeps the "
         "previous one serving.",
+        f"- **Frontend build on Render** (the static site {code(settings.resource_prefix + '-frontend')}, "
+        f"{place(v.frontend_dashboard, 'its dashboard')} → Events): build command {code(app.frontend_build_command)}, "
+        f"published from {code(app.frontend_publish_path)}. A failed build leaves the previous build online. "
+        "`REACT_APP_API_URL` (the API's URL) is baked into the bundle when it builds: after the API's URL changes "
+        "(a custom domain), the next apply sets the variable, and the site must build again (dashboard → "
+        "*Manual Deploy* → *Deploy latest commit*) before the page calls the new URL.",
     ]
     if facts.production:
         deploy_lines.append(

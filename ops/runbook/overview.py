@@ -42,9 +42,14 @@ def quick_links(facts: StackFacts, v: DeployValues) -> list[str]:
     settings = facts.settings
     region = v.region or "no aws:region set"
     rows = [
-        ("App", link(v.app_url)),
+        ("App (the frontend's page)", link(v.frontend_url)),
+        ("API", link(v.app_url)),
         ("Health", link(v.health_url)),
-        (f"Render dashboard (service {code(settings.resource_prefix)})", link(v.render_dashboard)),
+        (f"Render dashboard (API service {code(settings.resource_prefix)})", link(v.render_dashboard)),
+        (
+            f"Render dashboard (static site {code(settings.resource_prefix + '-frontend')})",
+            link(v.frontend_dashboard),
+        ),
         (f"Sentry project ({code(settings.monitoring.sentry_organization)} organization)", link(v.sentry_project)),
         ("UptimeRobot monitor", link(v.uptime_dashboard)),
         (f"RDS console ({code(facts.db_identifier)}, {region})", link(v.rds_console)),
@@ -62,7 +67,8 @@ def health_check(facts: StackFacts, v: DeployValues) -> list[str]:
     lines += [
         "```sh",
         f'curl -fsS "{health_url_expr(facts, v)}"   # expected: {{"status":"ok"}}',
-        f"python -m ops verify --stack {stack}   # health, p95 latency, the HTML page, TLS; exit 0 when all pass",
+        f"python -m ops verify --stack {stack}   # API health, p95 latency, TLS; the frontend's page and SPA route; "
+        "exit 0 when all pass",
         "```",
         "",
         f"Render also probes {code(facts.settings.app.health_path)} before it routes traffic to a new deploy.",

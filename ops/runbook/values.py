@@ -20,6 +20,9 @@ class DeployValues:
             health = self.app_url.rstrip("/") + settings.app.health_path
         self.health_url = health
         self.render_dashboard = out.get("renderDashboardUrl")
+        # The React build's own static site (the API serves no page).
+        self.frontend_url = out.get("frontendUrl")
+        self.frontend_dashboard = out.get("frontendDashboardUrl")
         self.sentry_project = out.get("sentryProjectUrl") or facts.plan_output("sentryProjectUrl")
         self.uptime_dashboard = out.get("uptimeDashboardUrl")
         self.db_endpoint = out.get("databaseEndpoint")
