@@ -149,7 +149,8 @@ def _secrets(evidence: Evidence, facts: StackFacts) -> Item:
 
 def _uptime(evidence: Evidence, facts: StackFacts) -> Item:
     group, title = UPTIME
-    monitors = facts.resources(MONITOR_SUFFIX)
+    # The API's health monitor; the frontend's page has a monitor of its own (`...-frontend`).
+    monitors = [m for m in facts.resources(MONITOR_SUFFIX) if not m.name.endswith("-frontend")]
     if not monitors:
         return Item(group, title, FAIL, "the plan declares no uptime monitor")
     inputs = facts.inputs(monitors[0])
@@ -162,7 +163,14 @@ def _uptime(evidence: Evidence, facts: StackFacts) -> Item:
     if update is None:
         why = f"{described}; its URL is known only in the update phase, and {evidence.no_update()}"
         return Item(group, title, FAIL, why)
-    url = next((mask(r.inputs).get("url") for r in update.resources if r.type.endswith(MONITOR_SUFFIX)), None)
+    url = next(
+        (
+            mask(r.inputs).get("url")
+            for r in update.resources
+            if r.type.endswith(MONITOR_SUFFIX) and r.name == monitors[0].name
+        ),
+        None,
+    )
     coverage = [d for d in update.diagnostics if d.policy_name == "monitoring-coverage"]
     if not isinstance(url, str) or not url.endswith(health):
         return Item(group, title, FAIL, f"{described}; it checks {url!r}, not the service's {health}")

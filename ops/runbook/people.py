@@ -26,19 +26,31 @@ RENDER_EVENTS = {
     "none": "never (`renderNotifications: none`)",
 }
 
+# A static site has no instance to suspend and no health check: its failure is a failed build.
+SITE_EVENTS = {
+    "failure": "a build of the static site fails (the previous build stays online)",
+    "all": "any build or deploy of the static site, failures included",
+}
+FRONTEND_SUFFIX = "-frontend"  # the static site's resource names (stacks/environment.py)
+
 
 def alerts(facts: StackFacts, v: DeployValues) -> list[str]:
     monitoring = facts.settings.monitoring
     people = ", ".join(monitoring.emails)
     lines = ["## Alerts and who gets them", ""]
     rows = []
-    monitor = facts.one(MONITOR_SUFFIX)
-    if monitor is not None:
+    for monitor in facts.resources(MONITOR_SUFFIX):
         inputs = facts.inputs(monitor)
+        # The API's health monitor and the frontend's (its static site's page).
+        checked = (
+            v.frontend_url or "the frontend's page"
+            if monitor.name.endswith(FRONTEND_SUFFIX)
+            else v.health_url or "the health URL"
+        )
         rows.append(
             (
                 f"UptimeRobot {code(str(inputs.get('name')))}",
-                f"GET {v.health_url or 'the health URL'} every {inputs.get('interval')} s fails "
+                f"GET {checked} every {inputs.get('interval')} s fails "
                 f"{monitoring.uptime_failure_threshold} times in a row (paid plans; the free plan alerts at the "
                 "first failure)",
                 people + _slack(facts, SLACK_INTEGRATION),
@@ -73,10 +85,13 @@ def alerts(facts: StackFacts, v: DeployValues) -> list[str]:
         )
     for override in facts.resources(NOTIFICATION_OVERRIDE):
         sends = str(facts.inputs(override).get("notifications_to_send"))
+        site = override.name.endswith(f"{FRONTEND_SUFFIX}-notifications")
+        service = facts.settings.resource_prefix + (FRONTEND_SUFFIX if site else "")
+        events = SITE_EVENTS if site else RENDER_EVENTS
         rows.append(
             (
-                f"Render {code(facts.settings.resource_prefix)} notifications",
-                RENDER_EVENTS.get(sends, sends),
+                f"Render {code(service)} notifications",
+                events.get(sends, RENDER_EVENTS.get(sends, sends)),
                 "the Render workspace's members, by e-mail (Render's notification settings)",
             )
         )

@@ -70,6 +70,7 @@ def test_runbook_has_every_section_the_operator_needs(fresh_clone_documents, sta
         "Alerts and who gets them",
         "Incidents",
         "The app answers 500 or the health check fails",
+        "The page does not load but the health check passes",
         "Database connection failures",
         "Slow responses",
         "A deploy failed",
@@ -90,7 +91,8 @@ def test_runbook_has_every_section_the_operator_needs(fresh_clone_documents, sta
 def test_fresh_clone_runbook_says_not_deployed_yet_for_deploy_time_values(fresh_clone_documents):
     runbook = fresh_clone_documents["runbook-staging"]
     assert "not read (the pulumi CLI is not on PATH" in runbook
-    assert "| App | not deployed yet |" in runbook
+    assert "| App (the frontend's page) | not deployed yet |" in runbook
+    assert "| API | not deployed yet |" in runbook
     assert "| SNS alarm topic | not deployed yet |" in runbook
     # What the settings and the plan fix in advance is there without a deploy.
     assert "https://sentry.io/organizations/kitchen-kontrol/projects/kitchen-kontrol-staging/" in runbook
@@ -115,6 +117,8 @@ def test_runbook_reads_outputs_without_show_secrets_and_prints_no_secret(fake_pu
         "healthUrl": "https://kitchen-kontrol-staging.onrender.com/api/health",
         "databaseEndpoint": "kitchen-kontrol-staging.c1x2.us-east-1.rds.amazonaws.com:5432",
         "renderDashboardUrl": "https://dashboard.render.com/web/srv-d0abc",
+        "frontendUrl": "https://kitchen-kontrol-staging-frontend.onrender.com",
+        "frontendDashboardUrl": "https://dashboard.render.com/static/srv-d0def",
         "alarmTopicArn": "arn:aws:sns:us-east-1:123456789012:kk-alarms-1a2b3c4",
         # A CLI that printed secrets anyway must not make the runbook print them.
         "databaseUrl": f"postgresql://kk_admin:{CANARY_SECRET}@host:5432/db",
@@ -128,7 +132,10 @@ def test_runbook_reads_outputs_without_show_secrets_and_prints_no_secret(fake_pu
     assert CANARY_SECRET not in runbook and CANARY_SECRET not in proc.stderr
     assert 'curl -fsS "https://kitchen-kontrol-staging.onrender.com/api/health"' in runbook
     assert "`kitchen-kontrol-staging.c1x2.us-east-1.rds.amazonaws.com:5432`" in runbook
-    assert "| App | <https://***@kitchen-kontrol-staging.onrender.com> |" in runbook
+    assert "| API | <https://***@kitchen-kontrol-staging.onrender.com> |" in runbook
+    assert "| App (the frontend's page) | <https://kitchen-kontrol-staging-frontend.onrender.com> |" in runbook
+    assert "[its dashboard](https://dashboard.render.com/static/srv-d0def) → Events" in runbook
+    assert "GET https://kitchen-kontrol-staging-frontend.onrender.com every 300 s" in runbook
     assert "#/topic/arn:aws:sns:us-east-1:123456789012:kk-alarms-1a2b3c4" in runbook
     assert "read with `pulumi stack output --json -s staging`" in runbook
 
