@@ -1,7 +1,8 @@
 """What the SaaS fakes share: a JSON-over-HTTP server on 127.0.0.1 (plain or TLS) in a daemon thread,
 bearer auth, a request log, and the faults every API can suffer (rate limit, server error, redirect,
-hang, dropped connection, any answer). Each fake adds its own routes (`answer`) and, if it needs them,
-its own fault kinds (`answer_fault`)."""
+hang, dropped connection, any answer), and the vendor's published contract: a fake with a `spec`
+(ops/rehearsal/vendor_contract.py) refuses, as the vendor's OpenAPI document would, any request it does not
+describe. Each fake adds its own routes (`answer`) and, if it needs them, its own fault kinds (`answer_fault`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ops.rehearsal.faults.armed import Fault, take_fault
+from ops.rehearsal.vendor_contract import VendorSpec
 
 
 class FakeApi:
@@ -24,12 +26,16 @@ class FakeApi:
     error_key: ClassVar[str] = "message"
     unauthorized: ClassVar[dict[str, str]] = {"message": "Unauthorized"}
     fault_type: ClassVar[type[Fault]] = Fault
+    spec: ClassVar[VendorSpec | None] = None  # the vendor's OpenAPI subset the fake holds requests to
 
     def __init__(self, credential: str, *, tls: tuple[Path, Path] | None = None, name: str = "fake-api") -> None:
         self.credential = credential
         self.calls: list[tuple[Any, ...]] = []
         self.times: list[float] = []
         self.seen_auth: list[str] = []
+        # (method, path, status, payload) of every answer sent, faults included; tests hold them to the spec.
+        self.answered: list[tuple[str, str, int, Any]] = []
+        self.refused: list[str] = []  # why the spec refused a request, in order
         self.faults: list[Fault] = []
         self._lock = threading.RLock()
         self._name = name
@@ -64,6 +70,19 @@ class FakeApi:
             self.seen_auth.append(auth)
         return auth == f"Bearer {self.credential}"
 
+    def refuse_by_spec(self, request: JsonHandler, method: str, url: urllib.parse.SplitResult, body: bytes) -> bool:
+        """Answer as the vendor would a request its document does not describe (True), else False."""
+        if self.spec is None:
+            return False
+        content_type = request.headers.get("Content-Type", "")
+        refusal = self.spec.refusal(method, url.path, url.query, body, content_type)
+        if refusal is None:
+            return False
+        with self._lock:
+            self.refused.append(refusal.message)
+        request.send(refusal.status, self.error(f"refused by the vendor's OpenAPI document: {refusal.message}"))
+        return True
+
     def error(self, text: str) -> dict[str, str]:
         return {self.error_key: text}
 
@@ -95,6 +114,8 @@ class JsonHandler(BaseHTTPRequestHandler):
 
     def send(self, status: int, payload: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None):
         data = raw if raw is not None else (b"" if payload is None else json.dumps(payload).encode())
+        with self.fake._lock:
+            self.fake.answered.append((self.command, urllib.parse.urlsplit(self.path).path, status, payload))
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))

@@ -1,6 +1,7 @@
 """A small, stateful fake of Render's notification-override API over real HTTP (127.0.0.1 only):
 ``GET|PATCH /v1/notification-settings/overrides/services/{serviceId}``, bearer auth, Render's
-validation (400 naming the field), a request log and one-shot faults. Used by tests and the
+validation (400 naming the field) and its published contract (the OpenAPI subset in
+vendor_specs/, ops/rehearsal/vendor_contract.py), a request log and one-shot faults. Used by tests and the
 rehearsal (`python -m ops rehearse`), where the stand-in Render provider made the service."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import urllib.parse
 from typing import Any
 
 from ops.rehearsal.fake_http import FakeApi, JsonHandler
+from ops.rehearsal.vendor_contract import RENDER
 
 PATH = re.compile(r"/v1/notification-settings/overrides/services/(srv-[a-z0-9-]+)")
 CHOICES = {
@@ -24,6 +26,7 @@ class FakeRender(FakeApi):
     otherwise only those, and any other answers 404 as Render does. `calls` holds (method, path, body)."""
 
     unauthorized = {"id": "unauthorized", "message": "Unauthorized"}
+    spec = RENDER
 
     def __init__(self, api_key: str, services: set[str] | None = None) -> None:
         super().__init__(api_key, name="fake-render")
@@ -39,6 +42,8 @@ class FakeRender(FakeApi):
             body = "<not json>"
         if not self.admit(request, method, url.path, body):
             return request.send(401, self.unauthorized)
+        if self.refuse_by_spec(request, method, url, raw):
+            return None
         fault = self.take_fault(method, url.path)
         if fault:
             return request.fault(fault)

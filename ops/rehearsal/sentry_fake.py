@@ -1,6 +1,7 @@
 """A small, stateful fake of the part of Sentry's API that TeamMembership uses, over real HTTP
 (127.0.0.1 only, plain or TLS): one organization's members and their teams, bearer auth, a request
-log, Sentry's Link-header pagination, and faults injected on demand (a hostile Sentry for the tests).
+log, Sentry's Link-header pagination, Sentry's published contract (the OpenAPI subset in vendor_specs/,
+ops/rehearsal/vendor_contract.py), and faults injected on demand (a hostile Sentry for the tests).
 Used by tests and the rehearsal (`python -m ops rehearse`)."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import urllib.parse
 from pathlib import Path
 
 from ops.rehearsal.fake_http import FakeApi, JsonHandler
+from ops.rehearsal.vendor_contract import SENTRY
 
 NOT_FOUND = {"detail": "The requested resource does not exist"}
 
@@ -24,6 +26,7 @@ class FakeSentry(FakeApi):
 
     error_key = "detail"
     unauthorized = {"detail": "Invalid token"}
+    spec = SENTRY
 
     def __init__(
         self,
@@ -52,8 +55,11 @@ class FakeSentry(FakeApi):
         return self.members[member_id]
 
     def handle(self, request: JsonHandler, method: str, url: urllib.parse.SplitResult) -> None:
+        body = request.body()
         if not self.admit(request, method, url.path):
             return request.send(401, self.unauthorized)
+        if self.refuse_by_spec(request, method, url, body):
+            return None
         fault = self.take_fault(method, url.path)
         if fault and not fault.commit:
             return request.fault(fault)
