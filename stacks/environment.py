@@ -161,7 +161,6 @@ def export_outputs(env: Environment) -> None:
     pulumi.export("appUrl", env.web.url)
     pulumi.export("healthUrl", env.web.health_url)
     pulumi.export("frontendUrl", env.frontend.url)
-    pulumi.export("frontendServiceId", env.frontend.service_id)
     pulumi.export("frontendDashboardUrl", env.frontend.dashboard_url)
     pulumi.export("databaseEndpoint", env.database.endpoint)
     pulumi.export("renderServiceId", env.web.service_id)
@@ -171,7 +170,6 @@ def export_outputs(env: Environment) -> None:
     pulumi.export("sentryProjectUrl", env.errors.project_url)
     pulumi.export("uptimeMonitorId", env.uptime.monitor_id)
     pulumi.export("uptimeDashboardUrl", env.uptime.dashboard_url)
-    pulumi.export("uptimeFrontendMonitorId", env.uptime.frontend_monitor_id)
     pulumi.export("alarmTopicArn", env.alarms.topic_arn)
     # Secrets: `pulumi stack output --show-secrets NAME`.
     pulumi.export("databaseUrl", env.secrets.database_url)

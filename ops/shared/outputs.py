@@ -23,7 +23,6 @@ PLAIN_OUTPUTS = (
     "renderServiceId",
     "renderDashboardUrl",
     "frontendUrl",
-    "frontendServiceId",
     "frontendDashboardUrl",
     "sentryProjectUrl",
     "uptimeMonitorId",

@@ -26,11 +26,12 @@ NOTE = re.compile(r"^          ([a-z0-9-]+): \d+ resources? ha(?:s|ve) values kn
 # room for about ten more resources and nothing else: the policy section's notes (3 lines per rule a
 # preview cannot finish: 4 rules), the 11 outputs and the totals are counted in. A steady-state change
 # shows only what changes; its budget leaves room for one program warning with its Diagnostics section.
+# Issue 33 added the app's frontend (a static site: 6 resources and 2 outputs) and raised the budgets by 10.
 BUDGETS = {
-    "staging-first-deploy": 100,
-    "production-preview": 100,
+    "staging-first-deploy": 110,
+    "production-preview": 110,
     "staging-env-var-change": 20,
-    "staging-up": 140,
+    "staging-up": 150,
 }
 
 

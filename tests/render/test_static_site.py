@@ -20,6 +20,12 @@ def site(update_plan):
     return only(update_plan, SITE)
 
 
+@pytest.fixture(scope="module")
+def site_id(update_plan, site):
+    """The id Render gave the site, as its dashboard link shows it."""
+    return update_plan.outputs["frontendDashboardUrl"].rsplit("/", 1)[1]
+
+
 def _children(update_plan, site, type_):
     return [r for r in resources_of(update_plan, type_) if r.parent == site.parent]
 
@@ -37,11 +43,10 @@ def test_the_static_site_builds_the_react_app_and_publishes_build(site):
     assert "envVars" not in site.inputs  # beside the site: changing one never replaces it
 
 
-def test_the_build_gets_the_api_url_and_builds_again_once_it_is_set(update_plan, site):
+def test_the_build_gets_the_api_url_and_builds_again_once_it_is_set(update_plan, site, site_id):
     (api_url,) = _children(update_plan, site, ENV_VAR)
     assert api_url.inputs["envVarKey"] == "REACT_APP_API_URL"
     assert api_url.inputs["value"] == update_plan.outputs["appUrl"] == "https://kitchen-kontrol-teststack.onrender.com"
-    site_id = update_plan.outputs["frontendServiceId"]
     assert api_url.inputs["serviceId"] == site_id != update_plan.outputs["renderServiceId"]
     (deploy,) = _children(update_plan, site, "render:services:Deploy")
     assert deploy.inputs["serviceId"] == site_id
@@ -54,24 +59,25 @@ def test_the_api_no_longer_builds_the_react_app(update_plan):
     assert "REACT_APP_API_URL" not in keys
 
 
-def test_the_site_lives_in_the_stacks_render_environment(update_plan, site):
+def test_the_site_lives_in_the_stacks_render_environment(update_plan, site, site_id):
     moves = resources_of(update_plan, "render:environments:ResourcesToEnvironment")
     (move,) = [m for m in moves if m.parent == site.parent]
     web_move = next(m for m in moves if m is not move)
-    assert move.inputs["resourceIds"] == [update_plan.outputs["frontendServiceId"]]
+    assert move.inputs["resourceIds"] == [site_id]
     assert move.inputs["environmentId"] == web_move.inputs["environmentId"]
 
 
-def test_render_emails_the_sites_failed_builds(update_plan, site):
+def test_render_emails_the_sites_failed_builds(update_plan, site, site_id):
     (override,) = _children(update_plan, site, OVERRIDE)
-    assert override.inputs["service_id"] == update_plan.outputs["frontendServiceId"]
+    assert override.inputs["service_id"] == site_id
     assert override.inputs["notifications_to_send"] == "failure"
 
 
-def test_outputs_name_the_frontend(update_plan, site):
+def test_outputs_name_the_frontend(update_plan, site_id):
     outputs = update_plan.outputs
     assert outputs["frontendUrl"] == "https://kitchen-kontrol-teststack-frontend.onrender.com"
-    assert outputs["frontendServiceId"].startswith("srv-")
+    assert outputs["frontendDashboardUrl"] == f"https://dashboard.render.com/static/{site_id}"
+    assert site_id.startswith("srv-") and site_id != outputs["renderServiceId"]
     assert outputs["frontendUrl"] != outputs["appUrl"]
 
 
