@@ -14,15 +14,92 @@ from ops.rehearsal.fake_http import FakeApi, JsonHandler
 from ops.rehearsal.vendor_contract import SENTRY
 
 NOT_FOUND = {"detail": "The requested resource does not exist"}
+CREATED = "2026-01-05T09:00:00Z"  # every fake member and team was made then
+
+
+def member_record(member: dict) -> dict:
+    """A member as Sentry's document describes one (the detail's required fields, which the listing's
+    include), from the fake's own {id, email, teams}."""
+    email, member_id = member["email"], member["id"]
+    name = email.split("@")[0]
+    user = {
+        "id": str(1000 + int(member_id)),
+        "name": name,
+        "username": email,
+        "email": email,
+        "emails": [{"id": str(2000 + int(member_id)), "email": email, "is_verified": True}],
+        "avatarUrl": "",
+        "isActive": True,
+        "isSuspended": False,
+        "hasPasswordAuth": True,
+        "isManaged": False,
+        "dateJoined": CREATED,
+        "lastLogin": None,
+        "has2fa": False,
+        "lastActive": None,
+        "isSuperuser": False,
+        "isStaff": False,
+        "experiments": {},
+    }
+    flags = dict.fromkeys(
+        (
+            "idp:provisioned",
+            "idp:role-restricted",
+            "member-limit:restricted",
+            "partnership:restricted",
+            "sso:invalid",
+            "sso:linked",
+        ),
+        False,
+    )
+    return {
+        "id": member_id,
+        "email": email,
+        "name": name,
+        "user": user,
+        "orgRole": "member",
+        "pending": False,
+        "expired": False,
+        "flags": flags,
+        "dateCreated": CREATED,
+        "inviteStatus": "approved",
+        "inviterName": None,
+        "invite_link": None,
+        "isOnlyOwner": False,
+        "orgRoleList": [],
+        "teamRoleList": [],
+        "teams": list(member["teams"]),
+        "teamRoles": [{"teamSlug": team, "role": None} for team in member["teams"]],
+    }
+
+
+def team_record(slug: str, is_member: bool) -> dict:
+    """A team as Sentry's document describes the answer to a join or a leave."""
+    return {
+        "id": str(int.from_bytes(slug.encode()[:4], "big")),
+        "slug": slug,
+        "name": slug,
+        "dateCreated": CREATED,
+        "isMember": is_member,
+        "teamRole": "contributor" if is_member else None,
+        "flags": {"idp:provisioned": False},
+        "access": ["event:read", "project:read"],
+        "hasAccess": True,
+        "isPending": False,
+        "memberCount": 1,
+        "avatar": {"avatarType": "letter_avatar", "avatarUuid": None},
+    }
 
 
 class FakeSentry(FakeApi):
     """Members of one organization with their teams; bearer auth; a request log (`calls`, `times`).
 
     `teams` None: every team exists (the rehearsal, where the stand-in provider made them).
-    The member search matches `query=email:…` as a substring, as Sentry's free-text search may,
-    and answers `page_size` members a page with Sentry's Link header (`results="false"` on the
-    last `next`). `endless`: every page points to one more (a listing that never ends)."""
+    The member search matches `query=email:…` as a substring, as Sentry's free-text search may
+    (`honour_query` False: ignored, as the published document, which lists no `query`, allows), and
+    answers `page_size` members a page with Sentry's Link header (`results="false"` on the last `next`).
+    `endless`: every page points to one more (a listing that never ends). Members and teams are answered
+    with every field Sentry's document requires (`member_record`, `team_record`)."""
 
     error_key = "detail"
     unauthorized = {"detail": "Invalid token"}
@@ -47,6 +124,7 @@ class FakeSentry(FakeApi):
         self.page_size = page_size
         self.endless = False
         self.join_status = 201  # 202: Sentry files a join request instead
+        self.honour_query = True
         self.base_url = f"{self.origin}/api/"
 
     def add_member(self, email: str, teams: list[str] | None = None) -> dict:
@@ -69,8 +147,8 @@ class FakeSentry(FakeApi):
         request.send(status, payload, headers)
 
     def _listing(self, query: dict[str, list[str]]) -> tuple[int, list, dict[str, str]]:
-        wanted = query.get("query", [""])[0].removeprefix("email:").lower()
-        found = [v for v in self.members.values() if wanted in v["email"].lower()]
+        wanted = query.get("query", [""])[0].removeprefix("email:").lower() if self.honour_query else ""
+        found = [member_record(v) for v in self.members.values() if wanted in v["email"].lower()]
         start = int(query.get("cursor", ["0:0:0"])[0].split(":")[1])
         page = found[start : start + self.page_size]
         more = self.endless or start + self.page_size < len(found)
@@ -98,7 +176,7 @@ class FakeSentry(FakeApi):
             if member is None:
                 return 404, NOT_FOUND, None
             if method == "GET" and team is None:
-                return 200, member, None
+                return 200, member_record(member), None
             if self.teams is not None and team not in self.teams:
                 return 404, NOT_FOUND, None
             if method == "POST":
@@ -107,9 +185,9 @@ class FakeSentry(FakeApi):
                 if team in member["teams"]:
                     return 204, None, None
                 member["teams"].append(team)
-                return 201, member, None
+                return 201, team_record(team, True), None
             if method == "DELETE":
                 if team in member["teams"]:
                     member["teams"].remove(team)
-                return 200, member, None
+                return 200, team_record(team, False), None
         return 405, None, None

@@ -29,7 +29,16 @@ PLACEHOLDER_INVOKES: dict[str, dict[str, Any]] = {
     },
     "render:owners:listOwners": {
         "items": [
-            {"cursor": "placeholder", "owner": {"id": "tea-placeholder0000", "name": "placeholder", "type": "team"}}
+            {
+                "cursor": "placeholder",
+                # Render's owner carries an email (its API schema requires it: ops/rehearsal/vendor_specs/).
+                "owner": {
+                    "id": "tea-placeholder0000",
+                    "name": "placeholder",
+                    "email": "placeholder@example.invalid",
+                    "type": "team",
+                },
+            }
         ]
     },
 }
