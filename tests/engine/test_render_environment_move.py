@@ -22,12 +22,15 @@ def test_an_existing_service_moves_into_its_environment_without_a_replacement(st
     assert code == 0, output[-2000:]
     assert "render:services:WebService" in before and "render:projects:Project" not in before
     steps = steps_of(output)
-    service = [s.op for s in steps if s.type == "render:services:WebService"]
-    assert service == ["same"]
+    service = [s.op for s in steps if s.type in ("render:services:WebService", "render:services:StaticSite")]
+    assert service == ["same", "same"]
     assert not [s for s in steps if s.op in ("replace", "create-replacement", "delete-replaced", "delete")]
     assert sorted((s.op, s.type) for s in steps if s.op not in ("same", "read")) == [
         ("create", "kitchen-kontrol:index:RenderEnvironment"),
+        # One each for the API's web service and the frontend's static site.
         ("create", "pulumi-python:dynamic/render:NotificationOverride"),
+        ("create", "pulumi-python:dynamic/render:NotificationOverride"),
+        ("create", "render:environments:ResourcesToEnvironment"),
         ("create", "render:environments:ResourcesToEnvironment"),
         ("create", "render:projects:Project"),
     ]
