@@ -8,7 +8,7 @@ import json
 import pytest
 
 from stacks.config_parsing import ConfigError, parse_settings
-from tests.support.plan import SLACK_ALERTS, only, resources_of
+from tests.support.plan import SLACK_ALERTS, only, only_named, resources_of
 from tests.support.stack_config import raw_from
 
 OVERRIDE = "pulumi-python:dynamic/render:NotificationOverride"
@@ -24,7 +24,7 @@ def slack_plan(tmp_path_factory, staging_config):
 
 
 def test_render_sends_failure_notifications_by_default(update_plan):
-    override = only(update_plan, OVERRIDE)
+    override = only_named(update_plan, OVERRIDE, "-web-notifications")  # the frontend's: test_static_site.py
     assert override.inputs["notifications_to_send"] == "failure"
     assert override.inputs["preview_notifications_enabled"] == "default"
     assert override.inputs["service_id"] == "srv-placeholder"
@@ -36,7 +36,7 @@ def test_the_service_moves_into_its_unprotected_staging_environment(update_plan)
     assert project.inputs["name"] == "kitchen-kontrol"
     assert project.inputs["environments"] == [{"name": "teststack", "protectedStatus": "unprotected"}]
     assert project.protect
-    moved = only(update_plan, "render:environments:ResourcesToEnvironment")
+    moved = only_named(update_plan, "render:environments:ResourcesToEnvironment", "-web-in-environment")
     assert moved.inputs["resourceIds"] == ["srv-placeholder"]
     assert moved.inputs["environmentId"] == project.outputs["environmentIds"][0]
     # Not through the service's own environmentId: Render cannot change it in place (a replacement).
@@ -57,11 +57,13 @@ def test_production_joins_the_project_in_a_protected_environment(plan, project_d
 
 def test_render_notifications_are_configurable(plan, project_dir):
     stack = project_dir.write_stack(renderNotifications="all", renderPreviewNotifications="false")
-    override = only(plan(stack, preview=False, root=project_dir), OVERRIDE)
-    assert (override.inputs["notifications_to_send"], override.inputs["preview_notifications_enabled"]) == (
-        "all",
-        "false",
-    )
+    overrides = resources_of(plan(stack, preview=False, root=project_dir), OVERRIDE)
+    assert len(overrides) == 2  # the API's and the frontend's, from the same settings
+    for override in overrides:
+        assert (override.inputs["notifications_to_send"], override.inputs["preview_notifications_enabled"]) == (
+            "all",
+            "false",
+        )
 
 
 def test_without_slack_alerts_nothing_posts_to_slack(update_plan):
@@ -101,7 +103,7 @@ def test_uptimerobot_alerts_the_slack_integration_like_a_contact(slack_plan):
     integration = only(slack_plan, "pulumi-python:dynamic/uptimerobot:SlackIntegration")
     assert integration.inputs["channel"] == "#alerts"
     assert not any("hooks.slack.com" in json.dumps(v) for v in integration.inputs.values() if isinstance(v, str))
-    monitor = only(slack_plan, "pulumi-python:dynamic/uptimerobot:Monitor")
+    monitor = only_named(slack_plan, "pulumi-python:dynamic/uptimerobot:Monitor", "-health")
     # The two on-call people and the Slack integration, each alerted after the same failures.
     rows = monitor.inputs["assigned_alert_contacts"]
     assert len({row["alert_contact_id"] for row in rows}) == 3

@@ -81,6 +81,14 @@ def resources_of(result, type_: str) -> list:
     return [r for r in result.resources if r.type == type_]
 
 
+def only_named(result, type_: str, suffix: str):
+    """The one resource of a type whose name ends with `suffix` (the API's `-web-…` or the frontend's `-frontend-…`,
+    `-health` or `-frontend` monitor)."""
+    found = [r for r in resources_of(result, type_) if r.name.endswith(suffix)]
+    assert len(found) == 1, f"expected one {type_} named *{suffix}, found {len(found)}"
+    return found[0]
+
+
 def only(result, type_: str):
     found = resources_of(result, type_)
     assert len(found) == 1, f"expected one {type_}, found {len(found)}"
