@@ -92,18 +92,20 @@ class RenderStaticSite(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self, protect=True),
         )
+        api_url_value = pulumi.Output.from_input(args.api_url).apply(lambda url: url.rstrip("/"))
         api_url = services.EnvVar(
             f"{name}-env-react-app-api-url",
             service_id=site.id,
             env_var_key=API_URL_VAR,
-            value=pulumi.Output.from_input(args.api_url).apply(lambda url: url.rstrip("/")),
+            value=api_url_value,
             opts=child,
         )
-        # The site's first build runs before its env var exists (a bundle without the API's URL): build again.
+        # The site's first build runs before its env var exists (a bundle without the API's URL): build again,
+        # and again whenever the API's URL changes (a custom domain), since the bundle holds the old one.
         services.Deploy(
             f"{name}-deploy-with-env",
             service_id=site.id,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[api_url]),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[api_url], replacement_trigger=api_url_value),
         )
         if args.environment_id is not None:
             environments.ResourcesToEnvironment(

@@ -108,9 +108,9 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         f"- **Frontend build on Render** (the static site {code(settings.resource_prefix + '-frontend')}, "
         f"{place(v.frontend_dashboard, 'its dashboard')} → Events): build command {code(app.frontend_build_command)}, "
         f"published from {code(app.frontend_publish_path)}. A failed build leaves the previous build online. "
-        "`REACT_APP_API_URL` (the API's URL) is baked into the bundle when it builds: after the API's URL changes "
-        "(a custom domain), the next apply sets the variable, and the site must build again (dashboard → "
-        "*Manual Deploy* → *Deploy latest commit*) before the page calls the new URL.",
+        "`REACT_APP_API_URL` (the API's URL) is baked into the bundle when it builds: an apply that changes the API's "
+        "URL (a custom domain) sets the variable and builds the site again; a page still calling the old URL "
+        "means that build failed or was skipped: dashboard → *Manual Deploy* → *Deploy latest commit*.",
     ]
     if facts.production:
         deploy_lines.append(
