@@ -17,7 +17,6 @@ from ops.rehearsal.apis import LocalApis, local_apis
 from ops.rehearsal.engine import Engine, Step, locate_engine
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal, workdir
 from ops.rehearsal.standin import PACKAGES
-from ops.rehearsal.workspace import secrets_settings
 from ops.shared.errors import UsageError
 from ops.shared.project import ROOT, load_stack_config
 
@@ -42,7 +41,6 @@ def main(args: argparse.Namespace) -> int:
     load_stack_config(args.stack, ROOT)  # an unknown stack or unreadable stack file is a usage error
     if args.faults and args.stack != "staging":
         raise UsageError(f"--faults rehearses staging only (its `up`s apply), got {args.stack!r}")
-    _refuse_backend_bound(args.stack)
     engine = locate_engine()
     started = time.monotonic()
     emit = (lambda _s: None) if args.json else _print_step
@@ -76,20 +74,6 @@ def _faults(rehearsal: Rehearsal, apis: LocalApis, quiet: bool) -> list:
     from ops.rehearsal.faults.run import print_outcome, run_faults
 
     return run_faults(rehearsal, apis, on_scenario=(lambda _o: None) if quiet else print_outcome)
-
-
-def _refuse_backend_bound(stack: str) -> None:
-    """A stack file tied to a backend's secrets provider (what `pulumi stack init` writes) would make the
-    throwaway backend's `stack init` fail with "incorrect passphrase": say so before starting."""
-    stack_file = ROOT / f"Pulumi.{stack}.yaml"
-    found = secrets_settings(stack_file)
-    if found:
-        raise UsageError(
-            f"{stack_file.name} carries {', '.join(found)}, which ties it to another backend's secrets (a "
-            "`pulumi stack init` run in the working tree writes it); the rehearsal's throwaway backend has its "
-            f'own passphrase and would fail with "incorrect passphrase". Remove those lines (`git checkout '
-            f"{stack_file.name}` if they were not meant to be committed) and rehearse again"
-        )
 
 
 def _print_header(engine: Engine, stack: str, apis: LocalApis) -> None:

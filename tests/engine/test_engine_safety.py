@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from ops.__main__ import main as ops_main
-from ops.rehearsal import rehearse_command
 from ops.rehearsal.engine import Engine, EngineSession
 from ops.rehearsal.engine_command import check_stacks
 from ops.rehearsal.workspace import refresh_copy, secrets_settings
@@ -125,17 +123,6 @@ def test_every_documented_ops_engine_example_leaves_the_working_tree_untouched(e
         assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr)
     # In CI the tree is clean, so this is `git status --porcelain` empty; locally, unchanged.
     assert _tree_state() == before
-
-
-def test_rehearse_refuses_a_stack_file_tied_to_another_backend(project_dir, monkeypatch, capsys):
-    project_dir.write_stack("staging")
-    stack_file = project_dir / "Pulumi.staging.yaml"
-    stack_file.write_text("encryptionsalt: v1:c2FsdA==:v1:abc:def\n" + stack_file.read_text())
-    monkeypatch.setattr(rehearse_command, "ROOT", project_dir)
-    assert ops_main(["rehearse", "staging"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error: Pulumi.staging.yaml carries encryptionsalt, which ties it to another backend")
-    assert '"incorrect passphrase"' in err and "git checkout Pulumi.staging.yaml" in err
 
 
 def test_the_engine_copy_is_fresh_each_time_and_keeps_only_what_the_cli_wrote_for_its_secrets(project_dir, tmp_path):
