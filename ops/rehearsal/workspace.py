@@ -64,6 +64,25 @@ def refresh_copy(project: Path, root: Path = ROOT) -> Path:
     return project
 
 
+def apply_values(stack_file: Path, values: dict[str, list[str]]) -> None:
+    """Set `values` (project keys without their namespace) in a copy's stack file, e.g. the rehearsal's
+    stand-ins for the documentation CIDRs and example contacts. The copy is rewritten without its comments."""
+    import yaml
+
+    data = _stack_file(stack_file)
+    config = data.get("config") if isinstance(data.get("config"), dict) else {}
+    namespace = project_name(stack_file.parent)
+    data["config"] = {**config, **{f"{namespace}:{key}": list(value) for key, value in values.items()}}
+    stack_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def contacts_in(stack_file: Path) -> list[str]:
+    """The on-call contacts a stack file names ("role: Name <email>"), [] when it names none."""
+    config = _stack_file(stack_file).get("config") or {}
+    contacts = config.get(f"{project_name(stack_file.parent)}:oncallContacts") if isinstance(config, dict) else None
+    return [str(c) for c in contacts] if isinstance(contacts, list) else []
+
+
 def _stack_file(path: Path) -> dict:
     try:
         data = load_yaml(path.read_text()) if path.is_file() else {}

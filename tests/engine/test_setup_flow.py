@@ -1,12 +1,25 @@
-"""One setup flow (issue 32): a checkout holding a real stack's secrets settings still rehearses and runs
-`ops engine`, since their throwaway copies set their own."""
+"""A newcomer's flow (issue 32): a checkout holding a real stack's secrets settings still rehearses and runs
+`ops engine` (their throwaway copies set their own); a local `up` with the rehearsal's values works; a config
+change `ops engine` would drop is refused."""
 
 from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
 
 from ops.rehearsal.apis import local_apis
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal, copy_project
 from ops.rehearsal.workspace import refresh_copy
 from tests.support.commands import run_ops
+from tests.support.env import ROOT
+
+
+def tracked_state() -> tuple[str, str]:
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True)
+    diff = subprocess.run(["git", "diff"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return status.stdout, diff.stdout
 
 
 def test_the_rehearsal_previews_a_checkout_whose_stack_file_a_real_stack_init_wrote(
@@ -56,3 +69,38 @@ def test_a_copy_never_carries_another_backends_secrets_provider(project_dir, tmp
     engine_copy = refresh_copy(tmp_path / "engine" / "project", project_dir)
     for copy in (rehearsal_copy, engine_copy):
         assert (copy / "Pulumi.production.yaml").read_text() == committed
+
+
+def test_a_local_up_with_the_rehearsal_values_succeeds_and_leaves_the_tree_untouched(engine, tmp_path):
+    before = tracked_state()
+    backend = str(tmp_path / "backend")
+    up = run_ops("engine", "--backend", backend, "--values", "rehearsal", "--", "up", "-s", "staging", "--yes")
+    assert up.returncode == 0, up.stdout[-3000:] + up.stderr
+    assert "created stack staging" in up.stderr and re.search(r"\+ \d+ created", up.stdout)
+    again = run_ops("engine", "--backend", backend, "--values", "rehearsal", "--", "preview", "-s", "staging")
+    assert again.returncode == 0 and "created stack" not in again.stderr, again.stdout[-2000:] + again.stderr
+    assert re.search(r"Resources:\s+\d+ unchanged", again.stdout), again.stdout[-1500:]
+    assert tracked_state() == before
+
+
+def test_contacts_given_with_c_are_members_of_the_fake_sentry_organization(engine, tmp_path):
+    # The CLI's -c with --config-path replaces the whole list: both entries are given.
+    primary = "primary: New Person <new.person@kitchen-kontrol-rehearsal.dev>"
+    backup = "backup: Other Person <other.person@kitchen-kontrol-rehearsal.dev>"
+    done = run_ops(
+        *("engine", "--backend", str(tmp_path), "--values", "rehearsal", "--", "preview", "-s", "staging"),
+        *("--config-path", "-c", f"kitchen-kontrol:oncallContacts[0]={primary}"),
+        *("-c", f"kitchen-kontrol:oncallContacts[1]={backup}"),
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "person@kitchen-kontrol-rehearsal.dev" not in done.stdout  # no "is not a member" error
+    assert "Settings > Members" not in done.stdout
+
+
+@pytest.mark.parametrize("words", [["config", "set"], ["config", "rm"], ["config", "set-all"]])
+def test_a_config_change_ops_engine_would_drop_is_refused_with_the_ways_to_make_it(words, tmp_path):
+    done = run_ops("engine", "--backend", str(tmp_path), "--", *words, "-s", "staging", "kitchen-kontrol:appPort", "1")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(f"error: `{' '.join(words)}` would change only this command's copy")
+    for way in ("edit Pulumi.staging.yaml", "-c KEY=VALUE", "--values rehearsal", "--in-place"):
+        assert way in done.stderr
