@@ -92,6 +92,8 @@ def _print_step(step: Step) -> None:
     mark = "ok " if step.ok else "FAIL"
     code = "-" if step.exit_code is None else step.exit_code
     print(f"  {mark} {step.name:<44} exit {code!s:>3}  {step.seconds:6.1f} s", flush=True)
+    if step.reason:
+        print(f"       {'refused' if step.ok else 'failed'}: {step.reason}")
     for note in step.notes:
         print(f"       {note}")
     if not step.ok and step.output:
@@ -126,6 +128,7 @@ def _report(engine: Engine, stack: str, ok: bool, steps: list[Step], seconds: fl
                 "exitCode": s.exit_code,
                 "seconds": round(s.seconds, 1),
                 "ok": s.ok,
+                "reason": s.reason,
                 "notes": s.notes,
             }
             for s in steps

@@ -104,3 +104,16 @@ def test_a_config_change_ops_engine_would_drop_is_refused_with_the_ways_to_make_
     assert done.stderr.startswith(f"error: `{' '.join(words)}` would change only this command's copy")
     for way in ("edit Pulumi.staging.yaml", "-c KEY=VALUE", "--values rehearsal", "--in-place"):
         assert way in done.stderr
+
+
+def test_the_rehearsal_prints_the_clis_reason_for_a_refusal_in_text_and_json(engine, staging_rehearsal, capsys):
+    from ops.rehearsal.rehearse_command import _print_step, _report
+
+    refused = next(s for s in staging_rehearsal.steps if s.name == "destroy refused by protect")
+    assert refused.ok and refused.exit_code != 0
+    assert "protect" in refused.reason and refused.reason.startswith('Preview failed: resource "urn:pulumi:staging::')
+    _print_step(refused)
+    assert f"       refused: {refused.reason}\n" in capsys.readouterr().out
+    report = {s["name"]: s for s in _report(engine, "staging", True, staging_rehearsal.steps, 1.0)["steps"]}
+    assert report[refused.name]["reason"] == refused.reason
+    assert report["up"]["reason"] is None
