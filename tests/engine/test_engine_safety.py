@@ -97,13 +97,13 @@ def test_ops_engine_runs_outside_the_working_tree_unless_in_place():
 
 
 def _documented_engine_examples() -> list[list[str]]:
-    """Every `python -m ops engine …` line in a shell block of the README and docs/, in order."""
+    """Every `.venv/bin/python -m ops engine …` line in a shell block of the README and docs/, in order."""
     examples = []
     for document in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         for block in re.findall(r"```sh\n(.*?)```", document.read_text(), re.DOTALL):
             for line in block.splitlines():
                 command = line.split("#")[0].strip()
-                if command.startswith("python -m ops engine"):
+                if command.startswith(".venv/bin/python -m ops engine"):
                     examples.append(shlex.split(command)[4:])
     return examples
 
