@@ -96,15 +96,15 @@ def test_ops_engine_runs_outside_the_working_tree_unless_in_place():
         check_stacks(["preview", "-s", "staging", "--cwd", str(ROOT)], ROOT)
 
 
-def _documented_engine_examples() -> list[list[str]]:
-    """Every `.venv/bin/python -m ops engine …` line in a shell block of the README and docs/, in order."""
-    examples = []
+def _documented_engine_examples() -> dict[str, list[list[str]]]:
+    """Every `.venv/bin/python -m ops engine …` line in a shell block of the README and docs/, by document, in order."""
+    examples = {}
     for document in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         for block in re.findall(r"```sh\n(.*?)```", document.read_text(), re.DOTALL):
             for line in block.splitlines():
                 command = line.split("#")[0].strip()
                 if command.startswith(".venv/bin/python -m ops engine"):
-                    examples.append(shlex.split(command)[4:])
+                    examples.setdefault(document.name, []).append(shlex.split(command)[4:])
     return examples
 
 
@@ -116,11 +116,15 @@ def _tree_state() -> tuple[str, str]:
 
 def test_every_documented_ops_engine_example_leaves_the_working_tree_untouched(engine, tmp_path):
     examples = _documented_engine_examples()
-    assert any(args[-2:] == ["init", "staging"] for args in examples), "docs show how to create the stack"
+    assert any(args[-2:] == ["init", "staging"] for args in examples["rehearsal.md"]), (
+        "docs show how to create the stack"
+    )
+    assert ["--values", "rehearsal", "--", "up", "-s", "staging", "--yes"] in examples["README.md"]  # the local up
     before = _tree_state()
-    for args in examples:
-        done = run_ops("engine", "--backend", str(tmp_path / "backend"), *args, timeout=600)
-        assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr)
+    for document, commands in examples.items():  # each document's examples in order, in a backend of their own
+        for args in commands:
+            done = run_ops("engine", "--backend", str(tmp_path / document), *args, timeout=600)
+            assert done.returncode == 0, (document, args, done.stdout[-2000:], done.stderr)
     # In CI the tree is clean, so this is `git status --porcelain` empty; locally, unchanged.
     assert _tree_state() == before
 
