@@ -18,11 +18,11 @@ endif
 
 .PHONY: plan test lint bench clean secrets-baseline engine rehearse rehearse-faults project-config
 
-# The first install shows pip's progress (a line a package, 1-2 minutes); a refresh stays quiet.
+# The first install shows pip's progress (a line a package; a few minutes); a refresh stays quiet.
 PIP_OUTPUT = $(if $(wildcard $(STAMP)),--quiet,--progress-bar off)
 
 $(STAMP): $(REQUIREMENTS)
-	@test -x $(PY) || { echo "make: creating $(VENV) and installing the pinned requirements (first time: 1-2 minutes)"; $(PYTHON) -m venv $(VENV); }
+	@test -x $(PY) || { echo "make: creating $(VENV) and installing the pinned requirements (first time: a few minutes)"; $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install $(PIP_OUTPUT) --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 

@@ -86,7 +86,7 @@ _GENERIC_ERRORS = ("error: update failed", "error: preview failed", "error: dest
 
 
 def refusal_reason(output: str, limit: int = 400) -> str | None:
-    """The first specific `error:` of the CLI's output with its continuation lines, on one line."""
+    """The first sentence of the CLI's first specific `error:` (with its continuation lines), on one line."""
     lines = output.splitlines()
     for index, line in enumerate(lines):
         text = line.strip()
@@ -97,7 +97,7 @@ def refusal_reason(output: str, limit: int = 400) -> str | None:
             if not following.strip() or following.strip().startswith("error:"):
                 break
             parts.append(following.strip())
-        reason = " ".join(parts)
+        reason = " ".join(parts).split(". ", 1)[0].rstrip(".") + "."  # its first sentence says why
         return reason if len(reason) <= limit else reason[: limit - 1] + "…"
     return None
 
