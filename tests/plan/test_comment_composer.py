@@ -17,6 +17,7 @@ from tests.support.plan_comment import (
     HOSTILE_LINE,
     artifact_files,
     artifact_of,
+    crowded,
     html_of,
     rewritten_files,
     tokens,
@@ -60,25 +61,7 @@ def test_the_summary_holds_the_preview_and_each_stacks_headline_and_the_details_
 
 
 def test_the_summary_comes_first_and_survives_details_over_the_limit(tmp_path, staging_document):
-    # A PR adding 3,000 resources with long names, each with an advisory verdict: tables far over the limit.
-    big = with_marker_resource(staging_document, "seed")
-    added = [
-        {**big["resources"][-1], "urn": f"{big['resources'][-1]['urn']}-{i}", "name": f"row {i} " + "n" * 200}
-        for i in range(3000)
-    ]
-    big["resources"] += added
-    big["diagnostics"] += [
-        {
-            "policy": "p" * 200,
-            "enforcementLevel": "advisory",
-            "severity": "low",
-            "urn": r["urn"],
-            "deferred": False,
-            "message": "m" * 300,
-        }
-        for r in added
-    ]
-    files = artifact_of(staging_document, big)
+    files = artifact_of(staging_document, crowded(staging_document))
     comment = compose(load(write_files(tmp_path, files)), PREVIEW)
     assert sum(len(text) for text in files.values()) > GITHUB_LIMIT > len(comment)
     summary = summary_of(comment)

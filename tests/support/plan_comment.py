@@ -54,6 +54,20 @@ def as_stack(document: dict, stack: str) -> dict:
     return other
 
 
+def crowded(document: dict, count: int = 3000) -> dict:
+    """`document` with `count` more resources, long-named, each with an advisory verdict: details far over a
+    comment's limit."""
+    head = with_marker_resource(document, "seed")
+    added = [
+        {**head["resources"][-1], "urn": f"{head['resources'][-1]['urn']}-{i}", "name": f"row {i} " + "n" * 200}
+        for i in range(count)
+    ]
+    head["resources"] += added
+    verdict = {"policy": "p" * 200, "enforcementLevel": "advisory", "severity": "low", "deferred": False}
+    head["diagnostics"] += [{**verdict, "urn": r["urn"], "message": "m" * 300} for r in added]
+    return head
+
+
 def artifact_files(document: dict, name: str = "first push", *, compared: bool = True) -> dict[str, str]:
     """ci.yml's artifact for a PR that adds a resource named `name` to both stacks of `document` (staging's plan)."""
     return artifact_of(document, with_marker_resource(document, name), compared=compared)
