@@ -37,6 +37,8 @@ MARKER = "<!-- kitchen-kontrol-plan -->"
 GITHUB_LIMIT = 65_536
 BUDGET = 60_000  # below the limit, with room for the closing lines
 POLICY_BUDGET = 12_000  # a preview full of violations still leaves room for the plan's headlines
+RESOURCES_BUDGET = 4_000  # the preview's "Resources:" counts are a few lines
+PREVIEW_BYTES = 1_000_000  # of the preview's text read at most
 MAX_CELL = 160  # characters of one value shown in a cell
 MAX_ROWS = 60  # rows of one table (a stack has ~50 resources)
 MAX_VIOLATIONS = 10  # mandatory violations listed in the summary
@@ -168,7 +170,8 @@ def preview_summary(preview: str | None, missing: str = "fork") -> str:
     policies = "\n".join(section(preview, "Policies:"))
     if len(policies) > POLICY_BUDGET:
         policies = policies[:POLICY_BUDGET].rsplit("\n", 1)[0] + "\n    … (cut: see the preview run)"
-    resources = "\n".join(section(preview, "Resources:")) or "Resources: the preview did not finish (see its run)"
+    resources = "\n".join(section(preview, "Resources:"))[:RESOURCES_BUDGET]
+    resources = resources or "Resources: the preview did not finish (see its run)"
     text = f"{resources}\n\n{policies}".rstrip()
     return f"### `pulumi preview -s staging` (real engine, with the policy pack)\n\n{fenced(text)}"
 
@@ -316,7 +319,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--head-sha", default="", help="the commit ci ran on (from the workflow_run event)")
     args = parser.parse_args(argv[1:])
     file = args.preview_file
-    preview = file.read_text(encoding="utf-8", errors="replace") if file and file.is_file() else None
+    preview = None
+    if file and file.is_file():
+        with file.open(encoding="utf-8", errors="replace") as text:
+            preview = text.read(PREVIEW_BYTES)
     stacks = load(args.plans)
     sys.stdout.write(compose(stacks, preview if preview and preview.strip() else None, args.preview, args.head_sha))
     return 0

@@ -70,6 +70,16 @@ def test_the_summary_comes_first_and_survives_details_over_the_limit(tmp_path, s
     assert comment.count("<details>") == comment.count("</details>") and comment.count("```") % 2 == 0
 
 
+def test_the_summary_stays_under_the_limit_whatever_the_pr_writes(tmp_path, staging_document):
+    head = crowded(staging_document, 200)
+    head["diagnostics"] = [{**d, "enforcementLevel": "mandatory"} for d in head["diagnostics"]]
+    head["summary"]["mandatoryViolations"] = len(head["diagnostics"])
+    preview = "Resources:\n" + "    + 1 to create\n" * 50_000 + "\nPolicies:\n" + "    ❌ violated\n" * 50_000
+    comment = compose(load(write_files(tmp_path, artifact_of(staging_document, head))), preview)
+    assert len(comment) < GITHUB_LIMIT
+    assert "… and 190 more (see the ci run)" in summary_of(comment)
+
+
 def test_a_fork_gets_the_offline_plan_alone_and_is_told_why(plans):
     comment = compose(plans, None)
     assert NO_PREVIEW in comment and "Resources:" not in comment
