@@ -259,18 +259,18 @@ class PostgresDatabase(pulumi.ComponentResource):
         elif restore and restore.snapshot is not None:
             own = snapshots.get(restore.snapshot)
             origin["snapshot_identifier"] = own.db_snapshot_identifier if own else restore.snapshot
+        retiring = planned.phase == "unprotect"
         return rds.Instance(
             f"{name}-instance{planned.logical_suffix}",
             identifier=planned.identifier,
             **origin,
-            **secure_defaults,
+            **{**secure_defaults, **({"deletion_protection": False} if retiring else {})},
             final_snapshot_identifier=f"{planned.identifier}-final",
             opts=pulumi.ResourceOptions(
                 parent=self,
-                # Protected while the stack runs on it or keeps it; `unprotect` lets the stack let go of it
-                # later without deleting it (AWS keeps it, deletion-protected, with its final snapshot to come).
-                protect=planned.phase != "unprotect",
-                retain_on_delete=planned.phase == "unprotect",
+                # Protected while the stack runs on it or keeps it. `unprotect` lifts both guards in one update
+                # so that `release` (no longer declaring it) deletes it, after RDS wrote the final snapshot.
+                protect=not retiring,
                 additional_secret_outputs=["password"],
                 ignore_changes=None if planned.original or restore else RESTORE_INPUTS,
             ),

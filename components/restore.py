@@ -4,7 +4,9 @@ Standard library only. A restore never reuses an identifier: the restored instan
 `<identifier>-<suffix>` (the suffix derived from the restore by the settings), declared beside the
 instance it replaces, which stays declared and protected. An instance the stack no longer runs on
 goes through `keep` (declared, protected: the default for the one a restore replaced), `unprotect`
-(declared, not protected, kept by AWS when the stack lets go of it) and `release` (not declared).
+(declared with neither `protect` nor RDS deletion protection: one in-place update, which the policy
+pack allows only for the identifiers its owners list in `retiredInstances`) and `release` (no longer
+declared: the next update deletes it, and RDS writes its final snapshot first).
 """
 
 from __future__ import annotations

@@ -24,12 +24,13 @@ def database_lines(document: Mapping[str, Any], width: int) -> list[str]:
     for resource in sorted(instances, key=lambda r: r["inputs"].get("identifier") != current):
         inputs = resource["inputs"]
         identifier = inputs.get("identifier", resource["name"])
-        guard = "protected" if resource["protect"] else "NOT protected: the stack lets go of it without deleting it"
         if identifier == current:
             what = f"runs the app: {_origin(inputs)}"
-        else:
+        elif resource["protect"]:
             protection = str(inputs.get("deletionProtection")).lower()
-            what = f"kept ({guard}; deletionProtection {protection}) until dbRetiredInstances retires it"
+            what = f"kept, protected (deletionProtection {protection}), until dbRetiredInstances retires it"
+        else:
+            what = "RETIRING: protect and deletion protection off; release it in dbRetiredInstances to delete it"
         lines += wrap(f"{identifier}: {what}", width, "    ", "        ")
     for resource in snapshots:
         inputs = resource["inputs"]

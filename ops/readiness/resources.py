@@ -257,7 +257,7 @@ def _channels(facts: StackFacts) -> Item:
 
 def _backups(evidence: Evidence, facts: StackFacts) -> Item:
     group, title = BACKUPS
-    instance = facts.one(RDS_INSTANCE)
+    instance = facts.db_instance()
     if instance is None:
         return Item(group, title, FAIL, "the plan declares no single RDS instance")
     inputs = facts.inputs(instance)

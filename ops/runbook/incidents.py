@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ops.program.facts import RDS_INSTANCE, StackFacts
+from ops.program.facts import StackFacts
 from ops.runbook.values import DeployValues, apply_note, auto_deploy, aws_cli, health_url_expr, place
 from ops.shared.markdown import NOT_DEPLOYED, code
 
@@ -84,7 +84,7 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         "",
         "Fix: scale with `kitchen-kontrol:renderPlan` / `renderInstances` or `dbInstanceClass`. "
         f"{apply_note(facts)} A database class change waits for the maintenance window "
-        f"({code(str(facts.inputs(facts.one(RDS_INSTANCE)).get('maintenanceWindow')))} UTC; the stack sets "
+        f"({code(str(facts.inputs(facts.db_instance()).get('maintenanceWindow')))} UTC; the stack sets "
         "`applyImmediately: false`).",
         "",
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from ops.program.facts import RDS_INSTANCE, StackFacts
+from ops.program.facts import StackFacts
 from ops.runbook.values import DeployValues, auto_deploy, aws_cli, place
 from ops.shared import recovery
 from ops.shared.markdown import code
@@ -44,7 +44,7 @@ def rollback(facts: StackFacts, v: DeployValues) -> list[str]:
 
 
 def backups(facts: StackFacts, v: DeployValues) -> list[str]:
-    instance = facts.inputs(facts.one(RDS_INSTANCE))
+    instance = facts.inputs(facts.db_instance())
     identifier = facts.db_identifier
     aws = aws_cli(v)
     final = instance.get("finalSnapshotIdentifier")
@@ -98,7 +98,7 @@ def backups(facts: StackFacts, v: DeployValues) -> list[str]:
 def teardown(facts: StackFacts) -> list[str]:
     stack = facts.stack
     protected = facts.protected()
-    instance = facts.inputs(facts.one(RDS_INSTANCE))
+    instance = facts.inputs(facts.db_instance())
     final = instance.get("finalSnapshotIdentifier")
     guarded = [f"`{r.urn}`" for r in protected]
     lines = ["## Teardown", ""]

@@ -119,9 +119,10 @@ class DatabaseSettings(SettingsModel):
         max_length=20,
         alias="dbRetiredInstances",
         description=(
-            'Instances this stack no longer runs on, retired in two updates: "<identifier>: unprotect" (the '
-            'stack stops protecting it and keeps it on delete), then "<identifier>: release" (the stack lets go '
-            "of it; AWS keeps it, deletion-protected, until it is deleted with its final snapshot)."
+            'Instances this stack no longer runs on (a restore keeps the one it replaced): "<identifier>: keep" '
+            '(declared, protected), then, each its own update, "<identifier>: unprotect" (protect and deletion '
+            "protection off; the policy pack's rds-instance-deletion-protection.retiredInstances must name it) "
+            'and "<identifier>: release" (deleted, after RDS writes <identifier>-final).'
         ),
     )
 

@@ -29,7 +29,7 @@ SNAPSHOT_ID_PATTERN = r"^(rds:)?[A-Za-z][A-Za-z0-9-]{0,254}$|^arn:aws[a-z-]*:rds
 _UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|\+00:00)$")
 UTC_EXAMPLE = "2026-12-01T09:30:00Z"
 RETIRE_PHASES = ("keep", "unprotect", "release")
-RETIRE_FORMAT = '"kitchen-kontrol-staging: unprotect", then "kitchen-kontrol-staging: release"'
+RETIRE_FORMAT = '"kitchen-kontrol-staging: keep", "…: unprotect" or "…: release"'
 
 
 class DatabaseRestore(SettingsModel):
