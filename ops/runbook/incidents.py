@@ -67,7 +67,8 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         + f"{aws} rds start-db-instance --db-instance-identifier {identifier}`; wrong ranges: update them as in "
         "step 3; too many connections: restart the service from the Render dashboard and look for "
         "a connection leak. The master password exists only in the stack (a Pulumi secret): never change it in "
-        "the AWS console, the app would lose its `DATABASE_URL`.",
+        "the AWS console, the app would lose its `DATABASE_URL`. Lost or corrupted data: restore from backup as "
+        "*Backup and restore* says (a new instance through `kitchen-kontrol:dbRestore`, never a rename).",
         "",
     ]
 
