@@ -60,14 +60,6 @@ def resource_items(evidence: Evidence) -> list[Item]:
             blocking=False,
         ),
         _backups(evidence, facts),
-        Item(
-            "Backups",
-            "A restore was rehearsed",
-            WARN,
-            "not visible from here: run the runbook's point-in-time restore on a non-production stack and keep "
-            "the record with the release",
-            blocking=False,
-        ),
     ]
 
 
