@@ -68,7 +68,8 @@ def _restore(facts: StackFacts, v: DeployValues) -> list[str]:
         "### Restore: a new instance, the stack moves to it",
         "",
         "RDS restores into a **new** instance. The stack declares it from `kitchen-kontrol:dbRestore` under a new "
-        "identifier (`<stack identifier>-pitr-…` or `-snap-…`, derived from the restore) with every secure default "
+        f"identifier (`{facts.settings.resource_prefix}-pitr-…` or `-snap-…`, derived from the restore) with every "
+        "secure default "
         "of the first one, and moves `DATABASE_URL`, the alarms and the `databaseEndpoint`/`databaseInstance` "
         "outputs to it in the same update; the instance it replaces stays declared and protected. No instance is "
         f"renamed, so the state always describes the cloud.{window} {current}",
@@ -79,8 +80,9 @@ def _restore(facts: StackFacts, v: DeployValues) -> list[str]:
         f"   {aws} rds describe-db-instances --db-instance-identifier {identifier} "
         "--query 'DBInstances[0].LatestRestorableTime' --output text",
         f"   pulumi config set --path -s {stack} {key}.pointInTime latest",
-        f"   pulumi config set --path -s {stack} {key}.pointInTime 2026-12-01T09:30:00Z   # ISO-8601, UTC",
-        f"   pulumi config set --path -s {stack} {key}.snapshot NAME-OR-SNAPSHOT-ID   # a dbSnapshots name or an id",
+        f"   pulumi config set --path -s {stack} {key}.pointInTime \"$(date -u -d '2 hours ago' +%FT%TZ)\""
+        "   # a time, ISO-8601 UTC",
+        f"   pulumi config set --path -s {stack} {key}.snapshot pre-release-20261201   # a dbSnapshots name, or an id",
         "   ```",
         "",
         f"2. **Preview**: `pulumi preview -s {stack} {flags}` (or `python -m ops plan {stack}`, whose *Database* "
