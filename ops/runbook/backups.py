@@ -90,8 +90,9 @@ def _restore(facts: StackFacts, v: DeployValues) -> list[str]:
         "`DATABASE_URL` env var, the alarms and the outputs to update, nothing replaced or deleted.",
         f"3. **Apply**: {_apply(facts)}",
         f"4. **Verify**: `pulumi stack output -s {stack} databaseInstance` names the new instance; "
-        f"`python -m ops verify --stack {stack}` passes against the app (Render redeploys with the new "
-        "`DATABASE_URL`); check the data the restore was for.",
+        "the app reads `DATABASE_URL` when it starts, so deploy it once the update finished (Render dashboard → "
+        f"*Manual Deploy* → *Deploy latest commit*, unless a deploy already started); then `python -m ops verify "
+        f"--stack {stack}` passes against the app; check the data the restore was for.",
         "5. **Retire the old instance** once you are sure (below).",
         "",
         "Rehearsed: `python -m ops rehearse staging` (steps `restore: …`) applies a point-in-time restore and a "
