@@ -97,6 +97,7 @@ def _restored(rehearsal: Any, step: Step) -> list[str]:
     if len(snapshots) != 1 or not snapshots[0].get("retainOnDelete"):
         problems.append(f"expected the snapshot {SNAPSHOT_NAME}, kept on delete (retainOnDelete)")
     rehearsal.restored = (old_id, new_id)
+    rehearsal.after_update = rehearsal.declared()  # what a later destroy must leave: the restored stack
     return problems
 
 
