@@ -59,7 +59,7 @@ def _state_before(rehearsal: Any, step: Step) -> list[str]:
 
 
 def _restored(rehearsal: Any, step: Step) -> list[str]:
-    before = getattr(rehearsal, "before_restore", {})
+    before, rehearsal.before_restore = getattr(rehearsal, "before_restore", {}), {}  # held no longer than needed
     after = decrypted_state(rehearsal)
     if not before or not after:
         return ["could not read the stack's state before and after the restore"]

@@ -4,11 +4,10 @@ later change of the keys does to the restored stack, previewed only (the session
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from ops.rehearsal.rehearse_command import _report
-from tests.support.engine import steps_of
+from tests.support.engine import config_commands, steps_of
+from tests.support.env import ROOT
 from tests.support.preview_text import reviewer_text
 
 RDS = "aws:rds/instance:Instance"
@@ -43,8 +42,6 @@ def test_the_rehearsal_restores_into_a_new_instance_the_stack_moves_to(staging_r
     report = _report(staging_rehearsal.session.engine, "staging", True, staging_rehearsal.steps, 1.0)
     assert [s["name"] for s in report["steps"] if "restore" in s["name"] and s["ok"]] == [s.name for s in steps]
     # The tracked stack file never saw the restore: only the throwaway copy did.
-    from tests.support.env import ROOT
-
     assert "dbRestore" not in (ROOT / "Pulumi.staging.yaml").read_text()
     assert "dbRestore" in (staging_rehearsal.project / "Pulumi.staging.yaml").read_text()
 
@@ -62,22 +59,8 @@ def test_the_restored_state_keeps_the_old_instance_protected_and_the_snapshot_on
     assert code == 0 and json.loads(outputs)["databaseInstance"] == new
 
 
-@contextmanager
-def stack_file_changed(rehearsal, *commands: list[str]) -> Iterator[None]:
-    """The rehearsal's copy with `pulumi config …` commands applied; its stack file is put back after."""
-    stack_file = rehearsal.project / f"Pulumi.{rehearsal.stack}.yaml"
-    saved = stack_file.read_text()
-    try:
-        for command in commands:
-            code, output, _ = rehearsal.session.run(["config", *command, "-s", rehearsal.stack])
-            assert code == 0, output[-2000:]
-        yield
-    finally:
-        stack_file.write_text(saved)
-
-
 def test_removing_db_restore_afterwards_restores_nothing_and_replaces_nothing(staging_rehearsal):
-    with stack_file_changed(staging_rehearsal, ["rm", "kitchen-kontrol:dbRestore"]):
+    with config_commands(staging_rehearsal, ["rm", "kitchen-kontrol:dbRestore"]):
         code, output, _ = staging_rehearsal.session.run(["preview", "-s", "staging", *staging_rehearsal.policy_flags()])
     # The restored instance would be dropped: `protect` refuses in the preview, before anything changes.
     assert code != 0
@@ -92,7 +75,7 @@ def test_retiring_the_old_instance_is_one_in_place_update_once_the_pack_allows_i
     allowed = project / "policies" / "config.staging.retiring.json"
     allowed.write_text(json.dumps(config))
     phase = ["set", "--path", "kitchen-kontrol:dbRetiredInstances[0]", "kitchen-kontrol-staging: unprotect"]
-    with stack_file_changed(staging_rehearsal, phase):
+    with config_commands(staging_rehearsal, phase):
         code, output, _ = staging_rehearsal.session.run(
             ["preview", "-s", "staging", "--json", "--policy-pack", "policies", "--policy-pack-config", str(allowed)]
         )
