@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ops.readiness.evidence import collect
 from ops.readiness.items import assess
-from ops.readiness.model import Item
+from ops.readiness.model import Item, causes
 from ops.readiness.render import render
 from ops.shared.arguments import add_out, add_stack, require_directory, require_file, write_document
 
@@ -42,6 +42,13 @@ def register(subparsers) -> None:
         "--rehearsal-report", metavar="FILE", type=Path, help="the JSON of `python -m ops rehearse STACK --json`"
     )
     parser.add_argument(
+        "--restore-report",
+        metavar="FILE",
+        type=Path,
+        help="the JSON of `python -m ops rehearse staging --json` when --rehearsal-report is not staging's: "
+        "its restore steps are the evidence that a restore was rehearsed",
+    )
+    parser.add_argument(
         "--policy-config", metavar="FILE", type=Path, help="policy pack config (default: policies/config.STACK.json)"
     )
     add_out(parser, "report")
@@ -51,15 +58,35 @@ def register(subparsers) -> None:
 def main(args: argparse.Namespace) -> int:
     require_file("--verify-report", args.verify_report)
     require_file("--rehearsal-report", args.rehearsal_report)
+    require_file("--restore-report", args.restore_report)
     require_file("--policy-config", args.policy_config)
     require_directory("--out", args.out)
     evidence = collect(args.stack, policy_config=args.policy_config)
-    items = assess(evidence, verify_report=args.verify_report, rehearsal_report=args.rehearsal_report)
-    document = render(evidence, items, verify_report=args.verify_report, rehearsal_report=args.rehearsal_report)
+    items = assess(
+        evidence,
+        verify_report=args.verify_report,
+        rehearsal_report=args.rehearsal_report,
+        restore_report=args.restore_report,
+    )
+    document = render(
+        evidence,
+        items,
+        verify_report=args.verify_report,
+        rehearsal_report=args.rehearsal_report,
+        restore_report=args.restore_report,
+    )
     write_document(document, args.out)
     blocking = [item.title for item in items if item.blocks]
     if blocking:
-        print(f"not ready: {len(blocking)} blocking item(s) failed: {'; '.join(blocking)}", file=sys.stderr)
+        grouped = causes(items)
+        listed = "; ".join(
+            cause + (f" (and {len(knock_ons)} knock-on: {', '.join(k.title for k in knock_ons)})" if knock_ons else "")
+            for cause, knock_ons in grouped.items()
+        )
+        print(
+            f"not ready: {len(blocking)} blocking item(s) failed, from {len(grouped)} cause(s): {listed}",
+            file=sys.stderr,
+        )
     return exit_code(items)
 
 

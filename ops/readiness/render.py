@@ -5,13 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ops.readiness.model import FAIL, PASS, WARN, Evidence, Item
+from ops.readiness.model import FAIL, PASS, WARN, Evidence, Item, causes
 
 ICONS = {PASS: "✅", FAIL: "❌", WARN: "⚠"}
 
 
 def render(
-    evidence: Evidence, items: list[Item], *, verify_report: Path | None = None, rehearsal_report: Path | None = None
+    evidence: Evidence,
+    items: list[Item],
+    *,
+    verify_report: Path | None = None,
+    rehearsal_report: Path | None = None,
+    restore_report: Path | None = None,
 ) -> str:
     stack = evidence.stack
     blocking = [item for item in items if item.blocks]
@@ -19,12 +24,24 @@ def render(
     warnings = [item for item in items if item.status == WARN]
     flags = "".join(
         f" {flag} {path.name}"
-        for flag, path in (("--verify-report", verify_report), ("--rehearsal-report", rehearsal_report))
+        for flag, path in (
+            ("--verify-report", verify_report),
+            ("--rehearsal-report", rehearsal_report),
+            ("--restore-report", restore_report),
+        )
         if path
     )
     assessed = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    grouped = causes(items)
     if blocking:
-        verdict = f"**NOT READY: {len(blocking)} blocking item(s) failed.**"
+        verdict = (
+            f"**NOT READY: {len(blocking)} blocking item(s) failed, from {len(grouped)} cause(s):**\n\n"
+            + "\n".join(
+                f"- **{cause}**"
+                + (f"; because of it: {'; '.join(f'*{k.title}*' for k in knock_ons)}" if knock_ons else "")
+                for cause, knock_ons in grouped.items()
+            )
+        )
     else:
         extra = len(failed)
         verdict = (
@@ -43,10 +60,13 @@ def render(
         verdict,
     ]
     group = None
-    for item in items:
+    groups = list(dict.fromkeys(item.group for item in items))  # each group once, where it first appears
+    for item in sorted(items, key=lambda item: groups.index(item.group)):
         if item.group != group:
             group = item.group
             lines += ["", f"## {group}", ""]
         mark = " *(blocking)*" if item.blocks else ""
+        if item.blocks and item.caused_by:
+            mark = f" *(blocking, because of **{item.caused_by}**)*"
         lines.append(f"- {ICONS[item.status]} **{item.title}**{mark}: {item.evidence}")
     return "\n".join(lines) + "\n"

@@ -148,6 +148,29 @@ def test_refused_update_is_never_ticked(staging):
     assert items["Stop before production"].status == PASS
 
 
+def test_blocking_failures_are_grouped_under_their_cause(staging):
+    items = assess(staging)
+    knock_ons = ["Policy pack: update", "Secrets only as Pulumi secrets", "Uptime monitor on the health URL"]
+    assert {i.title: i.caused_by for i in items if i.caused_by} == {
+        "Policy pack: update": "No placeholder values left",
+        "Secrets only as Pulumi secrets": "Policy pack: update",  # pragma: allowlist secret
+        "Uptime monitor on the health URL": "Policy pack: update",
+    }
+    document = render(staging, items)
+    summary = document.split("**NOT READY: 6 blocking item(s) failed, from 3 cause(s):**\n\n", 1)[1].split("\n\n")[0]
+    assert summary.splitlines() == [
+        "- **No placeholder values left**; because of it: " + "; ".join(f"*{t}*" for t in knock_ons),
+        "- **Escalation reaches real people**",
+        "- **Post-deploy verification (`ops verify`)**",
+    ]
+    assert "- ❌ **Uptime monitor on the health URL** *(blocking, because of **Policy pack: update**)*:" in document
+
+
+def test_each_group_is_one_section(finished):
+    headings = [line for line in render(finished, assess(finished)).splitlines() if line.startswith("## ")]
+    assert len(headings) == len(set(headings)) and "## Monitoring" in headings
+
+
 def test_invalid_settings_leave_nothing_ticked_that_needs_them(ops_project):
     stack = ops_project.write_ops_stack(appPort=0)
     items = assess(collect(stack, ops_project))
@@ -266,6 +289,69 @@ def test_bad_or_failed_rehearsal_blocks_with_the_reason(finished, tmp_path, data
     assert reason in item.evidence
 
 
+RESTORE_STEPS = [
+    {
+        "name": "restore: set dbRestore and dbSnapshots (copy only)",
+        "expected": "success",
+        "exitCode": 0,
+        "seconds": 0.4,
+        "ok": True,
+    },
+    {
+        "name": "restore: up creates the restored instance",
+        "expected": "success",
+        "exitCode": 0,
+        "seconds": 8.1,
+        "ok": True,
+    },
+    {"name": "restore: preview --expect-no-changes", "expected": "success", "exitCode": 0, "seconds": 7.6, "ok": True},
+]
+
+
+def _restore(finished, tmp_path, data, flag="rehearsal_report") -> Item:
+    path = tmp_path / "rehearsal.json"
+    path.write_text(json.dumps(data))
+    return by_title(assess(finished, **{flag: path}))["A restore was rehearsed"]
+
+
+def test_a_restore_without_a_rehearsal_report_needs_one_but_does_not_block(finished):
+    item = by_title(assess(finished))["A restore was rehearsed"]
+    assert item.status == WARN and not item.blocks
+    assert "python -m ops rehearse staging --json > rehearsal.json" in item.evidence
+
+
+def test_a_rehearsal_whose_restore_steps_passed_is_the_evidence(finished, tmp_path):
+    item = _restore(finished, tmp_path, {**REHEARSAL, "steps": REHEARSAL["steps"] + RESTORE_STEPS})
+    assert item.status == PASS
+    assert "restored on `teststack` through the real engine, 3 step(s) as expected in 16 s" in item.evidence
+    # Another stack's rehearsal counts when it is not production (production's never restores).
+    staging = {**REHEARSAL, "stack": "staging", "steps": RESTORE_STEPS}
+    assert _restore(finished, tmp_path, staging, flag="restore_report").status == PASS
+
+
+@pytest.mark.parametrize(
+    ("data", "reason", "blocks"),
+    [
+        (REHEARSAL, "has no restore step", False),
+        (
+            {**REHEARSAL, "stack": "production", "steps": RESTORE_STEPS},
+            "the rehearsal of `production` restores nothing",
+            True,
+        ),
+        (
+            {**REHEARSAL, "ok": False, "steps": [*RESTORE_STEPS[:1], {**RESTORE_STEPS[1], "ok": False}]},
+            "not as expected: restore: up creates the restored instance",
+            True,
+        ),
+        ({**REHEARSAL, "steps": [{"name": "restore", "ok": True}]}, "malformed: steps[0].exitCode", True),
+    ],
+)
+def test_a_restore_rehearsal_that_shows_nothing_or_failed_says_why(finished, tmp_path, data, reason, blocks):
+    item = _restore(finished, tmp_path, data)
+    assert item.status == FAIL and item.blocks is blocks
+    assert reason in item.evidence
+
+
 def test_exit_code_follows_blocking_failures_only():
     passed = Item("g", "a", PASS, "seen")
     warned = Item("g", "b", WARN, "needs a person", blocking=False)
@@ -303,14 +389,15 @@ def test_cli_exits_1_with_the_blocking_items_and_writes_the_report(ops_cli, tmp_
     out = tmp_path / "readiness.md"
     proc = ops_cli("readiness", "staging", "--out", str(out))
     assert proc.returncode == 1
-    assert proc.stderr.startswith("not ready: ")
-    assert "No placeholder values left" in proc.stderr
+    assert proc.stderr.startswith(
+        "not ready: 6 blocking item(s) failed, from 3 cause(s): No placeholder values left (and 3 knock-on: "
+    )
     document = out.read_text()
     assert document.startswith("# Readiness: `staging`")
     assert "*(blocking)*" in document
 
 
-@pytest.mark.parametrize("flag", ["--verify-report", "--rehearsal-report", "--policy-config"])
+@pytest.mark.parametrize("flag", ["--verify-report", "--rehearsal-report", "--restore-report", "--policy-config"])
 def test_missing_report_file_is_a_usage_error(ops_cli, flag):
     proc = ops_cli("readiness", "staging", flag, "/nonexistent/report.json")
     assert proc.returncode == 2
