@@ -100,12 +100,13 @@ class RenderStaticSite(pulumi.ComponentResource):
             value=api_url_value,
             opts=child,
         )
-        # The site's first build runs before its env var exists (a bundle without the API's URL): build again,
-        # and again whenever the API's URL changes (a custom domain), since the bundle holds the old one.
+        # The site's first build runs before its env var exists (a bundle without the API's URL): build again.
+        # A later change of the API's URL needs a build by hand (docs/frontend.md): `replacement_trigger` on this
+        # Deploy would do it, but the SDK (3.272) cannot pass it through the stack transform production registers.
         services.Deploy(
             f"{name}-deploy-with-env",
             service_id=site.id,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[api_url], replacement_trigger=api_url_value),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[api_url]),
         )
         if args.environment_id is not None:
             environments.ResourcesToEnvironment(

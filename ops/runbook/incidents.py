@@ -39,7 +39,7 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         "",
         "### The page does not load but the health check passes",
         "",
-        f"The page is the React build on its own static site ({place(v.frontend_url, 'the frontend')}); the API "
+        f"The page is the React build on its own static site ({place(v.frontend_url, 'its URL')}); the API "
         "serves no HTML (404 at `/`). `python -m ops verify --stack "
         f"{stack}` names which of `home` (the page) and `spa-route` (the `/* -> /index.html` rewrite) fails. A "
         "page that loads but shows no data calls the wrong API: the browser's network tab shows the URL it calls "
@@ -109,9 +109,9 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         f"- **Frontend build on Render** (the static site {code(settings.resource_prefix + '-frontend')}, "
         f"{place(v.frontend_dashboard, 'its dashboard')} → Events): build command {code(app.frontend_build_command)}, "
         f"published from {code(app.frontend_publish_path)}. A failed build leaves the previous build online. "
-        "`REACT_APP_API_URL` (the API's URL) is baked into the bundle when it builds: an apply that changes the API's "
-        "URL (a custom domain) sets the variable and builds the site again; a page still calling the old URL "
-        "means that build failed or was skipped: dashboard → *Manual Deploy* → *Deploy latest commit*.",
+        "`REACT_APP_API_URL` (the API's URL) is baked into the bundle when it builds: after an apply that changes "
+        "the API's URL (a custom domain), build the site again (dashboard → *Manual Deploy* → *Deploy latest "
+        "commit*) before the page calls the new URL.",
     ]
     if facts.production:
         deploy_lines.append(

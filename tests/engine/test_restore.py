@@ -4,6 +4,7 @@ later change of the keys does to the restored stack, previewed only (the session
 from __future__ import annotations
 
 import json
+import re
 
 from ops.rehearsal.rehearse_command import _report
 from tests.support.engine import config_commands, steps_of
@@ -34,7 +35,7 @@ def test_the_rehearsal_restores_into_a_new_instance_the_stack_moves_to(staging_r
     assert "+  aws:rds:Snapshot kitchen-kontrol-staging-db-snapshot-rehearsal-pre-restore created" in up
     assert "~  render:services:EnvVar kitchen-kontrol-staging-web-env-database-url updated" in up
     assert up.count("~  aws:cloudwatch:MetricAlarm") == 6  # three alarms, updating and updated
-    assert f'databaseInstance   : "{old}" => "{new}"' in up
+    assert re.search(rf'databaseInstance +: "{old}" => "{new}"', up)  # padded to the longest output name
     summary = up.split("Resources:", 1)[1].split("Duration", 1)[0]
     assert "+ 2 created" in summary and "~ 4 updated" in summary
     assert "replace" not in summary and "delete" not in summary
