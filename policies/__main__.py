@@ -10,6 +10,7 @@ from pulumi_policy import EnforcementLevel, PolicyPack
 from pulumi_policy import policy as sdk
 from rules import PACK_NAME, PACK_VERSION, build_policies
 from rules._enforcement import guard_configure
+from rules._stack_config import record as record_stack_config
 
 # Before the server starts: a config that disables or weakens the production rules is refused.
 guard_configure(sdk._PolicyAnalyzerServicer)
@@ -22,6 +23,12 @@ class _VersionedServicer(sdk._PolicyAnalyzerServicer):
 
     def __init__(self, name, _version, *args, **kwargs):
         super().__init__(name, PACK_VERSION, *args, **kwargs)
+
+    def ConfigureStack(self, request, context):  # noqa: N802 - the gRPC method's name
+        # The stack's config arrives here once, before the first Analyze: the rules read it from
+        # rules/_stack_config.py, so the Stack resource already knows a stack holds production's values.
+        record_stack_config(dict(request.config))
+        return super().ConfigureStack(request, context)
 
     def _configure_runtime_settings(self):
         # The SDK re-parses PULUMI_CONFIG and re-inspects Settings' signature on every call (a fifth of

@@ -56,6 +56,26 @@ def test_production_update_is_refused_by_each_key_before_any_resource_exists(pro
     assert all(step.exit_code != 0 and step.ok for step in refused)  # each checked the state was still empty
 
 
+def test_a_stack_holding_productions_values_is_stopped_at_the_stack_before_any_resource(production_rehearsal):
+    """Issue 29: `live` with production's values, the program's window open for it and the pack's closed:
+    the pack knows from the stack's config that it is production, so nothing is created."""
+    live = fresh_stack(production_rehearsal, "live")
+    try:
+        assert live.session.run(["config", "set", "--path", "-s", "live", "releaseWindow.stack", "live"])[0] == 0
+        code, output, _ = live.session.run(["up", "-s", "live", "--yes", "--skip-preview", "--policy-pack", "policies"])
+        assert code != 0
+        assert (
+            'update of production stack "live" (production by its config: kitchen-kontrol:appNodeEnv) '
+            "stopped before pulumi:pulumi:Stack" in " ".join(output.split())
+        )
+        code, exported, _ = live.session.run(["stack", "export", "-s", "live"])
+        assert code == 0, exported[-2000:]
+        resources = json.loads(exported)["deployment"].get("resources") or []
+        assert [r["type"] for r in resources if r.get("custom")] == []
+    finally:
+        live.session.run(["stack", "rm", "live", "--yes", "--force"])
+
+
 def test_production_applied_with_both_keys_survives_every_destroy(production_rehearsal):
     steps = {step.name: step for step in production_rehearsal.steps}
     assert steps["up with both keys open"].exit_code == 0
