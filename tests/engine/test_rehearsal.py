@@ -11,7 +11,7 @@ from ops.rehearsal import production_release as release
 from ops.rehearsal.engine_command import changes_stack
 from ops.rehearsal.lifecycle import documented_window_commands
 from tests.support.commands import run_ops
-from tests.support.engine import fresh_stack, preview_with
+from tests.support.engine import config_changed, fresh_stack, preview_with
 from tests.support.env import ROOT
 
 
@@ -74,6 +74,16 @@ def test_a_stack_holding_productions_values_is_stopped_at_the_stack_before_any_r
         assert [r["type"] for r in resources if r.get("custom")] == []
     finally:
         live.session.run(["stack", "rm", "live", "--yes", "--force"])
+
+
+def test_the_engine_refuses_a_stack_file_that_sends_the_sentry_token_elsewhere(staging_rehearsal):
+    """Issue 29: the program refuses `sentry:baseUrl` (stacks/stack_keys.py), so the real CLI does too."""
+    with config_changed(staging_rehearsal, "sentry:baseUrl", "https://sentry.attacker.example/api/"):
+        code, output, _ = staging_rehearsal.session.run(["preview", "-s", staging_rehearsal.stack])
+    assert code != 0
+    flat = " ".join(output.split())
+    assert "sentry:baseUrl: cannot be set in a stack file: it changes where the Sentry provider sends" in flat
+    assert "attacker" not in output and "Traceback" not in output
 
 
 def test_production_applied_with_both_keys_survives_every_destroy(production_rehearsal):
