@@ -182,6 +182,18 @@ def test_offline_plan_urns_are_the_engines(staging_rehearsal):
     assert planned == deployed
 
 
+def test_the_offline_plan_protects_exactly_what_the_engine_protects(production_rehearsal):
+    """Issue 29: the offline plan runs the program's stack transform, so its `protect` set is the engine's."""
+    from ops.plan.document import document
+    from ops.program.runner import run_plan
+
+    plan = document(run_plan("production", root=production_rehearsal.project))["resources"]
+    planned = {r["urn"] for r in plan if r["protect"]}
+    deployed = {r["urn"] for r in production_rehearsal.state_resources() if r.get("protect")}
+    assert len(deployed) > 50
+    assert planned == deployed
+
+
 def test_a_create_only_change_previews_a_replacement(staging_rehearsal):
     replaced = {s.type for s in preview_with(staging_rehearsal, "dbVpcCidr", "10.43.0.0/16") if s.op == "replace"}
     assert "aws:ec2/vpc:Vpc" in replaced
