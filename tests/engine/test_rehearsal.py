@@ -253,10 +253,13 @@ def test_ops_engine_reads_the_command_not_an_argument_value_that_names_one(engin
         (["stack", "output", "-s", "staging", "--json"], False),
         (["config", "get", "-s", "staging", "state"], False),
         (["--color", "always", "preview", "-s", "staging"], False),
+        (["--tracing-header", "up", "preview", "-s", "staging"], False),
+        (["--tracing-header", "preview", "up", "-s", "staging"], True),
+        (["down", "-s", "staging"], True),
     ],
 )
-def test_ops_engine_classifies_a_command_by_its_words_not_its_values(pulumi_args, applying):
-    assert changes_stack(pulumi_args) is applying
+def test_ops_engine_classifies_a_command_by_its_words_not_its_values(pulumi_args, applying, cli_grammar):
+    assert changes_stack(cli_grammar.parse(pulumi_args)) is applying
 
 
 def test_ops_engine_without_pulumi_arguments_is_a_usage_error(engine):
