@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from ops.shared.cloud_answers import PLACEHOLDER_ACCOUNT
 from stacks.config_parsing import ConfigError, parse_settings
 from tests.support.plan import SLACK_ALERTS, only, resources_of
 from tests.support.stack_config import raw_from
@@ -83,6 +84,21 @@ def test_chatbot_posts_the_alarm_topic_to_slack_with_a_read_only_guardrail(slack
     policy = json.loads(only(slack_plan, "aws:iam/rolePolicy:RolePolicy").inputs["policy"])
     actions = {a for statement in policy["Statement"] for a in statement["Action"]}
     assert actions == {"cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"}
+
+
+def test_only_this_accounts_channel_configuration_may_assume_the_chatbot_role(slack_plan):
+    """Issue 29: the trust policy names the account and the one channel configuration (confused deputy)."""
+    role = only(slack_plan, "aws:iam/role:Role")
+    (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    config = only(slack_plan, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration")
+    account = PLACEHOLDER_ACCOUNT  # what the plan's getCallerIdentity answers
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": account},
+        "ArnLike": {
+            "aws:SourceArn": f"arn:aws:chatbot::{account}:chat-configuration/slack-channel/"
+            f"{config.inputs['configurationName']}"
+        },
+    }
 
 
 def test_sentry_alert_also_posts_to_slack(slack_plan):
