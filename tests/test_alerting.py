@@ -56,6 +56,16 @@ def test_production_joins_the_project_in_a_protected_environment(plan, project_d
     }
 
 
+def test_a_stack_with_productions_values_gets_a_protected_render_environment_whatever_its_name(plan, project_dir):
+    """Issue 29: `protected` follows the stack's values, not just its name (stacks/guard.py's is_production)."""
+    live = project_dir.write_stack("live", appNodeEnv="production")
+    project = only(plan(live, preview=True, root=project_dir), "render:projects:Project")
+    assert project.inputs["environments"] == [{"name": "live", "protectedStatus": "protected"}]
+    canary = project_dir.write_stack("canary", appNodeEnv="staging")
+    project = only(plan(canary, preview=True, root=project_dir), "render:projects:Project")
+    assert project.inputs["environments"] == [{"name": "canary", "protectedStatus": "unprotected"}]
+
+
 def test_render_notifications_are_configurable(plan, project_dir):
     stack = project_dir.write_stack(renderNotifications="all", renderPreviewNotifications="false")
     override = only(plan(stack, preview=False, root=project_dir), OVERRIDE)
