@@ -6,11 +6,15 @@ blocks, so never import this module in-process.
 
 import threading
 
-from pulumi_policy import EnforcementLevel, PolicyPack
-from pulumi_policy import policy as sdk
-from rules import PACK_NAME, PACK_VERSION, build_policies
-from rules._enforcement import guard_configure
-from rules._stack_config import record as record_stack_config
+from rules._environment import restart_without_credentials
+
+restart_without_credentials()  # before anything else: the pack runs with none of the CLI's credentials
+
+from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402 - after the restart
+from pulumi_policy import policy as sdk  # noqa: E402
+from rules import PACK_NAME, PACK_VERSION, build_policies  # noqa: E402
+from rules._enforcement import guard_configure  # noqa: E402
+from rules._stack_config import record as record_stack_config  # noqa: E402
 
 # Before the server starts: a config that disables or weakens the production rules is refused.
 guard_configure(sdk._PolicyAnalyzerServicer)
