@@ -44,7 +44,7 @@ def run(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         if not raw:
             raise ConfigError(f"stack {stack!r} has no {PROJECT}:* configuration; expected {stack_file(stack)}")
         # Every key the engine handed over is checked, provider keys too (stacks/stack_keys.py).
-        settings = parse_settings(stack, raw, config=engine_config())
+        settings = parse_settings(stack, raw, config=engine_config(), now=now())
     except ConfigError as exc:
         config_error = str(exc)
         also = f"; also blocking the update: {'; '.join(blocking)}" if blocking else ""
