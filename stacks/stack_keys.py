@@ -27,8 +27,8 @@ PROVIDER_KEYS: dict[str, str] = {
     # Credentials: only from a Pulumi ESC environment's pulumiConfig, never written in a stack file (a `secure:`
     # value there is refused by tests/test_project_files.py); the environment variables are the usual way.
     "sentry:token": "the Sentry auth token (usually SENTRY_TOKEN in the environment)",
-    "render:apiKey": "the Render API key (usually RENDER_APIKEY in the environment)",
-    "uptimerobot:apiKey": "the UptimeRobot API key (usually UPTIMEROBOT_API_KEY in the environment)",
+    "render:apiKey": "the Render API key (usually RENDER_APIKEY in the environment)",  # pragma: allowlist secret
+    "uptimerobot:apiKey": "the UptimeRobot key (UPTIMEROBOT_API_KEY in the environment)",  # pragma: allowlist secret
     # The UptimeRobot dynamic provider's limits (docs/uptimerobot.md).
     "uptimerobot:maxPages": "pages of one UptimeRobot listing before a lookup fails",
     "uptimerobot:retryTimeoutSeconds": "the time budget for retries of one UptimeRobot operation",
