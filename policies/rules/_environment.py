@@ -10,6 +10,7 @@ with only the variables below, so no credential is in its environment, not even 
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Mapping
@@ -35,11 +36,18 @@ def scrubbed(environ: Mapping[str, str]) -> dict[str, str]:
     return {name: value for name, value in environ.items() if name in KEPT}
 
 
+def started_as_the_pack() -> bool:
+    """Whether this process is `python -m pulumi.policy ADDR DIR`, as the CLI and `ops plan` start the pack (a
+    test that runs the entry point inside its own process must never be replaced by it)."""
+    return any(pair == ("-m", "pulumi.policy") for pair in itertools.pairwise(getattr(sys, "orig_argv", [])))
+
+
 def restart_without_credentials() -> None:
     """exec this pack again with `scrubbed(os.environ)` when anything else is set; returns when nothing is."""
-    if os.environ.get(_MARK) or set(os.environ) <= KEPT:
+    if os.environ.get(_MARK) or set(os.environ) <= KEPT or not started_as_the_pack():
         return
     env = {**scrubbed(os.environ), _MARK: "1"}
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execve(sys.executable, [sys.executable, "-u", "-m", "pulumi.policy", *sys.argv[1:]], env)  # noqa: S606
+    # The interpreter's own command line again (`python -u -m pulumi.policy ADDR DIR …`), the same process.
+    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)  # noqa: S606
