@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
@@ -84,6 +87,28 @@ def test_the_engine_refuses_a_stack_file_that_sends_the_sentry_token_elsewhere(s
     flat = " ".join(output.split())
     assert "sentry:baseUrl: cannot be set in a stack file: it changes where the Sentry provider sends" in flat
     assert "attacker" not in output and "Traceback" not in output
+
+
+def test_the_pack_the_real_cli_starts_holds_none_of_the_clis_credentials(staging_rehearsal):
+    """Issue 29: the CLI hands a policy pack its whole environment; the pack restarts without credentials.
+    Read from /proc while the real CLI previews: the last look at each pack process (after its restart)."""
+    canary = "CANARYcliAwsSecret5e2b07"  # pragma: allowlist secret
+    session = staging_rehearsal.session
+    env = {**session.env, "AWS_SECRET_ACCESS_KEY": canary}
+    args = [str(session.engine.cli), "preview", "-s", "staging", *staging_rehearsal.policy_flags()]
+    cli = subprocess.Popen(args, cwd=session.project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    last_seen: dict[int, bytes] = {}
+    while cli.poll() is None:
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and b"pulumi.policy" in (proc / "cmdline").read_bytes():
+                    last_seen[int(proc.name)] = (proc / "environ").read_bytes()
+            except OSError:
+                continue
+        time.sleep(0.05)
+    assert cli.wait() == 0, cli.stdout.read()[-2000:]
+    assert last_seen, "no policy pack process was seen"
+    assert all(canary.encode() not in environ for environ in last_seen.values())
 
 
 def test_production_applied_with_both_keys_survives_every_destroy(production_rehearsal):
