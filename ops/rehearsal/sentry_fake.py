@@ -58,11 +58,11 @@ def member_record(member: dict) -> dict:
         "name": name,
         "user": user,
         "orgRole": "member",
-        "pending": False,
+        "pending": bool(member.get("pending")),
         "expired": False,
         "flags": flags,
         "dateCreated": CREATED,
-        "inviteStatus": "approved",
+        "inviteStatus": "requested_to_be_invited" if member.get("pending") else "approved",
         "inviterName": None,
         "invite_link": None,
         "isOnlyOwner": False,
@@ -95,9 +95,10 @@ class FakeSentry(FakeApi):
     """Members of one organization with their teams; bearer auth; a request log (`calls`, `times`).
 
     `teams` None: every team exists (the rehearsal, where the stand-in provider made them).
-    The member search matches `query=email:…` as a substring, as Sentry's free-text search may
-    (`honour_query` False: ignored, as the published document, which lists no `query`, allows), and
-    answers `page_size` members a page with Sentry's Link header (`results="false"` on the last `next`).
+    The member search matches `query=email:…` as a substring, as Sentry's free-text search may, except for a
+    pending invite (`add_member(..., pending=True)`), which it matches only exactly, case included
+    (`honour_query` False: the search is ignored, as the published document, which lists no `query`, allows);
+    and answers `page_size` members a page with Sentry's Link header (`results="false"` on the last `next`).
     `endless`: every page points to one more (a listing that never ends). Members and teams are answered
     with every field Sentry's document requires (`member_record`, `team_record`)."""
 
@@ -127,9 +128,9 @@ class FakeSentry(FakeApi):
         self.honour_query = True
         self.base_url = f"{self.origin}/api/"
 
-    def add_member(self, email: str, teams: list[str] | None = None) -> dict:
+    def add_member(self, email: str, teams: list[str] | None = None, *, pending: bool = False) -> dict:
         member_id = str(101 + len(self.members))
-        self.members[member_id] = {"id": member_id, "email": email, "teams": list(teams or [])}
+        self.members[member_id] = {"id": member_id, "email": email, "teams": list(teams or []), "pending": pending}
         return self.members[member_id]
 
     def handle(self, request: JsonHandler, method: str, url: urllib.parse.SplitResult) -> None:
@@ -147,8 +148,14 @@ class FakeSentry(FakeApi):
         request.send(status, payload, headers)
 
     def _listing(self, query: dict[str, list[str]]) -> tuple[int, list, dict[str, str]]:
-        wanted = query.get("query", [""])[0].removeprefix("email:").lower() if self.honour_query else ""
-        found = [member_record(v) for v in self.members.values() if wanted in v["email"].lower()]
+        wanted = query.get("query", [""])[0].removeprefix("email:") if self.honour_query else ""
+
+        def matches(member: dict) -> bool:
+            if member["pending"]:
+                return not wanted or member["email"] == wanted
+            return wanted.lower() in member["email"].lower()
+
+        found = [member_record(v) for v in self.members.values() if matches(v)]
         start = int(query.get("cursor", ["0:0:0"])[0].split(":")[1])
         page = found[start : start + self.page_size]
         more = self.endless or start + self.page_size < len(found)
