@@ -37,14 +37,16 @@ def parse_settings(stack: str, raw: Mapping[str, Any], aws_region: Optional[str]
             problems[key] = _unknown_key(key)
             continue
         declared = KEYS[key]
-        if (declared.kind, raw[key]) in (("str", ""), ("object", "{}"), ("object", {})):
+        empty = (declared.kind, raw[key]) in (("str", ""), ("object", "{}"), ("object", {}))
+        if empty and declared.default in (None, "", {}):
             continue  # Pulumi.yaml declares the optional keys with default "" (an object's {}): unset
+        # A key with a real default (appPreDeployCommand) keeps an explicit "": the model says what it means.
         try:
             sections[declared.section][key] = _coerce(raw[key], declared.kind)
         except ValueError:
             problems[key] = f"expected {_EXPECTED[declared.kind]}"
     try:
-        settings = Settings(stack=stack, **sections)
+        settings = Settings(stack=stack, aws_region=aws_region, **sections)
     except ValidationError as exc:
         for error in exc.errors(include_input=False, include_url=False):
             problems.setdefault(_key_for(error), _describe(error))

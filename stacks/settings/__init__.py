@@ -7,6 +7,8 @@ Each field's alias is its config key and its description is the key's documentat
 
 from __future__ import annotations
 
+from typing import Optional
+
 from stacks.settings.app import AppSettings, RenderSettings
 from stacks.settings.base import PROJECT, SettingsModel, stack_file
 from stacks.settings.database import DatabaseSettings
@@ -41,6 +43,7 @@ __all__ = [
 
 class Settings(SettingsModel):
     stack: str
+    aws_region: Optional[str] = None  # aws:region as the engine handed it (checked in parse_settings)
     app: AppSettings
     render: RenderSettings
     database: DatabaseSettings

@@ -35,6 +35,15 @@ class AppSettings(SettingsModel):
     start_command: str = Field(
         default="node server.js", min_length=1, alias="appStartCommand", description="Render start command."
     )
+    pre_deploy_command: str = Field(
+        default="npm run migrate:up",
+        alias="appPreDeployCommand",
+        description=(
+            "Render pre-deploy command, run on every deploy after the build and before the new instances start: "
+            "the app's migrations (node-pg-migrate). A failure fails the deploy and the previous version keeps "
+            'serving. Empty ("") turns the step off.'
+        ),
+    )
     port: int = Field(
         default=3002,
         ge=1,
@@ -56,6 +65,13 @@ class AppSettings(SettingsModel):
     log_level: Literal["error", "warn", "info", "http", "verbose", "debug"] = Field(
         default="info", alias="appLogLevel", description="LOG_LEVEL of the app."
     )
+
+    @field_validator("pre_deploy_command")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if value and (not value.strip() or "\n" in value or "\r" in value):
+            raise ValueError('expected a command on one line, or "" to turn the pre-deploy step off')
+        return value
 
     @field_validator("repo")
     @classmethod
