@@ -65,7 +65,7 @@ class PostgresDatabaseArgs:
             problems.append(str(exc))
         else:
             if self.region is not None and not bundle_has_root(root):
-                problems.append(f"region: the RDS CA bundle holds no {root!r} ({self.ca_cert_identifier} in {self.region})")
+                problems.append(f"region: the RDS CA bundle holds no {root!r}")
         if not _IDENTIFIER.match(self.identifier) or self.identifier.endswith("-") or "--" in self.identifier:
             problems.append("identifier: expected lowercase letters, digits and single hyphens")
         if not re.match(POSTGRES_NAME_PATTERN, self.db_name):

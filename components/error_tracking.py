@@ -59,7 +59,7 @@ class ErrorTrackingArgs:
                 raise ValueError(f"{field}: expected a Sentry slug (lowercase letters, digits, - and _)")
         if not self.team_slug.endswith(f"-{self.environment}"):
             raise ValueError("team_slug: expected the environment's own team, ending in -<environment>")
-        if not self.app_environment or not self.app_environment.strip() == self.app_environment:
+        if not self.app_environment.strip() or self.app_environment != self.app_environment.strip():
             raise ValueError("app_environment: expected the NODE_ENV the app reports to Sentry")
         if not self.oncall_emails:
             raise ValueError("oncall_emails: expected at least one on-call address")

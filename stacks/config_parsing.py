@@ -9,6 +9,7 @@ from typing import Any, Mapping, Optional
 
 from pydantic import ValidationError
 
+from components.rds_ca import BUNDLE_FILE_NAME, DEFAULT_CA_IDENTIFIER, bundle_has_root, root_common_name
 from stacks.aws_regions import region_problem
 from stacks.config_keys import KEYS, OTHER_KEYS
 from stacks.settings import PROJECT, Settings, stack_file
@@ -26,7 +27,7 @@ def parse_settings(stack: str, raw: Mapping[str, Any], aws_region: Optional[str]
     `aws:region`, when set) is checked in the same pass, so one error lists every problem."""
     problems: dict[str, str] = {}
     if aws_region is not None:
-        why = region_problem(aws_region)
+        why = region_problem(aws_region) or _ca_problem(aws_region)
         if why:
             problems["aws:region"] = why
     sections: dict[str, dict[str, Any]] = {declared.section: {} for declared in KEYS.values()}
@@ -55,6 +56,18 @@ def parse_settings(stack: str, raw: Mapping[str, Any], aws_region: Optional[str]
         details = "; ".join(f"{_full_key(key)}: {why}" for key, why in sorted(problems.items(), key=_project_first))
         raise ConfigError(f"invalid configuration in {stack_file(stack)} (stack {stack!r}): {details}")
     return settings
+
+
+def _ca_problem(region: str) -> str | None:
+    """The app verifies the database against the RDS CA bundle it is given: a region whose root it lacks (one
+    newer than the committed bundle, GovCloud, China) would build a database the app refuses."""
+    root = root_common_name(DEFAULT_CA_IDENTIFIER, region)
+    if bundle_has_root(root):
+        return None
+    return (
+        f"the committed RDS CA bundle (components/data/{BUNDLE_FILE_NAME}) holds no {root!r}, so the app could not "
+        "verify this region's database; add the region's CA (components/data/README.md)"
+    )
 
 
 def _full_key(key: str) -> str:
