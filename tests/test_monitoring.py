@@ -165,6 +165,7 @@ def test_component_args_refuse_a_shared_team_and_a_bad_key_window():
     from components.error_tracking import ErrorTrackingArgs
 
     common = {"organization": "kitchen-kontrol", "project_slug": "kk-staging", "oncall_emails": EMAILS}
+    common["app_environment"] = "staging"
     with pytest.raises(ValueError, match="team_slug: expected the environment's own team"):
         ErrorTrackingArgs(team_slug="kitchen-kontrol", environment="staging", **common)
     ErrorTrackingArgs(team_slug="kitchen-kontrol-staging", environment="staging", **common)
