@@ -52,7 +52,7 @@ def test_sentry_project_key_and_alert(update_plan):
     assert project.inputs["platform"] == "node"
     assert project.inputs["slug"] == project.inputs["name"] == "kitchen-kontrol-teststack"
     alert = only(update_plan, "sentry:index/sentryIssueAlert:SentryIssueAlert")
-    assert alert.inputs["environment"] == "teststack"
+    assert alert.inputs["environment"] == "staging"  # the NODE_ENV the app reports, not the stack name
     assert {c["id"].rsplit(".", 1)[1] for c in alert.inputs["conditions"]} == {
         "FirstSeenEventCondition",
         "RegressionEventCondition",
