@@ -4,7 +4,7 @@ Every RDS instance's certificate is issued by an Amazon RDS CA that no operating
 `components/data/rds-global-bundle.pem` is AWS's global bundle (every region's roots), committed as data
 (provenance and SHA-256 in `components/data/README.md`); the web service gets it as a Render secret file
 and `DATABASE_URL` names it (`sslmode=verify-full&sslrootcert=...`). Standard library only: reading the
-bundle here imports no cryptography; tests/components/test_rds_ca.py parses every certificate.
+bundle here imports no cryptography; tests/test_rds_ca.py parses every certificate.
 """
 
 from __future__ import annotations
