@@ -36,7 +36,7 @@ def test_database_url_and_node_extra_ca_certs_name_the_secret_file(env_values):
 
 def test_the_migrations_run_before_every_deploy(update_plan):
     details = only(update_plan, "render:services:WebService").inputs["serviceDetails"]
-    assert details["preDeployCommand"] == "npm run migrate:up"
+    assert details["preDeployCommand"] == "npm run migrate:up -- --migrations-dir db/migrations"
 
 
 def test_an_empty_pre_deploy_command_turns_the_step_off(plan, project_dir):

@@ -6,7 +6,6 @@ CA), so the secret file the URL names is materialised with that CA: /etc/secrets
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 
 import pytest
@@ -15,7 +14,7 @@ from pulumi.runtime.rpc import unwrap_rpc_secret
 from components.database import PASSWORD_SPECIALS
 from components.rds_ca import BUNDLE_FILE_NAME, bundle_pem
 from tests.support.plan import make_project, resources_of
-from tests.support.postgres import serving_certificate
+from tests.support.postgres import login_role_with_database, psql, serving_certificate
 from tests.support.secret_files import local_url, materialise
 
 pytestmark = pytest.mark.live
@@ -23,17 +22,6 @@ pytestmark = pytest.mark.live
 # Every character the password generator may emit, plus letters and digits.
 EVERY_ALLOWED = "Aa0" + PASSWORD_SPECIALS + "Zz9"
 CERTIFICATE_REFUSED = "certificate verify failed"
-
-
-def psql(server, *args: str, dsn: str | None = None) -> subprocess.CompletedProcess:
-    target = dsn or f"host={server['socket_dir']} port={server['port']} user=postgres dbname=postgres"
-    return subprocess.run(
-        [str(server["bindir"] / "psql"), target, "-v", "ON_ERROR_STOP=1", "-tAc", *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env={"PATH": "/usr/bin:/bin", "PGCONNECT_TIMEOUT": "10"},  # no PGSSLMODE & co. from the caller
-    )
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +33,7 @@ def program_url(postgres_server, staging_config, tmp_path_factory):
 
     server = postgres_server
     db_name = f"kk_{uuid.uuid4().hex[:8]}"
-    quoted = EVERY_ALLOWED.replace("'", "''")
-    created = psql(server, f"CREATE ROLE kk_admin LOGIN PASSWORD '{quoted}'")
-    assert created.returncode == 0 or "already exists" in created.stderr, created.stderr
-    assert psql(server, f"CREATE DATABASE {db_name} OWNER kk_admin").returncode == 0
-
+    login_role_with_database(server, "kk_admin", EVERY_ALLOWED, db_name)
     project = make_project(tmp_path_factory.mktemp("live-url"), staging_config)
     mocks = PlanMocks(
         preview=False,

@@ -11,6 +11,9 @@ from pydantic import Field, field_validator
 from components.rules import RENDER_NOTIFICATIONS, RENDER_PREVIEW_NOTIFICATIONS, RENDER_PROJECT_ID_PATTERN
 from stacks.settings.base import SettingsModel
 
+# The app's `npm run migrate:up` is `node-pg-migrate up`, whose default directory is migrations/; the app's
+# migrations are in db/migrations/ (docs/app-contract.md), so the directory is named.
+MIGRATE_COMMAND = "npm run migrate:up -- --migrations-dir db/migrations"
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -36,12 +39,13 @@ class AppSettings(SettingsModel):
         default="node server.js", min_length=1, alias="appStartCommand", description="Render start command."
     )
     pre_deploy_command: str = Field(
-        default="npm run migrate:up",
+        default=MIGRATE_COMMAND,
         alias="appPreDeployCommand",
         description=(
             "Render pre-deploy command, run on every deploy after the build and before the new instances start: "
-            "the app's migrations (node-pg-migrate). A failure fails the deploy and the previous version keeps "
-            'serving. Empty ("") turns the step off.'
+            "the app's migrations (node-pg-migrate; its migrate:up script looks in migrations/, the app keeps them "
+            "in db/migrations/). A failure fails the deploy and the previous version keeps serving. "
+            'Empty ("") turns the step off.'
         ),
     )
     port: int = Field(

@@ -122,6 +122,36 @@ def presented_certificate(server: dict) -> bytes:
             return tls.getpeercert(binary_form=True)
 
 
+def psql(server: dict, sql: str, *, dsn: str | None = None, stdin: bool = False) -> subprocess.CompletedProcess:
+    """Debian's psql: as the superuser over the server's socket, or with `dsn` as a client would. With `stdin`
+    the SQL goes in on standard input (a password in it never shows in a process list)."""
+    target = dsn or f"host={server['socket_dir']} port={server['port']} user=postgres dbname=postgres"
+    command = [str(server["bindir"] / "psql"), target, "-v", "ON_ERROR_STOP=1", "-tA"]
+    return subprocess.run(
+        [*command, "-f", "-"] if stdin else [*command, "-c", sql],
+        input=sql if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"PATH": "/usr/bin:/bin", "PGCONNECT_TIMEOUT": "10"},  # no PGSSLMODE & co. from the caller
+    )
+
+
+def login_role_with_database(server: dict, user: str, password: str, database: str) -> None:
+    """`user` may log in with `password` (whatever another test set before) and owns `database`."""
+    quoted = password.replace("'", "''")
+    statements = (
+        f"DO $$ BEGIN CREATE ROLE {user} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n"
+        f"ALTER ROLE {user} PASSWORD '{quoted}';\n"
+    )
+    created = psql(server, statements, stdin=True)
+    assert created.returncode == 0, created.stderr.replace(password, "[password]")
+    exists = f"SELECT 1 FROM pg_database WHERE datname = '{database}'"  # noqa: S608 - a test's own identifier
+    if not psql(server, exists).stdout.strip():
+        made = psql(server, f"CREATE DATABASE {database} OWNER {user}")
+        assert made.returncode == 0, made.stderr
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
