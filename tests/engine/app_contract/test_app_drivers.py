@@ -13,6 +13,14 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from components.rds_ca import BUNDLE_FILE_NAME, bundle_pem
 from tests.support.postgres import psql, serving_certificate
 
+# The app's package-lock.json (rubyrayjuntos/kitchen-kontrol): each driver's version and integrity (npm's
+# SHA-512 of the published tarball; not secrets).
+APP_VERSIONS = {"pg": "8.16.3", "pg-connection-string": "2.9.1", "node-pg-migrate": "7.9.1"}
+APP_INTEGRITY = {
+    "pg": "sha512-enxc1h0jA/aq5oSDMvqyW3q89ra6XIIDZgCX9vkMrnz5DFTw/Ny3Li2lFQ+pt3L6MCgm/5o2o8HW9hiJji+xvw==",  # noqa: E501  # pragma: allowlist secret
+    "pg-connection-string": "sha512-nkc6NpDcvPVpZXxrreI/FOtX3XemeLl8E0qFr6F2Lrm/I8WOnaWNhIPK2Z7OHpw7gh5XJThi6j6ppgNoaT1w4w==",  # noqa: E501  # pragma: allowlist secret
+    "node-pg-migrate": "sha512-6z4OSN27ye8aYdX9ZU7NN2PTI5pOp34hTr+22Ej12djIYECq++gT7LPLZVOQXEeVCBOZQLqf87kC3Y36G434OQ==",  # noqa: E501  # pragma: allowlist secret
+}
 # node's code for a server certificate whose issuer is in none of the CAs it was given.
 UNTRUSTED_ISSUER = "UNABLE_TO_VERIFY_LEAF_SIGNATURE"
 
@@ -22,6 +30,17 @@ def app_db(node, url: str) -> dict:
     ran = node.run(node.node, "app_db.js", env={"DATABASE_URL": url})
     assert ran.stdout.strip(), ran.stderr[-2000:]
     return json.loads(ran.stdout.strip().splitlines()[-1])
+
+
+def test_the_installed_drivers_are_the_apps(node):
+    lock = json.loads((node.drivers / "package-lock.json").read_text())["packages"]
+    for name, version in APP_VERSIONS.items():
+        entry = lock[f"node_modules/{name}"]
+        assert (entry["version"], entry["integrity"]) == (version, APP_INTEGRITY[name])
+        installed = json.loads((node.drivers / "node_modules" / name / "package.json").read_text())
+        assert installed["version"] == version
+    # pg resolves pg-connection-string to the pinned one, not a newer 2.x of its own.
+    assert not (node.drivers / "node_modules" / "pg" / "node_modules").exists()
 
 
 def test_the_state_holds_the_verified_url_the_ca_file_and_node_extra_ca_certs(rehearsed_app):
