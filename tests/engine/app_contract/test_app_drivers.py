@@ -17,9 +17,18 @@ from tests.support.postgres import psql, serving_certificate
 # SHA-512 of the published tarball; not secrets).
 APP_VERSIONS = {"pg": "8.16.3", "pg-connection-string": "2.9.1", "node-pg-migrate": "7.9.1"}
 APP_INTEGRITY = {
-    "pg": "sha512-enxc1h0jA/aq5oSDMvqyW3q89ra6XIIDZgCX9vkMrnz5DFTw/Ny3Li2lFQ+pt3L6MCgm/5o2o8HW9hiJji+xvw==",  # pragma: allowlist secret
-    "pg-connection-string": "sha512-nkc6NpDcvPVpZXxrreI/FOtX3XemeLl8E0qFr6F2Lrm/I8WOnaWNhIPK2Z7OHpw7gh5XJThi6j6ppgNoaT1w4w==",  # pragma: allowlist secret
-    "node-pg-migrate": "sha512-6z4OSN27ye8aYdX9ZU7NN2PTI5pOp34hTr+22Ej12djIYECq++gT7LPLZVOQXEeVCBOZQLqf87kC3Y36G434OQ==",  # pragma: allowlist secret
+    "pg": (
+        "sha512-enxc1h0jA/aq5oSDMvqyW3q89ra6XIIDZgCX9vkM"  # pragma: allowlist secret
+        "rnz5DFTw/Ny3Li2lFQ+pt3L6MCgm/5o2o8HW9hiJji+xvw=="  # pragma: allowlist secret
+    ),
+    "pg-connection-string": (
+        "sha512-nkc6NpDcvPVpZXxrreI/FOtX3XemeLl8E0qFr6F2"  # pragma: allowlist secret
+        "Lrm/I8WOnaWNhIPK2Z7OHpw7gh5XJThi6j6ppgNoaT1w4w=="  # pragma: allowlist secret
+    ),
+    "node-pg-migrate": (
+        "sha512-6z4OSN27ye8aYdX9ZU7NN2PTI5pOp34hTr+22Ej1"  # pragma: allowlist secret
+        "2djIYECq++gT7LPLZVOQXEeVCBOZQLqf87kC3Y36G434OQ=="  # pragma: allowlist secret
+    ),
 }
 # node's code for a server certificate whose issuer is in none of the CAs it was given.
 UNTRUSTED_ISSUER = "UNABLE_TO_VERIFY_LEAF_SIGNATURE"
