@@ -96,10 +96,19 @@ def staging_document(cli_plans) -> dict:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory):
-    """A real PostgreSQL on 127.0.0.1 with TLS and scram auth (tests/support/postgres.py), for the session."""
-    with running_postgres(tmp_path_factory.mktemp("pgdata")) as server:
-        yield server
+def foreign_certs(tmp_path_factory: pytest.TempPathFactory, certs: CertFactory) -> CertFactory:
+    """A second local CA, one no client under test is ever given: its leaves must be refused."""
+    return CertFactory(tmp_path_factory.mktemp("foreign-certs"), certs.openssl)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory, certs: CertFactory):
+    """A real PostgreSQL on 127.0.0.1 with TLS and scram auth (tests/support/postgres.py), for the session. Its
+    certificate is a leaf for 127.0.0.1 from `certs`' CA (`server["ca"]`), as an RDS instance's comes from an
+    Amazon RDS CA; `serving_certificate` swaps in another for a block."""
+    cert, key = certs.leaf("postgres", days=2)
+    with running_postgres(tmp_path_factory.mktemp("pgdata"), cert, key) as server:
+        yield {**server, "ca": certs.ca()[0]}
 
 
 @pytest.fixture
