@@ -15,8 +15,8 @@ from collections import Counter
 import pytest
 
 from ops.rehearsal.faults.local import CHANGES, PAUSE_UNSEEN, TRACEBACK
-from ops.rehearsal.render_fake import FakeRender
 from ops.rehearsal.faults.scenario import SCENARIOS
+from ops.rehearsal.render_fake import FakeRender
 from ops.shared import recovery
 from tests.support.commands import run_ops
 from tests.support.env import ROOT
