@@ -1,9 +1,11 @@
-# Everything runs from .venv, (re)built whenever a requirements file changes.
+# Everything runs from .venv, (re)built whenever a lock file changes. The *.in files are the
+# human-edited pins; `make lock` compiles them into the hash-pinned *.txt locks, and every
+# install (here, the workflows, the CLI's policies/venv) takes a lock with --require-hashes.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-REQUIREMENTS := requirements.txt requirements-dev.txt policies/requirements.txt
+LOCKS := requirements-dev.txt requirements.txt policies/requirements.txt
 STACK ?= staging
 
 # STACK reaches shell commands (`pulumi … -s $(STACK)`, `ops … $(STACK)`): a stack name only,
@@ -16,12 +18,24 @@ $(error STACK must be one stack name (letters, digits, . _ - /), got "$(STACK)";
 endif
 endif
 
-.PHONY: plan test lint bench clean secrets-baseline engine rehearse rehearse-faults project-config
+.PHONY: plan test lint bench clean secrets-baseline engine rehearse rehearse-faults project-config lock
 
-$(STAMP): $(REQUIREMENTS)
+$(STAMP): $(LOCKS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	@touch $(STAMP)
+
+# The development lock first: the other two are compiled under it as a constraint, so a package
+# has one pin in every lock. uv keeps a lock's existing pins unless an input moved them
+# (LOCK_FLAGS=--upgrade, or --upgrade-package NAME, to move the rest).
+LOCK_COMPILE = $(VENV)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(LOCK_FLAGS)
+
+lock: $(STAMP) ## compile the *.in requirements into the hash-pinned *.txt locks, then install them
+	$(LOCK_COMPILE) requirements-dev.in -o requirements-dev.txt
+	$(LOCK_COMPILE) -c requirements-dev.txt requirements.in -o requirements.txt
+	$(LOCK_COMPILE) -c requirements-dev.txt policies/requirements.in -o policies/requirements.txt
+	@$(MAKE) --no-print-directory $(STAMP)
 
 plan: $(STAMP) ## offline plan of STACK (default staging): no CLI, no credentials
 	$(PY) -m ops plan $(STACK)

@@ -1,4 +1,10 @@
-"""PostgresDatabase: RDS PostgreSQL with the secure defaults of terraform-aws-rds, reachable from Render."""
+"""PostgresDatabase: RDS PostgreSQL with the secure defaults of terraform-aws-rds, reachable from Render.
+
+Backup and restore as code: `snapshots` are manual snapshots (aws.rds.Snapshot, kept on delete), `restore`
+declares a new instance restored from a point in time or a snapshot, with the same secure defaults, and
+makes it the one the outputs (connection URL, identifier) follow; the instance it replaces and any in
+`retired` stay declared as components/restore.py says.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from pulumi_aws import ec2, rds, vpc
 
 from components import TOKEN_PREFIX
 from components.network import DatabaseNetwork, DatabaseNetworkArgs
+from components.restore import DatabaseRestoreSpec, DeclaredInstance, declared_instances
 from components.rules import (
     DEFAULT_VPC_CIDR,
     POSTGRES_NAME_PATTERN,
@@ -30,6 +37,10 @@ PASSWORD_LENGTH = 32
 MIN_BACKUP_RETENTION_DAYS = 7
 LOG_EXPORTS = ("postgresql", "upgrade")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+_SNAPSHOT_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+# What a restore sets once: AWS reads them at create only. An instance that is no longer the restore's
+# target keeps them from its creation instead of being replaced.
+RESTORE_INPUTS = ["restoreToPointInTime", "snapshotIdentifier"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,9 +58,21 @@ class PostgresDatabaseArgs:
     vpc_id: Optional[str] = None
     vpc_cidr: str = DEFAULT_VPC_CIDR
     tags: Mapping[str, str] = field(default_factory=dict)
+    snapshots: Sequence[str] = ()
+    restore: Optional[DatabaseRestoreSpec] = None
+    retired: Mapping[str, str] = field(default_factory=dict)  # identifier -> keep | unprotect | release
 
     def __post_init__(self) -> None:
         problems = []
+        problems.extend(
+            f"snapshots[{index}]: expected lowercase letters, digits and single hyphens"
+            for index, name in enumerate(self.snapshots)
+            if not _SNAPSHOT_NAME.match(name) or len(f"{self.identifier}-{name}") > 255
+        )
+        try:
+            declared_instances(self.identifier, self.restore, self.retired)
+        except ValueError as exc:
+            problems.append(str(exc))
         if not _IDENTIFIER.match(self.identifier) or self.identifier.endswith("-") or "--" in self.identifier:
             problems.append("identifier: expected lowercase letters, digits and single hyphens")
         if not re.match(POSTGRES_NAME_PATTERN, self.db_name):
@@ -152,9 +175,8 @@ class PostgresDatabase(pulumi.ComponentResource):
             min_numeric=2,
             opts=child,
         )
-        instance = rds.Instance(
-            f"{name}-instance",
-            identifier=args.identifier,
+        # Every instance, the stack's own or a restore's, gets the same secure defaults.
+        secure_defaults = dict(
             engine="postgres",
             engine_version=args.engine_version,
             instance_class=args.instance_class,
@@ -162,8 +184,6 @@ class PostgresDatabase(pulumi.ComponentResource):
             max_allocated_storage=args.max_allocated_storage,
             storage_type="gp3",
             storage_encrypted=True,
-            db_name=args.db_name,
-            username=args.username,
             password=password.result,
             port=POSTGRES_PORT,
             db_subnet_group_name=subnet_group.name,
@@ -176,14 +196,25 @@ class PostgresDatabase(pulumi.ComponentResource):
             maintenance_window="sun:04:30-sun:05:30",
             copy_tags_to_snapshot=True,
             skip_final_snapshot=False,
-            final_snapshot_identifier=f"{args.identifier}-final",
             deletion_protection=args.deletion_protection,
             auto_minor_version_upgrade=True,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
             apply_immediately=False,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=True, additional_secret_outputs=["password"]),
         )
+        declared = declared_instances(args.identifier, args.restore, args.retired)
+        instances: dict[str, rds.Instance] = {}
+        snapshots: dict[str, rds.Snapshot] = {}
+        for planned in declared:
+            if planned.restore and planned.restore.snapshot in args.snapshots:
+                # A snapshot of this stack's: taken (below, before the restore needs it) of the instance it replaces.
+                replaced = instances.get(args.identifier)
+                of = replaced.identifier if replaced else args.identifier
+                snapshots.update(self._snapshots(name, args, [planned.restore.snapshot], of))
+            instances[planned.identifier] = self._instance(name, args, planned, secure_defaults, snapshots)
+        instance = instances[declared[-1].identifier]
+        later = [snapshot for snapshot in args.snapshots if snapshot not in snapshots]
+        snapshots.update(self._snapshots(name, args, later, instance.identifier))
 
         self.address = instance.address
         self.port = instance.port
@@ -195,6 +226,7 @@ class PostgresDatabase(pulumi.ComponentResource):
                 lambda values: postgres_url(args.username, values[2], values[0], values[1], args.db_name)
             )
         )
+        self.snapshot_identifiers = {snap: snapshot.db_snapshot_identifier for snap, snapshot in snapshots.items()}
         self.register_outputs(
             {
                 "address": self.address,
@@ -205,3 +237,59 @@ class PostgresDatabase(pulumi.ComponentResource):
                 "connection_url": self.connection_url,
             }
         )
+
+    def _instance(
+        self,
+        name: str,
+        args: PostgresDatabaseArgs,
+        planned: DeclaredInstance,
+        secure_defaults: dict,
+        snapshots: Mapping[str, rds.Snapshot],
+    ) -> rds.Instance:
+        restore = planned.restore
+        origin: dict = {}
+        if planned.original:
+            origin = {"db_name": args.db_name, "username": args.username}  # a restore brings its source's
+        elif restore and restore.point_in_time is not None:
+            origin["restore_to_point_in_time"] = rds.InstanceRestoreToPointInTimeArgs(
+                source_db_instance_identifier=restore.source_db_instance or args.identifier,
+                use_latest_restorable_time=True if restore.latest else None,
+                restore_time=None if restore.latest else restore.point_in_time,
+            )
+        elif restore and restore.snapshot is not None:
+            own = snapshots.get(restore.snapshot)
+            origin["snapshot_identifier"] = own.db_snapshot_identifier if own else restore.snapshot
+        retiring = planned.phase == "unprotect"
+        return rds.Instance(
+            f"{name}-instance{planned.logical_suffix}",
+            identifier=planned.identifier,
+            **origin,
+            **{**secure_defaults, **({"deletion_protection": False} if retiring else {})},
+            final_snapshot_identifier=f"{planned.identifier}-final",
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                # Protected while the stack runs on it or keeps it. `unprotect` lifts both guards in one update
+                # so that `release` (no longer declaring it) deletes it, after RDS wrote the final snapshot.
+                protect=not retiring,
+                additional_secret_outputs=["password"],
+                ignore_changes=None if planned.original or restore else RESTORE_INPUTS,
+            ),
+        )
+
+    def _snapshots(
+        self, name: str, args: PostgresDatabaseArgs, names: Sequence[str], of: pulumi.Input[str]
+    ) -> dict[str, rds.Snapshot]:
+        # A snapshot is of the instance that ran when it was taken: a later restore moves the declared instance
+        # on, and the snapshot stays (ignore_changes) instead of being taken again. Kept when the stack drops it.
+        return {
+            snap: rds.Snapshot(
+                f"{name}-snapshot-{snap}",
+                db_instance_identifier=of,
+                db_snapshot_identifier=f"{args.identifier}-{snap}",
+                tags=dict(args.tags),
+                opts=pulumi.ResourceOptions(
+                    parent=self, retain_on_delete=True, ignore_changes=["dbInstanceIdentifier"]
+                ),
+            )
+            for snap in names
+        }

@@ -5,12 +5,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any, Mapping, Optional
 
 from pydantic import ValidationError
 
 from stacks.aws_regions import region_problem
 from stacks.config_keys import KEYS, OTHER_KEYS
+from stacks.guard import evaluate_window, is_production
 from stacks.settings import PROJECT, Settings, stack_file
 
 _EXPECTED = {"int": "an integer", "bool": "true or false", "list": "a list", "str": "a string", "object": "an object"}
@@ -20,10 +22,14 @@ class ConfigError(Exception):
     """Invalid stack configuration; the message lists every bad key and never echoes a value."""
 
 
-def parse_settings(stack: str, raw: Mapping[str, Any], aws_region: Optional[str] = None) -> Settings:
+def parse_settings(
+    stack: str, raw: Mapping[str, Any], aws_region: Optional[str] = None, now: Optional[datetime] = None
+) -> Settings:
     """Build settings from the project's config, keyed without the namespace; values as Pulumi
     passes them to programs (strings, with lists/objects as JSON). `aws_region` (the provider's
-    `aws:region`, when set) is checked in the same pass, so one error lists every problem."""
+    `aws:region`, when set) is checked in the same pass, so one error lists every problem. `now`
+    (default: the clock) is what a restore's point in time and a production restore's window are judged at."""
+    now = now or datetime.now(UTC)
     problems: dict[str, str] = {}
     if aws_region is not None:
         why = region_problem(aws_region)
@@ -44,11 +50,16 @@ def parse_settings(stack: str, raw: Mapping[str, Any], aws_region: Optional[str]
         except ValueError:
             problems[key] = f"expected {_EXPECTED[declared.kind]}"
     try:
-        settings = Settings(stack=stack, **sections)
+        settings = Settings.model_validate({"stack": stack, **sections}, context={"now": now})
     except ValidationError as exc:
         for error in exc.errors(include_input=False, include_url=False):
             problems.setdefault(_key_for(error), _describe(error))
         settings = None
+    if settings is not None and settings.database.restore and is_production(stack, raw.get("appNodeEnv")):
+        window = evaluate_window(raw.get("releaseWindow"), now, stack)
+        if not window.open:
+            # A restore moves production's database: it is a release of its own, even in a preview.
+            problems["dbRestore"] = f"a restore of a production stack needs an open release window ({window.reason})"
     if problems or settings is None:
         details = "; ".join(f"{_full_key(key)}: {why}" for key, why in sorted(problems.items(), key=_project_first))
         raise ConfigError(f"invalid configuration in {stack_file(stack)} (stack {stack!r}): {details}")

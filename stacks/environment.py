@@ -11,6 +11,7 @@ from components.app_secrets import AppSecrets, AppSecretsArgs
 from components.database import PostgresDatabase, PostgresDatabaseArgs
 from components.error_tracking import ErrorTracking, ErrorTrackingArgs
 from components.render.environment import RenderEnvironment, RenderEnvironmentArgs
+from components.restore import DatabaseRestoreSpec
 from components.uptime import OnCallContact, UptimeMonitor, UptimeMonitorArgs
 from components.web_service import RenderWebService, RenderWebServiceArgs
 from stacks.guard import is_production
@@ -49,6 +50,9 @@ def build_environment(settings: Settings) -> Environment:
             vpc_id=db.vpc_id,
             vpc_cidr=db.vpc_cidr,
             tags=settings.tags,
+            snapshots=db.snapshots,
+            restore=_restore_spec(settings),
+            retired=dict(db.retired_instances),
         ),
     )
     secrets = AppSecrets(f"{prefix}-secrets", AppSecretsArgs(database_url=database.connection_url))
@@ -136,10 +140,23 @@ def build_environment(settings: Settings) -> Environment:
     )
 
 
+def _restore_spec(settings: Settings) -> DatabaseRestoreSpec | None:
+    restore = settings.database.restore
+    if restore is None:
+        return None
+    return DatabaseRestoreSpec(
+        suffix=restore.suffix(settings.resource_prefix),
+        point_in_time=restore.point_in_time,
+        snapshot=restore.snapshot,
+        source_db_instance=restore.source_db_instance,
+    )
+
+
 def export_outputs(env: Environment) -> None:
     pulumi.export("appUrl", env.web.url)
     pulumi.export("healthUrl", env.web.health_url)
     pulumi.export("databaseEndpoint", env.database.endpoint)
+    pulumi.export("databaseInstance", env.database.identifier)
     pulumi.export("renderServiceId", env.web.service_id)
     pulumi.export("renderDashboardUrl", env.web.dashboard_url)
     pulumi.export("renderProjectId", env.render_environment.project_id)

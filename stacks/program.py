@@ -49,7 +49,7 @@ def run(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
     try:
         if not raw:
             raise ConfigError(f"stack {stack!r} has no {PROJECT}:* configuration; expected {stack_file(stack)}")
-        settings = parse_settings(stack, raw, aws_region=provider_config("aws:region"))
+        settings = parse_settings(stack, raw, aws_region=provider_config("aws:region"), now=now())
     except ConfigError as exc:
         config_error = str(exc)
         also = f"; also blocking the update: {'; '.join(blocking)}" if blocking else ""

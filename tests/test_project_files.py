@@ -114,7 +114,8 @@ def test_stack_files_hold_no_secrets(stack_file):
 
 
 def test_requirements_are_pinned():
-    for name in ("requirements.txt", "requirements-dev.txt", "policies/requirements.txt"):
+    # The human-edited inputs; tests/workflows/test_supply_chain.py checks the hash-pinned locks made from them.
+    for name in ("requirements.in", "requirements-dev.in", "policies/requirements.in"):
         for line in (ROOT / name).read_text().splitlines():
             line = line.strip()
             if line and not line.startswith(("#", "-r")):

@@ -22,7 +22,7 @@ from ops.checklist.gates import (
     update_accepted_step,
 )
 from ops.checklist.machine import credentials_step, pulumi_cli_step, secrets_provider_step, stack_in_backend_step
-from ops.checklist.model import MANUAL, Step
+from ops.checklist.model import DONE, MANUAL, Step
 from ops.checklist.slack import slack_steps
 from ops.checklist.values import allowed_cidrs_step, contacts_step, escalation_contacts_step, region_step
 from ops.program.facts import StackFacts
@@ -104,6 +104,7 @@ def after_first_up(facts: StackFacts) -> list[Step]:
             + ("" if facts.production else " (or `make verify`)")
             + " exits 0.",
         ),
+        pre_release_snapshot_step(facts),
         Step(
             "Readiness recorded",
             MANUAL,
@@ -113,3 +114,27 @@ def after_first_up(facts: StackFacts) -> list[Step]:
         ),
     ]
     return steps
+
+
+def pre_release_snapshot_step(facts: StackFacts) -> Step:
+    """The seed's "production database backup created before the deploy", as code: a `dbSnapshots` entry."""
+    title = "Pre-release snapshot taken (`kitchen-kontrol:dbSnapshots`)"
+    names = facts.settings.database.snapshots
+    prefix = facts.settings.resource_prefix
+    if names:
+        listed = ", ".join(f"`{prefix}-{name}`" for name in names)
+        return Step(
+            title,
+            DONE,
+            f"the plan declares {len(names)} manual snapshot(s), kept when the stack drops them: {listed}; "
+            "add a new name before each release",
+        )
+    return Step(
+        title,
+        MANUAL,
+        "the plan declares no manual snapshot (nothing to snapshot before the first up)",
+        f"before each later release: `pulumi config set --path -s {facts.stack} "
+        "'kitchen-kontrol:dbSnapshots[N]' pre-release-$(date -u +%Y%m%d)` (N: the next index) in a pull request "
+        "of its own, applied before the release's: an update does not order it before the release's other changes. "
+        "It is a valid `dbRestore.snapshot` afterwards (runbook, *Backup and restore*).",
+    )

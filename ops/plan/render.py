@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from ops.plan.cost import usd
+from ops.plan.database import database_lines
 from ops.plan.document import LEVEL_ORDER, STACK_TYPE, deferred_reason, simplify_type, split_message
 from ops.shared.masks import MASKS
 from ops.shared.text_layout import MIN_WIDTH, default_width, inline, shorten_name, shorten_type, wrap
@@ -104,6 +105,9 @@ def render_text(document: Mapping[str, Any], *, details: bool = False, width: in
 
     lines += tree_lines(doc, width, details_for if details else None)
     lines.append("")
+    database = database_lines(doc, width)
+    if database:
+        lines += [*database, ""]
     lines += policy_lines(doc, width, details=details)
     lines.append("")
     lines.append(f"Outputs ({len(doc['outputs'])}):")

@@ -122,7 +122,12 @@ class StackFacts:
 
     @property
     def db_identifier(self) -> str:
-        return str(self.inputs(self.one(RDS_INSTANCE)).get("identifier", self.settings.resource_prefix))
+        """The instance the stack runs on: its own, or the one `dbRestore` made."""
+        return self.settings.db_identifier
+
+    def db_instance(self):
+        """The registration of the instance the stack runs on (a restore declares the old one beside it)."""
+        return next((r for r in self.resources(RDS_INSTANCE) if r.inputs.get("identifier") == self.db_identifier), None)
 
     def alarm_prefix(self) -> str:
         """What every alarm's name starts with: the provider appends a random suffix to the resource name."""

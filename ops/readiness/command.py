@@ -42,6 +42,13 @@ def register(subparsers) -> None:
         "--rehearsal-report", metavar="FILE", type=Path, help="the JSON of `python -m ops rehearse STACK --json`"
     )
     parser.add_argument(
+        "--restore-report",
+        metavar="FILE",
+        type=Path,
+        help="the JSON of `python -m ops rehearse staging --json` when --rehearsal-report is not staging's: "
+        "its restore steps are the evidence that a restore was rehearsed",
+    )
+    parser.add_argument(
         "--policy-config", metavar="FILE", type=Path, help="policy pack config (default: policies/config.STACK.json)"
     )
     add_out(parser, "report")
@@ -51,11 +58,23 @@ def register(subparsers) -> None:
 def main(args: argparse.Namespace) -> int:
     require_file("--verify-report", args.verify_report)
     require_file("--rehearsal-report", args.rehearsal_report)
+    require_file("--restore-report", args.restore_report)
     require_file("--policy-config", args.policy_config)
     require_directory("--out", args.out)
     evidence = collect(args.stack, policy_config=args.policy_config)
-    items = assess(evidence, verify_report=args.verify_report, rehearsal_report=args.rehearsal_report)
-    document = render(evidence, items, verify_report=args.verify_report, rehearsal_report=args.rehearsal_report)
+    items = assess(
+        evidence,
+        verify_report=args.verify_report,
+        rehearsal_report=args.rehearsal_report,
+        restore_report=args.restore_report,
+    )
+    document = render(
+        evidence,
+        items,
+        verify_report=args.verify_report,
+        rehearsal_report=args.rehearsal_report,
+        restore_report=args.restore_report,
+    )
     write_document(document, args.out)
     blocking = [item.title for item in items if item.blocks]
     if blocking:

@@ -11,7 +11,12 @@ ICONS = {PASS: "✅", FAIL: "❌", WARN: "⚠"}
 
 
 def render(
-    evidence: Evidence, items: list[Item], *, verify_report: Path | None = None, rehearsal_report: Path | None = None
+    evidence: Evidence,
+    items: list[Item],
+    *,
+    verify_report: Path | None = None,
+    rehearsal_report: Path | None = None,
+    restore_report: Path | None = None,
 ) -> str:
     stack = evidence.stack
     blocking = [item for item in items if item.blocks]
@@ -19,7 +24,11 @@ def render(
     warnings = [item for item in items if item.status == WARN]
     flags = "".join(
         f" {flag} {path.name}"
-        for flag, path in (("--verify-report", verify_report), ("--rehearsal-report", rehearsal_report))
+        for flag, path in (
+            ("--verify-report", verify_report),
+            ("--rehearsal-report", rehearsal_report),
+            ("--restore-report", restore_report),
+        )
         if path
     )
     assessed = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

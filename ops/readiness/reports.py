@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ops.readiness.model import FAIL, PASS, Item
+from ops.readiness.model import FAIL, PASS, WARN, Item
 from ops.verify.report import MARKDOWN_STATUS, MARKDOWN_TITLE
 from ops.verify.target import redact_userinfo
+from stacks.guard import is_production
 
 GROUP = "Evidence from runs"
 
@@ -98,6 +99,56 @@ def rehearsal_item(stack: str, path: Path | None) -> Item:
         return Item(group, title, FAIL, f"{path.name}: not as expected: {', '.join(failed) or 'overall ok is false'}")
     names = ", ".join(f"{s['name']} (exit {s['exitCode']}, expected {s['expected']})" for s in steps)
     return Item(group, title, PASS, f"{path.name}: {len(steps)} step(s) as expected in {total:.0f} s: {names}")
+
+
+RESTORE = ("Backups", "A restore was rehearsed")
+
+
+def restore_item(stack: str, path: Path | None) -> Item:
+    """The restore steps of an `ops rehearse --json` report: this stack's, or any non-production stack's
+    (production's rehearsal never restores; staging's restores through the real engine)."""
+    group, title = RESTORE
+    if path is None:
+        return Item(
+            group,
+            title,
+            WARN,
+            "no evidence given: `python -m ops rehearse staging --json > rehearsal.json` (its `restore:` steps "
+            "apply dbRestore through the real engine), then `--restore-report rehearsal.json`"
+            + (" or `--rehearsal-report`" if not is_production(stack) else ""),
+            blocking=False,
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return Item(group, title, FAIL, f"{path.name}: not JSON ({exc.__class__.__name__})")
+    rehearsed = data.get("stack") if isinstance(data, dict) else None
+    problem = _rehearsal_problem(data, rehearsed if isinstance(rehearsed, str) else stack)
+    if problem:
+        return Item(group, title, FAIL, f"{path.name}: {problem}")
+    if rehearsed != stack and is_production(rehearsed):
+        return Item(group, title, FAIL, f"{path.name}: the rehearsal of `{rehearsed}` restores nothing")
+    steps = [step for step in data["steps"] if "restore" in step["name"]]
+    if not steps:
+        return Item(
+            group,
+            title,
+            FAIL,
+            f"{path.name}: the rehearsal of `{rehearsed}` has no restore step (rehearse again with this version)",
+            blocking=False,
+        )
+    failed = [step["name"] for step in steps if not step["ok"]]
+    if failed or not data["ok"]:
+        return Item(group, title, FAIL, f"{path.name}: not as expected: {', '.join(failed) or 'overall ok is false'}")
+    seconds = sum(float(step["seconds"]) for step in steps)
+    names = ", ".join(step["name"] for step in steps)
+    return Item(
+        group,
+        title,
+        PASS,
+        f"{path.name}: restored on `{rehearsed}` through the real engine, {len(steps)} step(s) as expected in "
+        f"{seconds:.0f} s: {names}",
+    )
 
 
 def _rehearsal_problem(data: Any, stack: str) -> str | None:

@@ -60,14 +60,6 @@ def resource_items(evidence: Evidence) -> list[Item]:
             blocking=False,
         ),
         _backups(evidence, facts),
-        Item(
-            "Backups",
-            "A restore was rehearsed",
-            WARN,
-            "not visible from here: run the runbook's point-in-time restore on a non-production stack and keep "
-            "the record with the release",
-            blocking=False,
-        ),
     ]
 
 
@@ -257,7 +249,7 @@ def _channels(facts: StackFacts) -> Item:
 
 def _backups(evidence: Evidence, facts: StackFacts) -> Item:
     group, title = BACKUPS
-    instance = facts.one(RDS_INSTANCE)
+    instance = facts.db_instance()
     if instance is None:
         return Item(group, title, FAIL, "the plan declares no single RDS instance")
     inputs = facts.inputs(instance)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ops.rehearsal.engine import Engine, EngineSession, Step
 from ops.rehearsal.production_release import release_steps
+from ops.rehearsal.restore import restore_steps
 from ops.shared.project import ROOT
 from stacks.guard import is_production
 
@@ -138,6 +139,7 @@ class Rehearsal:
                 Step("destroy refused by protect", ["destroy", *s, "--yes"], expect_success=False),
                 _protected_survive,
             ),
+            *(Planned(step, check) for step, check in restore_steps(self)),
         ]
 
     def production(self) -> list[Planned]:

@@ -28,8 +28,11 @@ CREATE_ONLY: dict[str, frozenset[str]] = {
             "storageEncrypted",
             "kmsKeyId",
             "characterSetName",
+            "restoreToPointInTime",
+            "snapshotIdentifier",
         }
     ),
+    "aws:rds/snapshot:Snapshot": frozenset({"dbInstanceIdentifier", "dbSnapshotIdentifier"}),
     "aws:sns/topic:Topic": frozenset({"name", "namePrefix", "fifoTopic"}),
     "aws:sns/topicSubscription:TopicSubscription": frozenset({"topic", "protocol", "endpoint"}),
     "aws:cloudwatch/metricAlarm:MetricAlarm": frozenset({"name"}),

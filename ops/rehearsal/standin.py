@@ -31,7 +31,7 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, plugin_pb2, provid
 
 from ops.analyzer.wire import SECRET_SIG_KEY, UNKNOWN_SENTINEL, encode_value
 from ops.rehearsal.replacements import create_only
-from ops.shared.cloud_answers import computed_outputs, invoke_result, preview_outputs
+from ops.shared.cloud_answers import computed_outputs, input_problems, invoke_result, preview_outputs
 
 # Set by the rehearsal (ops.rehearsal.engine) in the environment of the CLI it runs.
 ENABLE_VARIABLE = "KK_STANDIN_PROVIDERS"
@@ -110,7 +110,9 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
 
     # -- resources ---------------------------------------------------------------------------------
     def Check(self, request, context):  # noqa: N802
-        return provider_pb2.CheckResponse(inputs=request.news)
+        problems = input_problems(_resource_type(request.urn), _plain(to_python(request.news)))
+        failures = [provider_pb2.CheckFailure(property=key, reason=why) for key, why in problems]
+        return provider_pb2.CheckResponse(inputs=request.news, failures=failures)
 
     def Diff(self, request, context):  # noqa: N802
         olds = to_python(request.old_inputs) if request.HasField("old_inputs") else to_python(request.olds)

@@ -17,10 +17,11 @@ import argparse
 from pathlib import Path
 
 from ops.program.facts import StackFacts, load_facts
+from ops.runbook.backups import backups
 from ops.runbook.incidents import incidents
 from ops.runbook.overview import header, health_check, quick_links
 from ops.runbook.people import alerts, escalation, on_call
-from ops.runbook.recovery import backups, interrupted, rollback, teardown
+from ops.runbook.recovery import interrupted, rollback, teardown
 from ops.runbook.values import DeployValues
 from ops.shared import outputs
 from ops.shared.arguments import add_out, add_stack, require_directory, write_document

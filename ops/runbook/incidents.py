@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ops.program.facts import RDS_INSTANCE, StackFacts
+from ops.program.facts import StackFacts
 from ops.runbook.values import DeployValues, apply_note, auto_deploy, aws_cli, health_url_expr, place
 from ops.shared.markdown import NOT_DEPLOYED, code
 
@@ -67,7 +67,8 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         + f"{aws} rds start-db-instance --db-instance-identifier {identifier}`; wrong ranges: update them as in "
         "step 3; too many connections: restart the service from the Render dashboard and look for "
         "a connection leak. The master password exists only in the stack (a Pulumi secret): never change it in "
-        "the AWS console, the app would lose its `DATABASE_URL`.",
+        "the AWS console, the app would lose its `DATABASE_URL`. Lost or corrupted data: restore from backup as "
+        "*Backup and restore* says (a new instance through `kitchen-kontrol:dbRestore`, never a rename).",
         "",
     ]
 
@@ -84,7 +85,7 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         "",
         "Fix: scale with `kitchen-kontrol:renderPlan` / `renderInstances` or `dbInstanceClass`. "
         f"{apply_note(facts)} A database class change waits for the maintenance window "
-        f"({code(str(facts.inputs(facts.one(RDS_INSTANCE)).get('maintenanceWindow')))} UTC; the stack sets "
+        f"({code(str(facts.inputs(facts.db_instance()).get('maintenanceWindow')))} UTC; the stack sets "
         "`applyImmediately: false`).",
         "",
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shlex
 
-from ops.program.facts import RDS_INSTANCE, StackFacts
-from ops.runbook.values import DeployValues, auto_deploy, aws_cli, place
+from ops.program.facts import StackFacts
+from ops.runbook.values import DeployValues, auto_deploy, place
 from ops.shared import recovery
 from ops.shared.markdown import code
 
@@ -43,62 +43,10 @@ def rollback(facts: StackFacts, v: DeployValues) -> list[str]:
     return lines
 
 
-def backups(facts: StackFacts, v: DeployValues) -> list[str]:
-    instance = facts.inputs(facts.one(RDS_INSTANCE))
-    identifier = facts.db_identifier
-    aws = aws_cli(v)
-    final = instance.get("finalSnapshotIdentifier")
-    describe = f"{aws} rds describe-db-instances --db-instance-identifier {identifier} --query"
-    lines = [
-        "## Backup and restore",
-        "",
-        f"- Automated backups of {code(identifier)}: kept {instance.get('backupRetentionPeriod')} days "
-        f"(`kitchen-kontrol:dbBackupRetentionDays`), taken daily in {code(str(instance.get('backupWindow')))} UTC; "
-        "point-in-time restore to any second inside that window. Storage and snapshots are encrypted; tags are "
-        "copied to snapshots.",
-        f"- Deleting the instance keeps a final snapshot {code(str(final))}"
-        + (" (`skipFinalSnapshot: false`)." if instance.get("skipFinalSnapshot") is False else "."),
-        f"- List snapshots: `{aws} rds describe-db-snapshots --db-instance-identifier {identifier} --query "
-        "'DBSnapshots[].[DBSnapshotIdentifier,SnapshotCreateTime,Status]' --output table`.",
-        f"- Before a risky change, take one by hand: `{aws} rds create-db-snapshot --db-instance-identifier "
-        f"{identifier} --db-snapshot-identifier {identifier}-manual-$(date -u +%Y%m%d-%H%M)`.",
-        "",
-        "Point-in-time restore (RDS restores into a new instance; swap it in under the old name, so the endpoint and "
-        "`DATABASE_URL` stay the same):",
-        "",
-        "```sh",
-        f"{describe} 'DBInstances[0].LatestRestorableTime' --output text",
-        f"SUBNETS=$({describe} 'DBInstances[0].DBSubnetGroup.DBSubnetGroupName' --output text)",
-        f"SGS=$({describe} 'DBInstances[0].VpcSecurityGroups[].VpcSecurityGroupId' --output text)",
-        f"PARAMS=$({describe} 'DBInstances[0].DBParameterGroups[0].DBParameterGroupName' --output text)",
-        f"{aws} rds restore-db-instance-to-point-in-time --source-db-instance-identifier {identifier} \\",
-        f"  --target-db-instance-identifier {identifier}-restored --use-latest-restorable-time \\",
-        '  --db-subnet-group-name "$SUBNETS" --vpc-security-group-ids $SGS --db-parameter-group-name "$PARAMS" \\',
-        "  --publicly-accessible --deletion-protection   # or --restore-time with an ISO-8601 UTC time",
-        f"{aws} rds wait db-instance-available --db-instance-identifier {identifier}-restored",
-        "# check the data on the restored instance, then swap (the app is down for a few minutes):",
-        f"{aws} rds modify-db-instance --db-instance-identifier {identifier} "
-        f"--new-db-instance-identifier {identifier}-replaced --apply-immediately",
-        f"{aws} rds wait db-instance-available --db-instance-identifier {identifier}-replaced",
-        f"{aws} rds modify-db-instance --db-instance-identifier {identifier}-restored "
-        f"--new-db-instance-identifier {identifier} --apply-immediately",
-        f"{aws} rds wait db-instance-available --db-instance-identifier {identifier}",
-        "```",
-        "",
-        f"Then restart the Render service, run `python -m ops verify --stack {facts.stack}` and "
-        f"`pulumi preview --refresh -s {facts.stack} {facts.policy_flags}`: the stack tracks the instance by its "
-        "name, and whatever the restore did not carry over (log exports, tags) shows as a change the next apply "
-        f"puts back. Keep {code(identifier + '-replaced')} until you are sure; it has "
-        "deletion protection, so remove it with `modify-db-instance --no-deletion-protection` and then "
-        f"`delete-db-instance --final-db-snapshot-identifier {identifier}-replaced-final`.",
-    ]
-    return lines
-
-
 def teardown(facts: StackFacts) -> list[str]:
     stack = facts.stack
     protected = facts.protected()
-    instance = facts.inputs(facts.one(RDS_INSTANCE))
+    instance = facts.inputs(facts.db_instance())
     final = instance.get("finalSnapshotIdentifier")
     guarded = [f"`{r.urn}`" for r in protected]
     lines = ["## Teardown", ""]

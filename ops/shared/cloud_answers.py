@@ -76,6 +76,17 @@ def computed_outputs(
             "port": 5432,
             "endpoint": f"{address}:5432",
             "arn": f"arn:aws:rds:placeholder:{PLACEHOLDER_ACCOUNT}:db:{identifier}",
+            **_restored(inputs),
+        }
+    if resource_type == "aws:rds/snapshot:Snapshot":
+        snapshot = inputs.get("dbSnapshotIdentifier", name)
+        return {
+            "id": snapshot,
+            "dbSnapshotArn": f"arn:aws:rds:placeholder:{PLACEHOLDER_ACCOUNT}:snapshot:{snapshot}",
+            "snapshotType": "manual",
+            "status": "available",
+            "encrypted": True,
+            "engine": "postgres",
         }
     if resource_type == "render:services:WebService":
         return {
@@ -116,6 +127,38 @@ def computed_outputs(
             "name": inputs.get("name", f"{name}-0000000"),
         }
     return {}
+
+
+def _restored(inputs: dict[str, Any]) -> dict[str, Any]:
+    """A restored instance: a new endpoint (above, from its own identifier) and its source's engine and storage,
+    which RDS takes from the backup where the program leaves them out."""
+    if not (inputs.get("restoreToPointInTime") or inputs.get("snapshotIdentifier")):
+        return {}
+    return {
+        "engine": inputs.get("engine", "postgres"),
+        "allocatedStorage": inputs.get("allocatedStorage", 20),
+        "storageEncrypted": inputs.get("storageEncrypted", True),
+        "dbName": inputs.get("dbName", "placeholder_restored_db"),
+        "username": inputs.get("username", "placeholder_restored_user"),
+    }
+
+
+def input_problems(resource_type: str, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    """(property, why) for inputs AWS refuses before it creates anything: a restore must name one source."""
+    if resource_type != "aws:rds/instance:Instance":
+        return []
+    point = inputs.get("restoreToPointInTime")
+    problems = []
+    if point and inputs.get("snapshotIdentifier"):
+        problems.append(("snapshotIdentifier", "conflicts with restoreToPointInTime: restore from one source"))
+    if isinstance(point, dict):
+        if not (point.get("sourceDbInstanceIdentifier") or point.get("sourceDbiResourceId")):
+            problems.append(("restoreToPointInTime", "names no source instance"))
+        if point.get("useLatestRestorableTime") and point.get("restoreTime"):
+            problems.append(("restoreToPointInTime", "restoreTime conflicts with useLatestRestorableTime"))
+        if not (point.get("useLatestRestorableTime") or point.get("restoreTime")):
+            problems.append(("restoreToPointInTime", "expected restoreTime or useLatestRestorableTime"))
+    return problems
 
 
 def _sentry_outputs(resource_type: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ PLAIN_OUTPUTS = (
     "appUrl",
     "healthUrl",
     "databaseEndpoint",
+    "databaseInstance",
     "renderServiceId",
     "renderDashboardUrl",
     "sentryProjectUrl",

@@ -25,6 +25,10 @@ def is_ephemeral(stack: str, config: Mapping[str, Any]) -> bool:
 def check(ctx: ResourceContext) -> Iterator[Finding]:
     if is_ephemeral(ctx.stack, ctx.config):
         return
+    # The policy owners' half of retiring an instance the stack no longer runs on (the stack's half:
+    # kitchen-kontrol:dbRetiredInstances "<identifier>: unprotect"); only the instances they name.
+    if get(ctx.props, "identifier") in (ctx.config.get("retiredInstances") or []):
+        return
     if get(ctx.props, "deletionProtection") is not True:
         yield violation(f'{ctx.label}: deletionProtection must be true on stack "{ctx.stack}" (not an ephemeral stack)')
 
@@ -35,7 +39,8 @@ RULE = ResourceRule(
     severity=Severity.HIGH,
     remediation=(
         "Set deletion_protection=True on the aws.rds.Instance. Only stacks matching "
-        "ephemeralStackPattern (or listed in ephemeralStacks) may run without it."
+        "ephemeralStackPattern (or listed in ephemeralStacks) may run without it, and on others only an instance "
+        "being retired after a restore, named in retiredInstances."
     ),
     check=check,
     resource_types=frozenset({RDS_INSTANCE}),
@@ -50,6 +55,12 @@ RULE = ResourceRule(
             "items": {"type": "string"},
             "default": [],
             "description": "Further disposable stack names.",
+        },
+        "retiredInstances": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": [],
+            "description": "Identifiers of RDS instances being retired after a restore (dbRetiredInstances).",
         },
     },
 )

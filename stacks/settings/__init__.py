@@ -7,8 +7,12 @@ Each field's alias is its config key and its description is the key's documentat
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from pydantic import ValidationInfo, model_validator
+
 from stacks.settings.app import AppSettings, RenderSettings
-from stacks.settings.base import PROJECT, SettingsModel, stack_file
+from stacks.settings.base import PROJECT, SettingsModel, keyed, stack_file
 from stacks.settings.database import DatabaseSettings
 from stacks.settings.monitoring import (
     CONTACT_ROLES,
@@ -20,6 +24,7 @@ from stacks.settings.monitoring import (
     MonitoringSettings,
     is_reserved_example_address,
 )
+from stacks.settings.restore import restore_problem
 
 __all__ = [
     "CONTACT_ROLES",
@@ -45,6 +50,19 @@ class Settings(SettingsModel):
     render: RenderSettings
     database: DatabaseSettings
     monitoring: MonitoringSettings
+
+    @model_validator(mode="after")
+    def _restore_fits_the_stack(self, info: ValidationInfo) -> Settings:
+        now = (info.context or {}).get("now") or datetime.now(UTC)
+        problem = restore_problem(self.resource_prefix, self.database, now)
+        if problem:
+            raise keyed(*problem)
+        return self
+
+    @property
+    def db_identifier(self) -> str:
+        """The identifier of the instance the stack runs on: the stack's own, or dbRestore's new one."""
+        return self.database.current_identifier(self.resource_prefix)
 
     @property
     def tags(self) -> dict[str, str]:

@@ -16,6 +16,7 @@ from components.rules import (
     vpc_cidr_problem,
 )
 from stacks.settings.base import PROJECT, SettingsModel, keyed
+from stacks.settings.restore import SNAPSHOT_NAME_PATTERN, DatabaseRestore, parse_retired, restored_identifier
 
 # RFC 5737: fine for a preview, useless for a real database fence.
 DOCUMENTATION_RANGES = tuple(
@@ -32,6 +33,7 @@ def _client_cidr(value: str) -> str:
 
 # One entry of dbAllowedCidrs: validated on its own, so an error names its index.
 ClientCidr = Annotated[str, AfterValidator(_client_cidr)]
+SnapshotName = Annotated[str, Field(pattern=SNAPSHOT_NAME_PATTERN, max_length=40)]
 
 
 class DatabaseSettings(SettingsModel):
@@ -93,6 +95,49 @@ class DatabaseSettings(SettingsModel):
         description="CIDR of the dedicated VPC (a /16 to /24 private range); only with no dbVpcId.",
     )
 
+    restore: Optional[DatabaseRestore] = Field(
+        default=None,
+        alias="dbRestore",
+        description=(
+            'The restore the database runs on: {pointInTime: latest}, {pointInTime: "<ISO-8601 UTC>"} (optional '
+            'sourceDbInstance, default the stack\'s own) or {snapshot: "<id or dbSnapshots name>"}. The next up '
+            "creates a new instance from it and moves DATABASE_URL there; the old one is kept until "
+            "dbRetiredInstances retires it. Once applied it stays: removing it asks for the old instance back."
+        ),
+    )
+    snapshots: tuple[SnapshotName, ...] = Field(
+        default=(),
+        max_length=20,
+        alias="dbSnapshots",
+        description=(
+            "Manual snapshots of the current instance, by name (e.g. pre-release-2026-12-01): each an "
+            "aws.rds.Snapshot <stack identifier>-<name>, kept on destroy; a valid dbRestore snapshot."
+        ),
+    )
+    retired_instances: tuple[tuple[str, str], ...] = Field(
+        default=(),
+        max_length=20,
+        alias="dbRetiredInstances",
+        description=(
+            'Instances this stack no longer runs on (a restore keeps the one it replaced): "<identifier>: keep" '
+            '(declared, protected), then, each its own update, "<identifier>: unprotect" (protect and deletion '
+            "protection off; the policy pack's rds-instance-deletion-protection.retiredInstances must name it) "
+            'and "<identifier>: release" (deleted, after RDS writes <identifier>-final).'
+        ),
+    )
+
+    @field_validator("retired_instances", mode="before")
+    @classmethod
+    def _retired(cls, values):
+        return parse_retired(values)
+
+    @field_validator("snapshots")
+    @classmethod
+    def _snapshots_once(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        if len(values) != len(set(values)):
+            raise ValueError("expected each snapshot name once")
+        return values
+
     @field_validator("allowed_cidrs")
     @classmethod
     def _cidrs_once(cls, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -133,6 +178,9 @@ class DatabaseSettings(SettingsModel):
                 "dbVpcCidr", f"only used for the dedicated VPC; remove it, or remove {PROJECT}:dbVpcId to get that VPC"
             )
         return self
+
+    def current_identifier(self, prefix: str) -> str:
+        return restored_identifier(prefix, self.restore) if self.restore else prefix
 
     def documentation_cidrs(self) -> list[str]:
         return [c for c in self.allowed_cidrs if any(ipaddress.ip_network(c).subnet_of(r) for r in _same_family(c))]

@@ -48,3 +48,55 @@ def test_the_service_given_an_environment_of_its_own_is_replaced_and_a_moved_one
     assert list(diff({**old, "environmentId": "evm-1"}).replaces) == ["environmentId"]
     # Moved by ResourcesToEnvironment, the service's own inputs do not change.
     assert diff(dict(old)).changes == provider_pb2.DiffResponse.DIFF_NONE
+
+
+def test_the_aws_stand_in_restores_into_a_new_instance_from_one_source_only():
+    from pulumi.runtime.proto import provider_pb2
+
+    from ops.rehearsal.standin import StandInProvider, to_python, to_struct
+
+    provider = StandInProvider("aws", None)
+    urn = "urn:pulumi:staging::kitchen-kontrol::kitchen-kontrol:index:PostgresDatabase$aws:rds/instance:Instance::i"
+    point = {"sourceDbInstanceIdentifier": "kk-staging", "useLatestRestorableTime": True}
+    restored = {"identifier": "kk-staging-pitr-0123abcd", "restoreToPointInTime": point, "allocatedStorage": 20}
+
+    def failures(inputs: dict) -> dict[str, str]:
+        check = provider.Check(provider_pb2.CheckRequest(urn=urn, news=to_struct(inputs)), None)
+        return {failure.property: failure.reason for failure in check.failures}
+
+    assert failures(restored) == {}
+    assert (
+        "conflicts with restoreToPointInTime"
+        in failures({**restored, "snapshotIdentifier": "snap"})["snapshotIdentifier"]
+    )
+    assert failures({**restored, "restoreToPointInTime": {"useLatestRestorableTime": True}}) == {
+        "restoreToPointInTime": "names no source instance"
+    }
+    both_times = {**point, "restoreTime": "2026-12-06T11:00:00Z"}
+    assert "conflicts" in failures({**restored, "restoreToPointInTime": both_times})["restoreToPointInTime"]
+    created = to_python(
+        provider.Create(provider_pb2.CreateRequest(urn=urn, properties=to_struct(restored)), None).properties
+    )
+    assert created["address"] == "kk-staging-pitr-0123abcd.placeholder.rds.amazonaws.com"
+    assert (created["engine"], created["allocatedStorage"], created["storageEncrypted"]) == ("postgres", 20, True)
+    # Where the instance comes from is fixed at its creation: another restore is another instance.
+    olds = to_struct(restored)
+    other = {**restored, "restoreToPointInTime": {**point, "sourceDbInstanceIdentifier": "kk-other"}}
+    diff = provider.Diff(provider_pb2.DiffRequest(urn=urn, olds=olds, old_inputs=olds, news=to_struct(other)), None)
+    assert list(diff.replaces) == ["restoreToPointInTime"]
+
+
+def test_the_aws_stand_in_takes_a_manual_snapshot_named_as_declared():
+    from pulumi.runtime.proto import provider_pb2
+
+    from ops.rehearsal.standin import StandInProvider, to_python, to_struct
+
+    urn = "urn:pulumi:staging::kitchen-kontrol::kitchen-kontrol:index:PostgresDatabase$aws:rds/snapshot:Snapshot::s"
+    inputs = {"dbInstanceIdentifier": "kk-staging", "dbSnapshotIdentifier": "kk-staging-pre-release"}
+    created = StandInProvider("aws", None).Create(
+        provider_pb2.CreateRequest(urn=urn, properties=to_struct(inputs)), None
+    )
+    outputs = to_python(created.properties)
+    assert created.id == "kk-staging-pre-release"
+    assert (outputs["snapshotType"], outputs["status"], outputs["encrypted"]) == ("manual", "available", True)
+    assert outputs["dbSnapshotArn"].endswith(":snapshot:kk-staging-pre-release")

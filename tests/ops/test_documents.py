@@ -78,6 +78,8 @@ def test_runbook_has_every_section_the_operator_needs(fresh_clone_documents, sta
         "Interrupted and locked updates",
         *(["An `up` was interrupted", "The stack is locked"] if stack == "staging" else []),
         "Backup and restore",
+        "Restore: a new instance, the stack moves to it",
+        "Retire the old instance",
         "Teardown",
         "On call",
         "Escalation",
@@ -169,6 +171,41 @@ def test_changed_settings_change_the_runbook(ops_project):
     assert 0 < len(changed) < 20, "only the lines of the changed settings differ"
 
 
+@pytest.mark.parametrize("stack", ["staging", "production"])
+def test_the_restore_is_set_preview_up_verify_retire_and_never_a_rename(fresh_clone_documents, stack):
+    runbook = fresh_clone_documents[f"runbook-{stack}"]
+    section = runbook.split("## Backup and restore", 1)[1].split("\n## ", 1)[0]
+    for rename in ("modify-db-instance", "--new-db-instance-identifier", "restore-db-instance"):
+        assert rename not in runbook, rename
+    assert "pulumi state" not in section  # no state edit either: every phase is a reviewed preview
+    order = [
+        f"pulumi config set --path -s {stack} kitchen-kontrol:dbRestore.pointInTime latest",
+        f"**Preview**: `pulumi preview -s {stack} --policy-pack policies --policy-pack-config "
+        f"policies/config.{stack}.json`",
+        "**Apply**",
+        f"**Verify**: `pulumi stack output -s {stack} databaseInstance`",
+        "**Retire the old instance**",
+        f"'kitchen-kontrol:dbRetiredInstances[0]' 'kitchen-kontrol-{stack}: unprotect'",
+        f"'kitchen-kontrol:dbRetiredInstances[0]' 'kitchen-kontrol-{stack}: release'",
+    ]
+    positions = [section.index(step) for step in order]
+    assert positions == sorted(positions)
+    assert "'kitchen-kontrol:dbSnapshots[0]' pre-release-" in section
+
+
+def test_the_runbook_of_a_restored_stack_names_the_instance_it_runs_on(ops_project):
+    from ops.runbook.command import generate
+
+    offline = StackOutputs("teststack", reason="no CLI in this test")
+    stack = ops_project.write_ops_stack(dbRestore={"pointInTime": "latest"}, dbSnapshots=["pre-release-1"])
+    runbook = generate(stack, ops_project, stack_outputs=offline)
+    (restored,) = set(re.findall(r"kitchen-kontrol-teststack-pitr-[0-9a-f]{8}", runbook))
+    assert f"The stack runs on `{restored}`, restored as `kitchen-kontrol:dbRestore` records" in runbook
+    assert "Declared now: `kitchen-kontrol-teststack-pre-release-1`." in runbook
+    assert f"#database:id={restored};" in runbook  # the links and commands follow the instance it runs on
+    assert f"rds describe-db-instances --db-instance-identifier {restored}" in runbook
+
+
 def test_changed_settings_change_the_checklist(ops_project):
     from ops.checklist.command import generate
 
@@ -189,6 +226,14 @@ def test_changed_settings_change_the_checklist(ops_project):
     assert "✅ Render's outbound IPs in `kitchen-kontrol:dbAllowedCidrs`" in finished
     assert "✅ The program accepts an update of this stack" in finished
     assert "✅ Provider credentials in the environment" in finished
+    assert "☐ manual: Pre-release snapshot taken (`kitchen-kontrol:dbSnapshots`)" in finished
+    snapshot = generate(
+        ops_project.write_ops_stack(dbAllowedCidrs=REACHABLE_CIDRS, renderOwnerId=owner, dbSnapshots=["pre-rel-1"]),
+        ops_project,
+        env=env,
+    )
+    assert "✅ Pre-release snapshot taken (`kitchen-kontrol:dbSnapshots`)" in snapshot
+    assert "`kitchen-kontrol-teststack-pre-rel-1`" in snapshot
     assert CANARY_SECRET not in unfinished + finished
 
 

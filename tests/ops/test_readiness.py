@@ -266,6 +266,69 @@ def test_bad_or_failed_rehearsal_blocks_with_the_reason(finished, tmp_path, data
     assert reason in item.evidence
 
 
+RESTORE_STEPS = [
+    {
+        "name": "restore: set dbRestore and dbSnapshots (copy only)",
+        "expected": "success",
+        "exitCode": 0,
+        "seconds": 0.4,
+        "ok": True,
+    },
+    {
+        "name": "restore: up creates the restored instance",
+        "expected": "success",
+        "exitCode": 0,
+        "seconds": 8.1,
+        "ok": True,
+    },
+    {"name": "restore: preview --expect-no-changes", "expected": "success", "exitCode": 0, "seconds": 7.6, "ok": True},
+]
+
+
+def _restore(finished, tmp_path, data, flag="rehearsal_report") -> Item:
+    path = tmp_path / "rehearsal.json"
+    path.write_text(json.dumps(data))
+    return by_title(assess(finished, **{flag: path}))["A restore was rehearsed"]
+
+
+def test_a_restore_without_a_rehearsal_report_needs_one_but_does_not_block(finished):
+    item = by_title(assess(finished))["A restore was rehearsed"]
+    assert item.status == WARN and not item.blocks
+    assert "python -m ops rehearse staging --json > rehearsal.json" in item.evidence
+
+
+def test_a_rehearsal_whose_restore_steps_passed_is_the_evidence(finished, tmp_path):
+    item = _restore(finished, tmp_path, {**REHEARSAL, "steps": REHEARSAL["steps"] + RESTORE_STEPS})
+    assert item.status == PASS
+    assert "restored on `teststack` through the real engine, 3 step(s) as expected in 16 s" in item.evidence
+    # Another stack's rehearsal counts when it is not production (production's never restores).
+    staging = {**REHEARSAL, "stack": "staging", "steps": RESTORE_STEPS}
+    assert _restore(finished, tmp_path, staging, flag="restore_report").status == PASS
+
+
+@pytest.mark.parametrize(
+    ("data", "reason", "blocks"),
+    [
+        (REHEARSAL, "has no restore step", False),
+        (
+            {**REHEARSAL, "stack": "production", "steps": RESTORE_STEPS},
+            "the rehearsal of `production` restores nothing",
+            True,
+        ),
+        (
+            {**REHEARSAL, "ok": False, "steps": [*RESTORE_STEPS[:1], {**RESTORE_STEPS[1], "ok": False}]},
+            "not as expected: restore: up creates the restored instance",
+            True,
+        ),
+        ({**REHEARSAL, "steps": [{"name": "restore", "ok": True}]}, "malformed: steps[0].exitCode", True),
+    ],
+)
+def test_a_restore_rehearsal_that_shows_nothing_or_failed_says_why(finished, tmp_path, data, reason, blocks):
+    item = _restore(finished, tmp_path, data)
+    assert item.status == FAIL and item.blocks is blocks
+    assert reason in item.evidence
+
+
 def test_exit_code_follows_blocking_failures_only():
     passed = Item("g", "a", PASS, "seen")
     warned = Item("g", "b", WARN, "needs a person", blocking=False)
@@ -310,7 +373,7 @@ def test_cli_exits_1_with_the_blocking_items_and_writes_the_report(ops_cli, tmp_
     assert "*(blocking)*" in document
 
 
-@pytest.mark.parametrize("flag", ["--verify-report", "--rehearsal-report", "--policy-config"])
+@pytest.mark.parametrize("flag", ["--verify-report", "--rehearsal-report", "--restore-report", "--policy-config"])
 def test_missing_report_file_is_a_usage_error(ops_cli, flag):
     proc = ops_cli("readiness", "staging", flag, "/nonexistent/report.json")
     assert proc.returncode == 2

@@ -128,3 +128,13 @@ def test_ephemeral_stacks_list():
         run_rule(rds_instance_deletion_protection.RULE, RDS_INSTANCE, props, stack="sandbox", config=config).violations
         == []
     )
+
+
+def test_only_the_retired_instances_the_policy_owners_name_may_lose_deletion_protection():
+    retiring = baseline(RDS_INSTANCE, deletionProtection=False, identifier="kitchen-kontrol-staging")
+    restored = baseline(RDS_INSTANCE, deletionProtection=False, identifier="kitchen-kontrol-staging-pitr-f8cc9f6a")
+    config = {"retiredInstances": ["kitchen-kontrol-staging"]}
+    rule = rds_instance_deletion_protection.RULE
+    assert run_rule(rule, RDS_INSTANCE, retiring, stack="staging", config=config).violations == []
+    assert len(run_rule(rule, RDS_INSTANCE, restored, stack="staging", config=config).violations) == 1
+    assert len(run_rule(rule, RDS_INSTANCE, retiring, stack="staging").violations) == 1

@@ -30,10 +30,20 @@ def steps_of(preview_json: str) -> list[Step]:
 @contextmanager
 def config_changed(rehearsal: Rehearsal, key: str, value: str) -> Iterator[None]:
     """The rehearsal's stack with `key` set to `value`; the stack file is put back after."""
+    with config_commands(rehearsal, ["set", key, value]):
+        yield
+
+
+@contextmanager
+def config_commands(rehearsal: Rehearsal, *commands: list[str]) -> Iterator[None]:
+    """The rehearsal's stack after `pulumi config COMMAND… -s STACK` (set --path, rm, …); the stack file is put
+    back after."""
     stack_file = rehearsal.project / f"Pulumi.{rehearsal.stack}.yaml"
     saved = stack_file.read_text()
     try:
-        assert rehearsal.session.run(["config", "set", "-s", rehearsal.stack, key, value])[0] == 0
+        for command in commands:
+            code, output, _ = rehearsal.session.run(["config", *command, "-s", rehearsal.stack])
+            assert code == 0, output[-2000:]
         yield
     finally:
         stack_file.write_text(saved)

@@ -27,7 +27,7 @@ def tool() -> Callable[[str], str]:
         path = str(venv_bin) if venv_bin.is_file() else shutil.which(name)
         if path:
             return path
-        unavailable(f"{name} is not installed (pip install -r requirements-dev.txt)")
+        unavailable(f"{name} is not installed (make .venv/.installed: requirements-dev.txt)")
 
     return find
 

@@ -16,6 +16,7 @@ import pytest
 from ops.plan.comment import GITHUB_LIMIT, NO_PREVIEW, PREVIEW_FAILED, PREVIEW_PENDING
 from tests.support.commands import run_step
 from tests.support.env import ROOT, unavailable
+from tests.support.plan_comment import HOSTILE, artifact_files, artifact_of, crowded, tokens
 from tests.support.workflows import steps
 
 # Run as a script, never imported: it reads its state file at import.
@@ -33,7 +34,7 @@ def test_ci_holds_no_write_permission_and_runs_for_forks(workflows):
         assert "if" not in job or "fork" not in job["if"], job_id
 
 
-def test_ci_plans_base_and_head_and_writes_the_comment_body(workflows):
+def test_ci_plans_base_and_head_and_uploads_them_as_json(workflows):
     job = workflows["ci.yml"]["jobs"]["plans"]
     checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
     base = next(s for s in checkouts if s.get("with", {}).get("path") == ".base")
@@ -43,12 +44,12 @@ def test_ci_plans_base_and_head_and_writes_the_comment_body(workflows):
     for command in (
         "-m ops plan staging --json > ../plan-base-staging.json",
         "-m ops plan production --json > ../plan-base-production.json",
-        '--compare "plan-base-$1.json" --format markdown',
-        "compared staging",
-        "compared production",
-        MARKER,
+        '-m ops plan "$stack" --json > "plan-comment/plan-$stack.json"',
+        '--compare "plan-base-$stack.json" --json > "plan-comment/compare-$stack.json"',
+        "for stack in staging production",
     ):
         assert command in script, command
+    assert "markdown" not in script  # data only: the composer makes the markup
     (upload,) = [s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
     assert upload["with"]["name"] == "plan-comment" and upload["with"]["path"] == "plan-comment/"
 
@@ -88,12 +89,42 @@ def test_the_poster_runs_no_pr_code_with_the_least_permissions(workflows):
     (checkout,) = [step for step in job["steps"] if "uses" in step]
     assert checkout["uses"].startswith("actions/checkout@")
     assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
-    assert checkout["with"]["sparse-checkout"] == "ops/plan/comment.py"
+    assert checkout["with"]["sparse-checkout"].split() == TRUSTED_FILES
     assert job["steps"].index(checkout) == 1
     script = "\n".join(step["run"] for step in job["steps"] if "run" in step)
     assert '[ "$head" != "$HEAD_SHA" ]' in script  # the artifact's PR number is checked
-    assert "python3 -I trusted/ops/plan/comment.py" in script  # the trusted copy, isolated
+    assert "python3 -I trusted/ops/plan/comment.py plan-comment" in script  # the trusted copy, isolated
     assert "-F body=@comment.md" in script  # the body is data, never shell
+
+
+# The poster's own files: the composer, what it imports, the schema it validates the plans against.
+TRUSTED_FILES = ["ops/plan/comment.py", "ops/plan/schema_check.py", "ops/plan/plan.schema.json"]
+
+
+def test_the_poster_never_checks_out_or_runs_the_prs_code(workflows):
+    (job,) = workflows["plan-comment.yml"]["jobs"].values()
+    (checkout,) = [step for step in job["steps"] if "uses" in step]
+    # No ref of the PR (head sha, head branch, merge ref) and only the composer's files, into their own folder.
+    assert set(checkout["with"]) == {
+        "ref",
+        "path",
+        "sparse-checkout",
+        "sparse-checkout-cone-mode",
+        "persist-credentials",
+    }
+    assert checkout["with"]["sparse-checkout-cone-mode"] is False and checkout["with"]["persist-credentials"] is False
+    assert checkout["with"]["path"] == "trusted"
+    script = "\n".join(step["run"] for step in job["steps"] if "run" in step)
+    # Artifacts unpack into data folders, never into the composer's; nothing from them is executed or sourced.
+    assert set(re.findall(r"--dir (\S+)", script)) == {"plan-comment", "preview"}
+    interpreters = re.findall(r"\b(python3?|bash|sh|source|node|perl|ruby|chmod|make|pip)\b[^\n]*", script)
+    assert [m for m in interpreters if m.startswith("python")] == ["python3"]
+    assert not [m for m in interpreters if not m.startswith("python")], interpreters
+    assert not re.search(r"(^|\s)\.\s|\./|eval ", script)
+    # The composer imports only what the checkout brings (and the standard library).
+    imports = re.findall(r"^\s*(?:from|import) (\S+)", (ROOT / TRUSTED_FILES[0]).read_text(), re.M)
+    project = {name for name in imports if name.split(".")[0] in ("ops", "schema_check")}
+    assert project == {"ops.plan.schema_check", "schema_check"}
 
 
 @pytest.mark.parametrize("name", ["ci.yml", "preview.yml", "plan-comment.yml"])
@@ -116,8 +147,10 @@ PREVIEW_TEXT = (
 )
 
 
-def body(text: str) -> str:
-    return f"{MARKER}\n## Offline plan of this pull request\n\n### `staging` (preview): {text}\n"
+@pytest.fixture
+def artifact(staging_document):
+    """artifact(name): ci.yml's plan-comment files for a PR that adds a resource called `name` to both stacks."""
+    return lambda name: artifact_files(staging_document, name)
 
 
 @pytest.fixture
@@ -160,8 +193,8 @@ def github(tmp_path, workflows):
 
             update(add)
 
-        def ci(self, text: str | None, pr: str = "7", **run) -> None:
-            files = None if text is None else {"body.md": text, "pr-number": pr + "\n"}
+        def ci(self, plans: dict[str, str] | None, pr: str = "7", **run) -> None:
+            files = None if plans is None else {**plans, "pr-number": pr + "\n"}
             self.workflow("ci.yml", files, **run)
 
         def preview(self, text: str | None, **run) -> None:
@@ -183,9 +216,10 @@ def github(tmp_path, workflows):
             output = ""
             for step in job["steps"]:
                 if "uses" in step:  # the checkout of the default branch's composer
-                    trusted = workspace / step["with"]["path"] / step["with"]["sparse-checkout"]
-                    trusted.parent.mkdir(parents=True)
-                    shutil.copy(ROOT / step["with"]["sparse-checkout"], trusted)
+                    for path in step["with"]["sparse-checkout"].split():
+                        trusted = workspace / step["with"]["path"] / path
+                        trusted.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copy(ROOT / path, trusted)
                     continue
                 env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "FAKE_GH_STATE": str(state_path)}
                 env.update({k: values[v] for k, v in step.get("env", {}).items()})
@@ -212,10 +246,10 @@ def github(tmp_path, workflows):
     return GitHub()
 
 
-def test_one_comment_across_both_workflow_runs_edited_on_every_push(github):
+def test_one_comment_across_both_workflow_runs_edited_on_every_push(github, artifact):
     github.add_comment("someone", f"{MARKER}\nquoting the bot")  # not ours: never edited
     github.preview(None, status="in_progress")
-    github.ci(body("first push"))
+    github.ci(artifact("first push"))
     assert github.run().returncode == 0  # after ci: the preview is still running
     (comment,) = github.ours()
     assert PREVIEW_PENDING in comment["body"] and NO_PREVIEW not in comment["body"]
@@ -226,10 +260,10 @@ def test_one_comment_across_both_workflow_runs_edited_on_every_push(github):
     (edited,) = github.ours()
     assert edited["id"] == comment["id"] and PREVIEW_PENDING not in edited["body"]
     summary = edited["body"][: edited["body"].index("<details>")]
-    assert "    ~ 1 to update" in summary and "✅ kitchen-kontrol" in summary and "first push" in summary
+    assert "    ~ 1 to update" in summary and "✅ kitchen-kontrol" in summary and "`first push`" in edited["body"]
     second = "b" * 40
     github.push(second)
-    github.ci(body("second push"), sha=second)
+    github.ci(artifact("second push"), sha=second)
     github.preview(PREVIEW_TEXT.replace("~ 1 to update", "~ 2 to update"), sha=second)
     assert github.run(head_sha=second).returncode == 0
     (latest,) = github.ours()
@@ -238,51 +272,66 @@ def test_one_comment_across_both_workflow_runs_edited_on_every_push(github):
     assert github.comments()[0]["body"] == f"{MARKER}\nquoting the bot"
 
 
-def test_a_preview_that_finishes_first_waits_for_ci_which_then_posts_both(github):
+def test_a_preview_that_finishes_first_waits_for_ci_which_then_posts_both(github, artifact):
     github.ci(None, status="in_progress")
     github.preview(PREVIEW_TEXT)
     completed = github.run()
     assert "ci has not finished" in completed.stdout and "nothing to post" in completed.stdout
     assert github.comments() == []
-    github.ci(body("first push"))
+    github.ci(artifact("first push"))
     assert github.run().returncode == 0
     (comment,) = github.ours()
     assert "    ~ 1 to update" in comment["body"] and "first push" in comment["body"]
 
 
-def test_a_fork_pr_gets_the_offline_plan_alone_and_is_told_why(github):
-    github.ci(body("from a fork"))
+def test_a_fork_pr_gets_the_offline_plan_alone_and_is_told_why(github, artifact):
+    github.ci(artifact("from a fork"))
     github.preview(None)  # its job was skipped: no artifact
     assert github.run(head_repo="someone/fork").returncode == 0
     (comment,) = github.ours()
     assert NO_PREVIEW in comment["body"] and PREVIEW_PENDING not in comment["body"]
 
 
-def test_a_same_repo_preview_without_text_is_reported_failed_not_fork(github):
-    github.ci(body("first push"))
+def test_a_same_repo_preview_without_text_is_reported_failed_not_fork(github, artifact):
+    github.ci(artifact("first push"))
     github.preview("")  # pulumi/actions sets no output when the preview fails
     assert github.run().returncode == 0
     (comment,) = github.ours()
     assert PREVIEW_FAILED in comment["body"] and NO_PREVIEW not in comment["body"]
 
 
-def test_a_body_without_the_marker_gets_it_so_the_next_push_finds_the_comment(github):
-    github.ci("## Offline plan\n")
+def test_a_plan_that_is_not_a_plan_still_gets_the_marker_and_says_so(github, artifact):
+    github.ci(artifact("first push") | {"plan-staging.json": "## Offline plan\n"})
     assert github.run().returncode == 0
     (comment,) = github.comments()
-    assert comment["body"].startswith(MARKER + "\n")
+    assert comment["body"].startswith(MARKER + "\n")  # the next push finds it
+    assert (
+        "### Offline plan of `staging`: not shown" in comment["body"] and "not a valid plan document" in comment["body"]
+    )
 
 
-def test_an_artifact_naming_another_pr_is_not_trusted(github):
-    github.ci(body("hello"), pr="7", sha="b" * 40)
+def test_a_hostile_artifact_is_posted_as_data(github, artifact):
+    github.ci(artifact(HOSTILE.replace("\n", " ")))  # the name of the resource it adds
+    github.preview(PREVIEW_TEXT + HOSTILE)
+    assert github.run().returncode == 0
+    (comment,) = github.ours()
+    assert "evil.example" in comment["body"]  # shown, as code
+    found = tokens(comment["body"])
+    assert not [t for t in found if t.type in ("link_open", "image")]
+    assert [t.content for t in found if t.type == "html_inline"] == []
+    assert not re.search(r"evil|forged|@\w", " ".join(t.content for t in found if t.type == "text"))
+
+
+def test_an_artifact_naming_another_pr_is_not_trusted(github, artifact):
+    github.ci(artifact("hello"), pr="7", sha="b" * 40)
     completed = github.run(head_sha="b" * 40)
     assert completed.returncode == 0
     assert "not commenting" in completed.stdout
     assert github.comments() == []
 
 
-def test_a_pr_number_that_is_not_a_number_fails(github):
-    github.ci(body("hello"), pr="$(touch pwned)")
+def test_a_pr_number_that_is_not_a_number_fails(github, artifact):
+    github.ci(artifact("hello"), pr="$(touch pwned)")
     completed = github.run()
     assert completed.returncode == 1
     assert "names no pull request" in completed.stdout
@@ -297,31 +346,35 @@ def test_no_artifact_means_no_comment(github):
     assert github.comments() == []
 
 
-def test_a_huge_body_is_cut_below_githubs_limit_with_the_summary_first(github):
-    details = "<details><summary>All</summary>\n\n```text\n" + "row of the plan\n" * 10000 + "```\n</details>\n"
-    github.ci(body("1 changed · no violations") + "\n### `production` (preview): 0 changed\n\n" + details)
+def test_a_huge_plan_is_cut_below_githubs_limit_with_the_summary_first(github, staging_document):
+    github.ci(artifact_of(staging_document, crowded(staging_document)))
     github.preview(PREVIEW_TEXT)
     assert github.run().returncode == 0
     (comment,) = github.comments()
     text = comment["body"]
     assert len(text) < GITHUB_LIMIT and text.startswith(MARKER)
     summary = text[: text.index("<details>")]
-    for line in ("    ~ 1 to update", "✅ kitchen-kontrol", "### `staging` (preview): 1 changed", "### `production`"):
+    for line in (
+        "    ~ 1 to update",
+        "✅ kitchen-kontrol",
+        "### Offline plan of `staging`",
+        "### Offline plan of `production`",
+    ):
         assert line in summary
-    # Cut on a line, its code fence and <details> closed again before the note.
-    assert re.search(r"row of the plan\n```\n</details>\n\n\(cut to fit a comment", text)
+    # Whole tables left out, every fold closed, before the note.
+    assert "(cut to fit a comment" in text and text.count("<details>") == text.count("</details>")
 
 
 # ---------------------------------------------------------------------------------------
 # ci.yml's plan step, run as GitHub runs it, with a stand-in for `ops plan` (its exit codes).
 
 FAKE_OPS = """#!/bin/sh
-# -m ops plan STACK [--compare FILE --format markdown | --format markdown]
+# -m ops plan STACK [--json | --compare FILE --json]
 stack=$4
 case "$*" in
   *--compare*) if grep -q unreadable "$6"; then echo "error: $6: no schemaVersion" >&2; exit 2; fi
-               echo "### compared $stack"; exit "${FAKE_RC:-0}" ;;
-  *markdown*) echo "### plan of $stack"; exit "${FAKE_RC:-0}" ;;
+               echo "{\\"compared\\": \\"$stack\\"}"; exit "${FAKE_RC:-0}" ;;
+  *--json*) echo "{\\"plan\\": \\"$stack\\"}"; exit "${FAKE_RC:-0}" ;;
   *) echo "plan of $stack"; exit "${FAKE_RC:-0}" ;;
 esac
 """
@@ -339,42 +392,38 @@ def plan_step(tmp_path, workflows):
     def run(bases: dict[str, str], pr: str = "7", rc: int = 0) -> subprocess.CompletedProcess:
         for stack, content in bases.items():
             (tmp_path / f"plan-base-{stack}.json").write_text(content)
-        env = {
-            "PATH": os.environ["PATH"],
-            "PR_NUMBER": pr,
-            "BASE_SHA": "b" * 40,
-            "HEAD_SHA": HEAD_SHA,
-            "FAKE_RC": str(rc),
-        }
+        env = {"PATH": os.environ["PATH"], "PR_NUMBER": pr, "FAKE_RC": str(rc)}
         return run_step(step["run"], cwd=tmp_path, env=env)
 
-    run.body = lambda: (tmp_path / "plan-comment" / "body.md").read_text()
+    run.files = lambda: {p.name: p.read_text() for p in sorted((tmp_path / "plan-comment").iterdir())}
     run.dir = tmp_path
     return run
 
 
-def test_the_body_holds_both_comparisons_under_the_marker(plan_step):
+def test_the_artifact_holds_both_plans_their_comparisons_and_the_pr_number(plan_step):
     completed = plan_step({"staging": "{}", "production": "{}"})
     assert completed.returncode == 0, completed.stderr
-    body = plan_step.body()
-    assert body.startswith(MARKER + "\n")
-    assert body.index("### compared staging") < body.index("### compared production")
-    assert f"head {HEAD_SHA} against base {'b' * 40}" in body
-    assert (plan_step.dir / "plan-comment" / "pr-number").read_text() == "7\n"
+    assert plan_step.files() == {
+        "compare-production.json": '{"compared": "production"}\n',
+        "compare-staging.json": '{"compared": "staging"}\n',
+        "plan-production.json": '{"plan": "production"}\n',
+        "plan-staging.json": '{"plan": "staging"}\n',
+        "pr-number": "7\n",
+    }
 
 
-def test_a_missing_or_unreadable_base_falls_back_to_the_plan_alone_and_says_so(plan_step):
+def test_a_missing_or_unreadable_base_leaves_the_plan_alone_and_says_so(plan_step):
     completed = plan_step({"production": "unreadable"})
     assert completed.returncode == 0, completed.stderr
-    body = plan_step.body()
-    assert "### plan of staging\n\nNo plan of the base branch" in body
-    assert "### plan of production\n\nThe base plan could not be compared" in body
+    assert set(plan_step.files()) == {"plan-staging.json", "plan-production.json", "pr-number"}
+    assert "no plan of the base branch for staging" in completed.stdout
+    assert "the base plan of production could not be compared" in completed.stdout
 
 
-def test_a_mandatory_violation_fails_the_job_but_the_comment_is_still_written(plan_step):
+def test_a_mandatory_violation_fails_the_job_but_the_artifact_is_still_written(plan_step):
     completed = plan_step({"staging": "{}", "production": "{}"}, rc=1)
     assert completed.returncode == 1
-    assert "### compared staging" in plan_step.body()
+    assert plan_step.files()["compare-staging.json"] == '{"compared": "staging"}\n'
 
 
 def test_a_push_plans_without_writing_a_comment(plan_step):

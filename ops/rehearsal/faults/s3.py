@@ -61,7 +61,7 @@ def loopback_aws() -> Iterator[LoopbackAws]:
         import boto3
         from moto.server import ThreadedMotoServer
     except ImportError:
-        raise UsageError("--faults needs moto's server mode: pip install -r requirements-dev.txt") from None
+        raise UsageError("--faults needs moto's server mode: make .venv/.installed (requirements-dev.txt)") from None
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request on the rehearsal's output
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
