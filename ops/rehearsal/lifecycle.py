@@ -96,6 +96,7 @@ class Rehearsal:
         self.steps: list[Step] = []
         self.expected = 0
         self.after_update: list[str] = []
+        self.first_update: list[str] = []  # what the first `up` made, before any later step changed the config
         self.pending_targets: list[Step] = []  # steps that get `--target URN` once the update made it
 
     # -- what the state holds -----------------------------------------------------------------------
@@ -210,7 +211,7 @@ class Rehearsal:
 
 
 def _created_protected(rehearsal: Rehearsal, step: Step) -> list[str]:
-    rehearsal.after_update = rehearsal.declared()
+    rehearsal.after_update = rehearsal.first_update = rehearsal.declared()
     missing = [t for t in PROTECTED_TYPES if t not in rehearsal.after_update]
     return [f"the state holds no {t} after the update" for t in missing]
 

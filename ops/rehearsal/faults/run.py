@@ -38,7 +38,7 @@ def run_faults(
     scenarios = {
         "interrupted-up": lambda o: interrupted_up(run, o),
         "concurrent-up": lambda o: concurrent_up(
-            session.engine, rehearsal.stack, directory / "s3", len(rehearsal.after_update), o
+            session.engine, rehearsal.stack, directory / "s3", len(rehearsal.first_update), o
         ),
         "drift": lambda o: drift(run, o),
         "outage-mid-up": lambda o: outage_mid_up(run, o),
