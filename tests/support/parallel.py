@@ -1,14 +1,12 @@
 """How the suite shares its work between pytest-xdist's workers (`-n auto --dist loadgroup`, pyproject.toml).
 
 Each worker builds the session and module fixtures its tests ask for, so tests that share an expensive one run on
-one worker: every test with the others of its module (module fixtures), and with every other user of a session
-fixture in SHARED (a rehearsal of a stack, five offline plans), modules joined through them. The groups that take
-longest are handed out first (FIRST), each to a worker of its own, so none of them starts last and is waited for.
+one worker: a test that uses a session fixture in SHARED (a rehearsed stack, five offline plans) goes with its other
+users, any other test with the rest of its module (module fixtures). The groups that take longest are handed out
+first (FIRST), each to a worker of its own, so that none of them starts last and is waited for.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 import pytest
 
@@ -22,37 +20,16 @@ SHARED = {
 FIRST = ("tests/engine/test_faults.py", "rehearsals")
 
 
-def groups(items: Iterable[pytest.Item]) -> dict[str, str]:
-    """nodeid -> group: modules that share a fixture in SHARED form one group, named after it."""
-    parent: dict[str, str] = {}
-
-    def root(node: str) -> str:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    def join(a: str, b: str) -> None:
-        first, second = sorted((root(a), root(b)), key=lambda n: (n not in SHARED.values(), n))
-        parent[second] = first  # a named group keeps its name
-
-    modules = {}
-    for item in items:
-        modules[item.nodeid] = module = item.nodeid.split("::", 1)[0]
-        root(module)
-        for fixture in getattr(item, "fixturenames", ()):
-            if fixture in SHARED:
-                join(SHARED[fixture], module)
-    return {nodeid: root(module) for nodeid, module in modules.items()}
+def group(item: pytest.Item) -> str:
+    shared = [SHARED[name] for name in getattr(item, "fixturenames", ()) if name in SHARED]
+    return shared[0] if shared else item.nodeid.split("::", 1)[0]
 
 
 def mark_groups(items: list[pytest.Item]) -> None:
     """Each test's group as the `xdist_group` mark loadgroup reads (a test's own mark wins)."""
-    grouped = groups(items)
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(grouped[item.nodeid]))
+            item.add_marker(pytest.mark.xdist_group(group(item)))
 
 
 def scheduler(config: pytest.Config, log):
