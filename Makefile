@@ -20,9 +20,12 @@ endif
 
 .PHONY: plan test lint bench clean secrets-baseline engine rehearse rehearse-faults project-config lock
 
+# The first install shows pip's progress (a line a package; a few minutes); a refresh stays quiet.
+PIP_OUTPUT = $(if $(wildcard $(STAMP)),--quiet,--progress-bar off)
+
 $(STAMP): $(LOCKS)
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	@test -x $(PY) || { echo "make: creating $(VENV) and installing the pinned requirements (first time: a few minutes)"; $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install $(PIP_OUTPUT) --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	@touch $(STAMP)
 
 # The development lock first: the other two are compiled under it as a constraint, so a package
@@ -84,12 +87,18 @@ override POLICY_FLAGS = --policy-pack policies --policy-pack-config policies/con
 ifneq ($(words $(PULUMI)),1)
 $(error PULUMI must be the path of the pulumi CLI alone, got "$(PULUMI)"; nothing was run)
 endif
-REQUIRE_PULUMI = command -v $(PULUMI) >/dev/null 2>&1 || { echo "error: the pulumi CLI is not installed (https://www.pulumi.com/docs/iac/download-install/); nothing was run" >&2; exit 127; }
+REQUIRE_PULUMI = command -v $(PULUMI) >/dev/null 2>&1 || { echo "error: the pulumi CLI is not installed (https://www.pulumi.com/docs/iac/download-install/) and make engine has not built one into .tools/bin; nothing was run" >&2; exit 127; }
+REQUIRE_STACK_FILE = test -f Pulumi.$(STACK).yaml || { echo "error: unknown stack '$(STACK)': no Pulumi.$(STACK).yaml (stacks here: $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))); nothing was run" >&2; exit 2; }
 REQUIRE_POLICY_CONFIG = test -f policies/config.$(STACK).json || { echo "error: STACK=$(STACK): policies/config.$(STACK).json does not exist, so the policy pack cannot run" >&2; exit 2; }
 
 .PHONY: preview up verify
 
+# The CLI `make engine` built (.tools/bin) is found after any pulumi on PATH, by these targets and the
+# commands they run (the checklist's and the runbook's `pulumi` probes).
+preview up verify runbook checklist readiness: export PATH := $(PATH):$(CURDIR)/.tools/bin
+
 preview: ## pulumi preview of STACK (default staging) with the policy pack
+	@$(REQUIRE_STACK_FILE)
 	@$(REQUIRE_POLICY_CONFIG)
 	@$(REQUIRE_PULUMI)
 	$(PULUMI) preview -s $(STACK) $(POLICY_FLAGS)
@@ -120,5 +129,16 @@ checklist: $(STAMP) ## first-deploy checklist of STACK, each step checked where 
 readiness: $(STAMP) ## readiness of STACK with evidence (VERIFY_REPORT=, REHEARSAL_REPORT=, OUT=); exit 1 if not ready
 	@$(PY) -m ops readiness $(STACK)$(if $(VERIFY_REPORT), --verify-report $(VERIFY_REPORT))$(if $(REHEARSAL_REPORT), --rehearsal-report $(REHEARSAL_REPORT))$(if $(OUT), --out $(OUT))
 
-help: ## this list, from the `##` comments of the targets
+help: ## this list, from the `##` comments of the targets and variables
 	@awk -F ':[^#]*## ' '/^[a-zA-Z_-]+:[^=]*## / { printf "  make %-17s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo "Variables (make TARGET NAME=value):"
+	@awk -F '#: ' '/^#: [A-Z_]+=/ { print "  " $$2 }' $(MAKEFILE_LIST)
+
+# The variables a user sets, listed by `make help`:
+#: STACK=NAME              the stack (default staging): plan, preview, rehearse, runbook, checklist, readiness
+#: OUT=FILE                runbook, checklist, readiness: write the document to FILE instead of stdout
+#: VERIFY_REPORT=FILE      readiness: the `ops verify --report FILE.json` evidence
+#: REHEARSAL_REPORT=FILE   readiness: the `ops rehearse STACK --json > FILE` evidence
+#: PULUMI=PATH             preview, up: the pulumi CLI (default: pulumi on PATH, else .tools/bin/pulumi)
+#: PYTHON=PATH             the Python 3.11 that creates .venv (default python3)
+#: LOCK_FLAGS=FLAGS        lock: more uv flags (--upgrade, or --upgrade-package NAME)

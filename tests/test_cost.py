@@ -57,7 +57,7 @@ def test_the_table_names_its_sources_and_date():
     for section in ("aws", "render", "sentry", "uptimerobot"):
         assert prices[section]["source"].startswith("https://"), section
     assert "Refresh" in prices["about"] and "estimate" in prices["about"]
-    assert PRICES_PATH.name in (PRICES_PATH.parent.parent / "README.md").read_text()
+    assert PRICES_PATH.name in (PRICES_PATH.parent.parent / "docs" / "plan.md").read_text()
 
 
 def test_every_render_plan_and_the_default_instance_class_have_a_price():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 import pytest
 import yaml
@@ -120,3 +121,19 @@ def test_requirements_are_pinned():
             line = line.strip()
             if line and not line.startswith(("#", "-r")):
                 assert re.match(r"^[A-Za-z0-9_.\-\[\]]+==[\w.]+$", line), f"{name}: {line}"
+
+
+# Files the documentation and the commands' own hints tell a user to write in the checkout (`--report FILE`,
+# `> rehearsal.json`, `--out runbook.md`, `VERIFY_REPORT=…`); placeholders like `x.json` are not files to write.
+_WRITTEN = re.compile(
+    r"(?:--report|--verify-report|--rehearsal-report|--out|OUT=|VERIFY_REPORT=|> ?)[ =]?([\w.-]+\.(?:json|md))"
+)
+
+
+def test_the_evidence_files_the_docs_tell_you_to_write_are_git_ignored():
+    sources = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "ops").rglob("*.py")]
+    written = {name for path in sources for name in _WRITTEN.findall(path.read_text()) if name != "x.json"}
+    assert {"rehearsal.json", "verify-report.json"} <= written
+    for name in sorted(written):
+        done = subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT, check=False)
+        assert done.returncode == 0, f"{name} (written by a documented command) is not git-ignored"

@@ -8,14 +8,12 @@ import functools
 import urllib.parse
 
 from components.saas_http import ApiError, Service
+from components.sentry.tokens import UP_SCOPES
 
 DEFAULT_BASE_URL = "https://sentry.io/api/"
 TOKEN_ENV = ("SENTRY_AUTH_TOKEN", "SENTRY_TOKEN")  # the Sentry provider reads them in this order
 BASE_URL_ENV = "SENTRY_BASE_URL"
-SCOPES = (
-    "an internal-integration token with org:read and team:write, or a user auth token of an owner, manager or "
-    "team admin (an organization auth token cannot add members to teams)"
-)
+SCOPES = UP_SCOPES  # what the errors below say a token needs
 SERVICE = Service(
     name="Sentry",
     env_prefix="SENTRY",

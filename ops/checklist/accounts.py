@@ -6,9 +6,10 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from components.sentry.tokens import UP_SCOPES
 from ops.checklist.model import DONE, MANUAL, TODO, Step
 from ops.checklist.probes import render_owners, workflow_environments
-from ops.program.facts import StackFacts
+from ops.program.facts import SENTRY_MEMBER, StackFacts
 from stacks.settings import FREE_PLAN_MIN_INTERVAL_SECONDS
 
 
@@ -51,7 +52,7 @@ def sentry_organization_step(facts: StackFacts) -> Step:
     monitoring = facts.settings.monitoring
     kinds: dict[str, int] = {}
     for resource in facts.plan.resources:
-        if resource.type.startswith("sentry:"):
+        if resource.type.startswith("sentry:") or resource.type == SENTRY_MEMBER:
             kind = re.sub(r"(?<!^)(?=[A-Z])", " ", resource.type.rsplit(":", 1)[1].removeprefix("Sentry")).lower()
             kinds[kind] = kinds.get(kind, 0) + 1
     created = ", ".join(f"{kind} ({count})" for kind, count in sorted(kinds.items()))
@@ -59,8 +60,8 @@ def sentry_organization_step(facts: StackFacts) -> Step:
         "Sentry organization and token",
         MANUAL,
         f"the plan creates in organization `{monitoring.sentry_organization}`: {created or 'nothing'}",
-        f"make sure the organization `{monitoring.sentry_organization}` exists and that SENTRY_AUTH_TOKEN is an "
-        "organization token (or internal integration) allowed to create and change what is listed.",
+        f"make sure the organization `{monitoring.sentry_organization}` exists and that SENTRY_AUTH_TOKEN (and "
+        f"SENTRY_TOKEN, the same value) is {UP_SCOPES}.",
     )
 
 

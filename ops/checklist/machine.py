@@ -25,7 +25,12 @@ INSTALL = "install it: `curl -fsSL https://get.pulumi.com | sh` (https://www.pul
 def pulumi_cli_step() -> Step:
     result = run_cli("version")
     if result is None:
-        return Step("Pulumi CLI installed", TODO, "`pulumi` is not on PATH", INSTALL)
+        return Step(
+            "Pulumi CLI installed",
+            TODO,
+            "`pulumi` is not on PATH",
+            f"{INSTALL}; or `make engine` (builds it into .tools/bin) and run `make checklist`, which finds it there",
+        )
     code_, out, err = result
     if code_ != 0:
         return Step("Pulumi CLI installed", TODO, f"`pulumi version` failed: {last_line(err)}", INSTALL)

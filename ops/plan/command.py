@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--format",
         choices=("text", "json", "markdown"),
         default="text",
-        help="text (default), json (ops/plan.schema.json) or markdown (a pull-request comment)",
+        help="text (default), json (ops/plan/plan.schema.json) or markdown (a pull-request comment)",
     )
     parser.add_argument(
         "--details",

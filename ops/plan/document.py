@@ -2,7 +2,7 @@
 
 Resources in tree order (a parent before its children, siblings by URN), the stack itself
 first; mappings with sorted keys; secrets and unknowns masked; policy results with each rule's
-verdict. The same inputs give the same bytes. `ops/plan.schema.json` documents the shape and
+verdict. The same inputs give the same bytes. `ops/plan/plan.schema.json` documents the shape and
 `SCHEMA_VERSION` changes whenever a consumer would have to.
 """
 

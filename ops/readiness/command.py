@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ops.readiness.evidence import collect
 from ops.readiness.items import assess
-from ops.readiness.model import Item
+from ops.readiness.model import Item, causes
 from ops.readiness.render import render
 from ops.shared.arguments import add_out, add_stack, require_directory, require_file, write_document
 
@@ -78,7 +78,15 @@ def main(args: argparse.Namespace) -> int:
     write_document(document, args.out)
     blocking = [item.title for item in items if item.blocks]
     if blocking:
-        print(f"not ready: {len(blocking)} blocking item(s) failed: {'; '.join(blocking)}", file=sys.stderr)
+        grouped = causes(items)
+        listed = "; ".join(
+            cause + (f" (and {len(knock_ons)} knock-on: {', '.join(k.title for k in knock_ons)})" if knock_ons else "")
+            for cause, knock_ons in grouped.items()
+        )
+        print(
+            f"not ready: {len(blocking)} blocking item(s) failed, from {len(grouped)} cause(s): {listed}",
+            file=sys.stderr,
+        )
     return exit_code(items)
 
 

@@ -18,10 +18,33 @@ class Item:
     status: str  # pass | fail | warn
     evidence: str  # what was seen, or why there is no evidence
     blocking: bool = True
+    caused_by: str | None = None  # the title of the failed item this one fails because of (a knock-on effect)
 
     @property
     def blocks(self) -> bool:
         return self.status == FAIL and self.blocking
+
+
+def causes(items: list[Item]) -> dict[str, list[Item]]:
+    """Each blocking failure that is a cause, in report order, with the blocking failures that follow from it
+    (through any chain of knock-on effects)."""
+    by_title = {item.title: item for item in items}
+
+    def root(item: Item) -> Item:
+        seen = {item.title}
+        while item.caused_by in by_title and by_title[item.caused_by].blocks and item.caused_by not in seen:
+            item = by_title[item.caused_by]
+            seen.add(item.title)
+        return item
+
+    grouped: dict[str, list[Item]] = {}
+    for item in items:
+        if item.blocks:
+            cause = root(item)
+            grouped.setdefault(cause.title, [])
+            if cause is not item:
+                grouped[cause.title].append(item)
+    return grouped
 
 
 @dataclass

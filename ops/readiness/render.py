@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ops.readiness.model import FAIL, PASS, WARN, Evidence, Item
+from ops.readiness.model import FAIL, PASS, WARN, Evidence, Item, causes
 
 ICONS = {PASS: "✅", FAIL: "❌", WARN: "⚠"}
 
@@ -32,8 +32,16 @@ def render(
         if path
     )
     assessed = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    grouped = causes(items)
     if blocking:
-        verdict = f"**NOT READY: {len(blocking)} blocking item(s) failed.**"
+        verdict = (
+            f"**NOT READY: {len(blocking)} blocking item(s) failed, from {len(grouped)} cause(s):**\n\n"
+            + "\n".join(
+                f"- **{cause}**"
+                + (f"; because of it: {'; '.join(f'*{k.title}*' for k in knock_ons)}" if knock_ons else "")
+                for cause, knock_ons in grouped.items()
+            )
+        )
     else:
         extra = len(failed)
         verdict = (
@@ -52,10 +60,13 @@ def render(
         verdict,
     ]
     group = None
-    for item in items:
+    groups = list(dict.fromkeys(item.group for item in items))  # each group once, where it first appears
+    for item in sorted(items, key=lambda item: groups.index(item.group)):
         if item.group != group:
             group = item.group
             lines += ["", f"## {group}", ""]
         mark = " *(blocking)*" if item.blocks else ""
+        if item.blocks and item.caused_by:
+            mark = f" *(blocking, because of **{item.caused_by}**)*"
         lines.append(f"- {ICONS[item.status]} **{item.title}**{mark}: {item.evidence}")
     return "\n".join(lines) + "\n"

@@ -4,7 +4,6 @@ notification override). Loopback only, random keys."""
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -50,8 +49,3 @@ def local_apis(stack: str, contacts: list[str]) -> Iterator[LocalApis]:
     render = FakeRender("rnd_" + secrets.token_hex(16))
     with FakeUptimeRobot(api_key=secrets.token_hex(16)) as uptimerobot, sentry, render:
         yield LocalApis(uptimerobot=uptimerobot, sentry=sentry, render=render)
-
-
-def stack_contacts(stack: str) -> list[str]:
-    raw = load_stack_config(stack).config.get("kitchen-kontrol:oncallContacts", "[]")
-    return json.loads(raw)

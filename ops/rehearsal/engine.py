@@ -72,8 +72,34 @@ class Step:
     exit_code: int | None = None
     seconds: float = 0.0
     output: str = ""
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why the step is not as expected
     ok: bool = False
+
+    @property
+    def reason(self) -> str | None:
+        """The CLI's own reason when the command failed (a refusal the rehearsal expects, or not)."""
+        return refusal_reason(self.output) if self.exit_code not in (None, 0) else None
+
+
+# The CLI's closing errors, which say only that something failed, not what.
+_GENERIC_ERRORS = ("error: update failed", "error: preview failed", "error: destroy failed", "error: an unhandled")
+
+
+def refusal_reason(output: str, limit: int = 400) -> str | None:
+    """The first sentence of the CLI's first specific `error:` (with its continuation lines), on one line."""
+    lines = output.splitlines()
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if not text.startswith("error: ") or text.startswith(_GENERIC_ERRORS):
+            continue
+        parts = [text.removeprefix("error: ")]
+        for following in lines[index + 1 : index + 4]:
+            if not following.strip() or following.strip().startswith("error:"):
+                break
+            parts.append(following.strip())
+        reason = " ".join(parts).split(". ", 1)[0].rstrip(".") + "."  # its first sentence says why
+        return reason if len(reason) <= limit else reason[: limit - 1] + "…"
+    return None
 
 
 def ensure_policy_venv(project: Path, venv: Path) -> None:

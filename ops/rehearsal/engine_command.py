@@ -1,18 +1,23 @@
-"""`python -m ops engine [--backend DIR] [--in-place] -- PULUMI_ARGS…`: the real Pulumi CLI in this project with
-the rehearsal's environment: stand-in providers, a local file backend, a passphrase kept beside it,
-the UptimeRobot fake, no cloud credentials. For trying commands the rehearsal does not run. It runs in a copy
-of the working tree (ops/rehearsal/workspace.py), so no tracked file changes, unless --in-place."""
+"""`python -m ops engine [--backend DIR] [--values rehearsal] [--in-place] -- PULUMI_ARGS…`: the real Pulumi CLI
+in this project with the rehearsal's environment: stand-in providers, a local file backend, a passphrase kept
+beside it, local fakes of the SaaS APIs, no cloud credentials. For trying commands the rehearsal does not run.
+It runs in a copy of the working tree (ops/rehearsal/workspace.py), so no tracked file changes, unless
+--in-place. `--values rehearsal` puts the rehearsal's stand-ins for the committed documentation CIDRs and example
+contacts into that copy (creating the stack in the backend if needed), so `up -s staging --yes` succeeds locally."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import secrets
 import sys
 from pathlib import Path
 
-from ops.rehearsal.apis import local_apis, stack_contacts
+from ops.rehearsal.apis import local_apis
 from ops.rehearsal.engine import EngineSession, locate_engine
-from ops.rehearsal.workspace import production_reason, refresh_copy
+from ops.rehearsal.lifecycle import REHEARSAL_VALUES
+from ops.rehearsal.workspace import apply_values, contacts_in, production_reason, refresh_copy
 from ops.shared.errors import UsageError
 from ops.shared.project import ROOT
 
@@ -52,6 +57,10 @@ VALUE_FLAGS = frozenset(
 )
 
 
+# Config commands whose change the next command's fresh copy would not hold (refused unless --in-place).
+CONFIG_CHANGES = frozenset({("config", "set"), ("config", "set-all"), ("config", "rm"), ("config", "rm-all")})
+_EMAIL = re.compile(r"[^\s<>\"',\[\]]+@[^\s<>\"',\[\]]+")
+
 # `stack` subcommands whose positional argument is a stack name (`pulumi stack rm production`).
 STACK_NAME_ARGUMENT = frozenset({"rm", "remove", "delete", "rename", "select", "init", "new", "create", "setup"})
 
@@ -59,6 +68,12 @@ STACK_NAME_ARGUMENT = frozenset({"rm", "remove", "delete", "rename", "select", "
 def register(subparsers) -> None:
     parser = subparsers.add_parser("engine", help="the real Pulumi CLI against the stand-in providers")
     parser.add_argument("--backend", type=Path, default=DEFAULT_BACKEND, metavar="DIR", help="file backend to use")
+    parser.add_argument(
+        "--values",
+        choices=("committed", "rehearsal"),
+        default="committed",
+        help="rehearsal: the rehearsal's CIDRs and contacts in the copy instead of the committed placeholders",
+    )
     parser.add_argument(
         "--in-place", action="store_true", help="run in the working tree itself: the CLI may rewrite its stack files"
     )
@@ -71,6 +86,10 @@ def main(args: argparse.Namespace) -> int:
     if not pulumi_args:
         raise UsageError("expected pulumi arguments after --, e.g. python -m ops engine -- preview -s staging")
     stack = check_stacks(pulumi_args, ROOT)
+    if args.in_place and args.values == "rehearsal":
+        raise UsageError("--values rehearsal changes the copy's stack file only; it cannot be used with --in-place")
+    if not args.in_place:
+        refuse_lost_config_change(pulumi_args, stack)
     engine = locate_engine()
     backend = args.backend.resolve()
     passphrase_file = backend / "passphrase"
@@ -79,8 +98,14 @@ def main(args: argparse.Namespace) -> int:
         passphrase_file.write_text(secrets.token_urlsafe(24) + "\n")
         passphrase_file.chmod(0o600)
     project = ROOT if args.in_place else refresh_copy(backend / "project")
-    # The fakes live as long as this command: what they hold does not outlive it, unlike the backend.
-    with local_apis(stack, stack_contacts(stack)) as apis:
+    stack_file = project / f"Pulumi.{stack.rsplit('/', 1)[-1]}.yaml"
+    if args.values == "rehearsal" and stack_file.is_file():
+        apply_values(stack_file, REHEARSAL_VALUES)
+    # The Sentry fake's organization holds every contact this command can name: the stack file's (the
+    # rehearsal's with --values rehearsal) and any address in a -c/--config value, so the fake never
+    # sends anyone to invite a person in the real Sentry. The fakes live as long as this command.
+    contacts = contacts_in(stack_file) + [f"<{e}>" for v in _config_values(pulumi_args) for e in _EMAIL.findall(v)]
+    with local_apis(stack, contacts) as apis:
         session = EngineSession(
             engine=engine,
             project=project,
@@ -88,9 +113,42 @@ def main(args: argparse.Namespace) -> int:
             api_env=apis.env,
             passphrase=passphrase_file.read_text().strip(),
         )
+        if args.values == "rehearsal":
+            _ensure_stack(session, stack)
         code, output, _ = session.run(pulumi_args)
     sys.stdout.write(output)
     return code
+
+
+def refuse_lost_config_change(pulumi_args: list[str], stack: str) -> None:
+    """`config set`/`rm` would change the copy only, which the next command's fresh copy replaces: say how
+    to change config for this backend instead of exiting 0 on a change that is dropped."""
+    words = tuple(_words(pulumi_args))
+    if not any(words[: len(command)] == command for command in CONFIG_CHANGES):
+        return
+    raise UsageError(
+        f"`{' '.join(words[:2])}` would change only this command's copy of Pulumi.{stack}.yaml (ops engine copies "
+        f"the working tree afresh before every command). Instead: edit Pulumi.{stack}.yaml (the next command's copy "
+        "follows it), pass `-c KEY=VALUE` (or `--config-path -c 'KEY[0]=VALUE'`) to the command that needs it, "
+        "use `--values rehearsal` for the rehearsal's CIDRs and contacts, or `--in-place` to let the CLI write the "
+        "working tree's stack file"
+    )
+
+
+def _config_values(pulumi_args: list[str]) -> list[str]:
+    return _flag_values(pulumi_args, "-c", "--config")
+
+
+def _ensure_stack(session: EngineSession, stack: str) -> None:
+    """The stack in the backend, created (passphrase provider) when this is its first command."""
+    code, output, _ = session.run(["stack", "ls", "--json"])
+    names = [entry.get("name", "").rsplit("/", 1)[-1] for entry in json.loads(output)] if code == 0 else []
+    if stack.rsplit("/", 1)[-1] in names:
+        return
+    code, output, _ = session.run(["stack", "init", stack, "--secrets-provider", "passphrase"])
+    if code != 0:
+        raise UsageError(f"could not create stack {stack!r} in {session.backend}: {output.strip().splitlines()[-1:]}")
+    print(f"ops engine: created stack {stack} in {session.backend} (passphrase beside it)", file=sys.stderr)
 
 
 def check_stacks(pulumi_args: list[str], root: Path) -> str:

@@ -40,6 +40,8 @@ REHEARSAL_VALUES: dict[str, list[str]] = {
 # Copied into the throwaway project: what the program, the pack and the stand-ins need.
 COPIED = ("Pulumi.yaml", "__main__.py", "requirements.txt", "stacks", "components", "policies", "ops")
 IGNORED = shutil.ignore_patterns("__pycache__", "venv", ".venv", "*.pyc")
+# Top-level keys of a stack file that tie it to one backend's secrets provider.
+SECRETS_SETTINGS = ("secretsprovider", "encryptedkey", "encryptionsalt")
 PROTECTED_TYPES = ("aws:rds/instance:Instance", "render:services:WebService")
 PROGRAM_REFUSAL = "kitchen-kontrol:releaseWindow: no release window is set"
 PACK_REFUSAL = re.compile(r"\[mandatory\].*stop-before-production")
@@ -54,16 +56,26 @@ class Planned:
     check: Check | None = None
 
 
-def copy_project(destination: Path, stack: str) -> Path:
+def without_secrets_settings(text: str) -> str:
+    """A stack file's text without the top-level keys that tie it to a backend's secrets (what a real
+    `pulumi stack init` wrote into the working tree): a throwaway copy's backend sets its own."""
+    kept = [line for line in text.splitlines() if line.split(":", 1)[0].strip() not in SECRETS_SETTINGS]
+    return "\n".join(kept) + "\n"
+
+
+def copy_project(destination: Path, stack: str, root: Path = ROOT) -> Path:
+    """The project at `root` copied for one rehearsal. The stack file loses the secrets settings a real
+    `pulumi stack init` wrote into it (another backend's salt or KMS key): the throwaway backend sets its own."""
     project = destination / "project"
     project.mkdir(parents=True)
     for name in COPIED:
-        source = ROOT / name
+        source = root / name
         if source.is_dir():
             shutil.copytree(source, project / name, ignore=IGNORED)
-        else:
+        elif source.exists():
             shutil.copy2(source, project / name)
-    shutil.copy2(ROOT / f"Pulumi.{stack}.yaml", project / f"Pulumi.{stack}.yaml")
+    stack_file = f"Pulumi.{stack}.yaml"
+    (project / stack_file).write_text(without_secrets_settings((root / stack_file).read_text()))
     return project
 
 
@@ -83,9 +95,9 @@ def documented_window_commands(stack_file: Path, opens: datetime, closes: dateti
 
 
 class Rehearsal:
-    def __init__(self, engine: Engine, stack: str, workdir: Path, api_env: dict[str, str]):
+    def __init__(self, engine: Engine, stack: str, workdir: Path, api_env: dict[str, str], root: Path = ROOT):
         self.stack = stack
-        self.project = copy_project(workdir, stack)
+        self.project = copy_project(workdir, stack, root)
         (self.project / ".venv").symlink_to((ROOT / ".venv").resolve(), target_is_directory=True)
         self.session = EngineSession(
             engine=engine,
@@ -193,8 +205,11 @@ class Rehearsal:
         target.write_text(json.dumps(config, indent=2))
         return str(target.relative_to(self.project))
 
-    def run(self, on_step: Callable[[Step], None] = lambda _s: None) -> list[Step]:
+    def run(self, on_step: Callable[[Step], None] = lambda _s: None, until: str | None = None) -> list[Step]:
+        """Every step in order, stopping at the first unexpected result, or after the step named `until`."""
         planned = self.production() if is_production(self.stack) else self.staging()
+        if until is not None:
+            planned = planned[: [item.step.name for item in planned].index(until) + 1]
         self.expected = len(planned)
         for item in planned:
             step = item.step

@@ -17,7 +17,6 @@ from ops.rehearsal.apis import LocalApis, local_apis
 from ops.rehearsal.engine import Engine, Step, locate_engine
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal, workdir
 from ops.rehearsal.standin import PACKAGES
-from ops.rehearsal.workspace import secrets_settings
 from ops.shared.errors import UsageError
 from ops.shared.project import ROOT, load_stack_config
 
@@ -42,7 +41,6 @@ def main(args: argparse.Namespace) -> int:
     load_stack_config(args.stack, ROOT)  # an unknown stack or unreadable stack file is a usage error
     if args.faults and args.stack != "staging":
         raise UsageError(f"--faults rehearses staging only (its `up`s apply), got {args.stack!r}")
-    _refuse_backend_bound(args.stack)
     engine = locate_engine()
     started = time.monotonic()
     emit = (lambda _s: None) if args.json else _print_step
@@ -78,20 +76,6 @@ def _faults(rehearsal: Rehearsal, apis: LocalApis, quiet: bool) -> list:
     return run_faults(rehearsal, apis, on_scenario=(lambda _o: None) if quiet else print_outcome)
 
 
-def _refuse_backend_bound(stack: str) -> None:
-    """A stack file tied to a backend's secrets provider (what `pulumi stack init` writes) would make the
-    throwaway backend's `stack init` fail with "incorrect passphrase": say so before starting."""
-    stack_file = ROOT / f"Pulumi.{stack}.yaml"
-    found = secrets_settings(stack_file)
-    if found:
-        raise UsageError(
-            f"{stack_file.name} carries {', '.join(found)}, which ties it to another backend's secrets (a "
-            "`pulumi stack init` run in the working tree writes it); the rehearsal's throwaway backend has its "
-            f'own passphrase and would fail with "incorrect passphrase". Remove those lines (`git checkout '
-            f"{stack_file.name}` if they were not meant to be committed) and rehearse again"
-        )
-
-
 def _print_header(engine: Engine, stack: str, apis: LocalApis) -> None:
     standins = ", ".join(f"{p} {metadata.version(m)}" for p, m in PACKAGES.items())
     print(f"rehearsal of {stack}: pulumi {engine.version} ({engine.source}: {engine.cli})")
@@ -108,6 +92,8 @@ def _print_step(step: Step) -> None:
     mark = "ok " if step.ok else "FAIL"
     code = "-" if step.exit_code is None else step.exit_code
     print(f"  {mark} {step.name:<44} exit {code!s:>3}  {step.seconds:6.1f} s", flush=True)
+    if step.reason:
+        print(f"       {'refused' if step.ok else 'failed'}: {step.reason}")
     for note in step.notes:
         print(f"       {note}")
     if not step.ok and step.output:
@@ -142,6 +128,7 @@ def _report(engine: Engine, stack: str, ok: bool, steps: list[Step], seconds: fl
                 "exitCode": s.exit_code,
                 "seconds": round(s.seconds, 1),
                 "ok": s.ok,
+                "reason": s.reason,
                 "notes": s.notes,
             }
             for s in steps

@@ -8,6 +8,7 @@ from ops.program.facts import (
     ISSUE_ALERT,
     MONITOR_SUFFIX,
     NOTIFICATION_OVERRIDE,
+    SENTRY_MEMBER,
     SENTRY_SLACK_ACTION,
     SLACK_INTEGRATION,
     StackFacts,
@@ -25,6 +26,12 @@ RENDER_EVENTS = {
     "default": "what the Render workspace's notification settings say",
     "none": "never (`renderNotifications: none`)",
 }
+
+
+def _sentry_team(facts: StackFacts) -> str:
+    """The environment's own team the stack puts the on-call people on (`<sentryTeam>-<stack>`)."""
+    teams = {str(facts.inputs(member).get("team")) for member in facts.resources(SENTRY_MEMBER)}
+    return teams.pop() if len(teams) == 1 else f"{facts.settings.monitoring.sentry_team}-{facts.stack}"
 
 
 def alerts(facts: StackFacts, v: DeployValues) -> list[str]:
@@ -53,7 +60,7 @@ def alerts(facts: StackFacts, v: DeployValues) -> list[str]:
         period = int(inputs.get("period", 0)) * int(inputs.get("evaluationPeriods", 1))
         rows.append(
             (
-                f"CloudWatch {code(alarm.name + '-*')}",
+                f"CloudWatch {code(str(inputs.get('name') or alarm.name))}",
                 f"{inputs.get('statistic', '').lower()} {inputs.get('metricName')} "
                 f"{OPERATORS.get(str(inputs.get('comparisonOperator')), inputs.get('comparisonOperator'))} {shown} "
                 f"for {period // 60} min (missing data: {inputs.get('treatMissingData')})",
@@ -67,7 +74,7 @@ def alerts(facts: StackFacts, v: DeployValues) -> list[str]:
                 f"Sentry {code(str(inputs.get('name')))}",
                 f"a new or regressed issue in environment {code(str(inputs.get('environment')))}, "
                 f"at most every {inputs.get('frequency')} min",
-                f"members of the Sentry team {code(monitoring.sentry_team)}"
+                f"members of the Sentry team {code(_sentry_team(facts))}"
                 + (_slack(facts, ISSUE_ALERT) if _sentry_posts_to_slack(inputs) else ""),
             )
         )

@@ -26,8 +26,8 @@ RULE = ResourceRule(
     description="Render web services must declare a health check path.",
     severity=Severity.MEDIUM,
     remediation=(
-        'Set service_details.health_check_path (e.g. "/healthz") on the render.services.WebService; '
-        "zero-downtime deploys and the uptime monitor both use it."
+        'Set service_details.health_check_path (e.g. "/api/health", the path the app serves) on the '
+        "render.services.WebService; zero-downtime deploys and the uptime monitor both use it."
     ),
     check=check,
     resource_types=frozenset({RENDER_WEB_SERVICE}),

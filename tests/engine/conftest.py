@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from ops.rehearsal.apis import local_apis
@@ -40,3 +42,47 @@ def staging_rehearsal(staging_apis) -> Rehearsal:
 def production_rehearsal(engine, tmp_path_factory) -> Rehearsal:
     for rehearsal, _apis in _rehearse(engine, "production", tmp_path_factory):
         yield rehearsal
+
+
+@pytest.fixture(scope="session")
+def stack_init_checkout(engine, tmp_path_factory):
+    """A checkout whose Pulumi.staging.yaml the real `pulumi stack init` rewrote, as the README's first real
+    deploy does: the stack file now carries that backend's `encryptionsalt`."""
+    import os
+    import subprocess
+
+    from ops.rehearsal.lifecycle import COPIED, IGNORED
+    from tests.support.env import ROOT
+
+    checkout = tmp_path_factory.mktemp("checkout")
+    for name in COPIED:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, checkout / name, **_ignored(source, IGNORED))
+    for stack_file in ROOT.glob("Pulumi.*.yaml"):
+        shutil.copy2(stack_file, checkout / stack_file.name)
+    (checkout / ".venv").symlink_to((ROOT / ".venv").resolve(), target_is_directory=True)
+    (checkout / ".tools").mkdir()
+    (checkout / ".tools" / "bin").symlink_to(engine.cli.parent.resolve(), target_is_directory=True)
+    backend = tmp_path_factory.mktemp("real-backend")
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(backend),
+        "PULUMI_HOME": str(backend / "home"),
+        "PULUMI_BACKEND_URL": backend.as_uri(),
+        "PULUMI_CONFIG_PASSPHRASE": "the team's own passphrase",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+    }
+    done = subprocess.run(
+        [str(engine.cli), "stack", "init", "staging", "--secrets-provider", "passphrase"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return checkout
+
+
+def _ignored(source, ignore) -> dict:
+    return {"ignore": ignore} if source.is_dir() else {}

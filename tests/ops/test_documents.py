@@ -99,6 +99,18 @@ def test_fresh_clone_runbook_says_not_deployed_yet_for_deploy_time_values(fresh_
     assert "#database:id=kitchen-kontrol-staging;" in runbook
 
 
+def test_the_runbook_names_the_alarms_and_the_sentry_team_the_plan_declares(fresh_clone_documents, staging_document):
+    runbook = fresh_clone_documents["runbook-staging"]
+    declared = {r["type"]: r for r in staging_document["resources"]}
+    alarms = [r["inputs"]["name"] for r in staging_document["resources"] if r["type"].endswith(":MetricAlarm")]
+    assert len(alarms) == 3
+    for name in alarms:
+        assert f"| CloudWatch `{name}` |" in runbook
+    team = declared["sentry:index/sentryTeam:SentryTeam"]["inputs"]["slug"]
+    assert team == "kitchen-kontrol-staging"
+    assert f"members of the Sentry team `{team}`" in runbook
+
+
 def test_teardown_unprotects_the_protected_resources_in_order(fresh_clone_documents):
     runbook = fresh_clone_documents["runbook-staging"]
     teardown = runbook.split("## Teardown", 1)[1].split("\n## ", 1)[0]

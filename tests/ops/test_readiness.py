@@ -148,6 +148,29 @@ def test_refused_update_is_never_ticked(staging):
     assert items["Stop before production"].status == PASS
 
 
+def test_blocking_failures_are_grouped_under_their_cause(staging):
+    items = assess(staging)
+    knock_ons = ["Policy pack: update", "Secrets only as Pulumi secrets", "Uptime monitor on the health URL"]
+    assert {i.title: i.caused_by for i in items if i.caused_by} == {
+        "Policy pack: update": "No placeholder values left",
+        "Secrets only as Pulumi secrets": "Policy pack: update",  # pragma: allowlist secret
+        "Uptime monitor on the health URL": "Policy pack: update",
+    }
+    document = render(staging, items)
+    summary = document.split("**NOT READY: 6 blocking item(s) failed, from 3 cause(s):**\n\n", 1)[1].split("\n\n")[0]
+    assert summary.splitlines() == [
+        "- **No placeholder values left**; because of it: " + "; ".join(f"*{t}*" for t in knock_ons),
+        "- **Escalation reaches real people**",
+        "- **Post-deploy verification (`ops verify`)**",
+    ]
+    assert "- ❌ **Uptime monitor on the health URL** *(blocking, because of **Policy pack: update**)*:" in document
+
+
+def test_each_group_is_one_section(finished):
+    headings = [line for line in render(finished, assess(finished)).splitlines() if line.startswith("## ")]
+    assert len(headings) == len(set(headings)) and "## Monitoring" in headings
+
+
 def test_invalid_settings_leave_nothing_ticked_that_needs_them(ops_project):
     stack = ops_project.write_ops_stack(appPort=0)
     items = assess(collect(stack, ops_project))
@@ -366,8 +389,9 @@ def test_cli_exits_1_with_the_blocking_items_and_writes_the_report(ops_cli, tmp_
     out = tmp_path / "readiness.md"
     proc = ops_cli("readiness", "staging", "--out", str(out))
     assert proc.returncode == 1
-    assert proc.stderr.startswith("not ready: ")
-    assert "No placeholder values left" in proc.stderr
+    assert proc.stderr.startswith(
+        "not ready: 6 blocking item(s) failed, from 3 cause(s): No placeholder values left (and 3 knock-on: "
+    )
     document = out.read_text()
     assert document.startswith("# Readiness: `staging`")
     assert "*(blocking)*" in document

@@ -64,3 +64,37 @@ def test_make_runbook_prints_just_the_document(make):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("# Runbook: Kitchen Kontrol `production`\n")
     assert "not deployed yet" in proc.stdout
+
+
+def test_help_lists_every_variable_a_target_reads(make):
+    text = (ROOT / "Makefile").read_text()
+    settable = set(re.findall(r"^([A-Z_]+) \?=", text, re.MULTILINE))
+    settable |= set(re.findall(r"\$\(if \$\(([A-Z_]+)\),", text))
+    # and any variable a recipe reads that the Makefile never sets (make's own aside)
+    assigned = set(re.findall(r"^(?:override )?([A-Z_]+) *[:?]?=", text, re.MULTILINE))
+    builtin = {"MAKE", "MAKEFILE_LIST", "CURDIR", "PATH"}
+    settable |= set(re.findall(r"\$\(([A-Z_]+)\)", text)) - assigned - builtin
+    assert {"STACK", "OUT", "VERIFY_REPORT", "REHEARSAL_REPORT", "PULUMI"} <= settable
+    proc = make("help")
+    variables = proc.stdout.split("Variables (make TARGET NAME=value):\n", 1)[1]
+    assert set(re.findall(r"^  ([A-Z_]+)=", variables, re.MULTILINE)) == settable
+
+
+def test_the_first_install_shows_pips_progress_and_a_refresh_stays_quiet(tool, tmp_path):
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt", "policies/requirements.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text((ROOT / name).read_text())
+
+    def dry_run() -> str:
+        argv = [tool("make"), "--no-print-directory", "-n", "-C", str(tmp_path), ".venv/.installed"]
+        return subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+
+    first = dry_run()
+    assert "installing the pinned requirements (first time: a few minutes)" in first
+    (pip,) = [line for line in first.splitlines() if "pip install" in line]
+    assert "--progress-bar off" in pip and "--quiet" not in pip
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / ".installed").touch()
+    os.utime(tmp_path / ".venv" / ".installed", (0, 0))  # older than the requirements: a refresh
+    (pip,) = [line for line in dry_run().splitlines() if "pip install" in line]
+    assert "--quiet" in pip

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -18,7 +19,19 @@ from tests.support.fake_cli import Reply, logged_calls, write_fake_cli
 
 
 @pytest.fixture
-def make(tool, tmp_path):
+def checkout(tmp_path):
+    """What the targets read of a fresh clone: the Makefile, the stack files, the policy configs; no .tools."""
+    directory = tmp_path / "checkout"
+    (directory / "policies").mkdir(parents=True)
+    for path in [ROOT / "Makefile", *ROOT.glob("Pulumi*.yaml")]:
+        shutil.copy(path, directory / path.name)
+    for path in (ROOT / "policies").glob("config.*.json"):
+        shutil.copy(path, directory / "policies" / path.name)
+    return directory
+
+
+@pytest.fixture
+def make(tool, tmp_path, checkout):
     make_bin = tool("make")
     makefile = (ROOT / "Makefile").read_text() if (ROOT / "Makefile").exists() else ""
     if not all(f"\n{target}:" in makefile for target in ("preview", "up", "verify")):
@@ -31,9 +44,11 @@ def make(tool, tmp_path):
         if pulumi:
             write_fake_cli(bin_dir, "pulumi", default=Reply(stdout), log=log)
         # Only the stand-in's folder: a real pulumi elsewhere on PATH must never be reached.
-        return run_make(make_bin, *targets, env={**without_proxies(), "PATH": str(bin_dir)})
+        env = {**without_proxies(), "PATH": str(bin_dir), "PYTHONPATH": str(ROOT)}
+        return run_make(make_bin, "-C", str(checkout), *targets, env=env)
 
     run.calls = lambda: logged_calls(log)
+    run.log = log
     return run
 
 
@@ -59,11 +74,33 @@ def test_make_preview_of_production_is_allowed_with_its_policy_config(make):
     ]
 
 
-def test_make_preview_of_a_stack_without_policy_config_refuses(make):
+def test_make_preview_of_a_stack_without_policy_config_refuses(make, checkout):
+    (checkout / "Pulumi.qa.yaml").write_text("config: {}\n")
     proc = make("preview", "STACK=qa")
     assert proc.returncode != 0
     assert "policies/config.qa.json does not exist" in proc.stderr
     assert make.calls() == []
+
+
+def test_make_preview_of_an_unknown_stack_names_it_and_the_stacks_there_are(make):
+    proc = make("preview", "STACK=prod")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(
+        "error: unknown stack 'prod': no Pulumi.prod.yaml (stacks here: production staging); nothing was run"
+    )
+    assert make.calls() == []
+
+
+@pytest.mark.parametrize("target", ["preview", "up"])
+def test_without_pulumi_on_path_the_targets_use_the_cli_make_engine_built(make, checkout, target):
+    built = checkout / ".tools" / "bin"
+    built.mkdir(parents=True)
+    write_fake_cli(built, "pulumi", log=make.log)
+    proc = make(target, pulumi=False)
+    assert proc.returncode == 0, proc.stderr
+    assert make.calls() == [
+        f"{target} -s staging --policy-pack policies --policy-pack-config policies/config.staging.json"
+    ]
 
 
 @pytest.mark.parametrize("target", ["preview", "up"])

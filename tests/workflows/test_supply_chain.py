@@ -79,9 +79,15 @@ def install_commands(script: str) -> list[list[str]]:
     return [shlex.split(args) for args in re.findall(r"(?:^|[\s/])pip install([^;&|\n]*)", joined)]
 
 
+# The Makefile's venv install shows pip's progress the first time, quiet on a refresh: nothing else.
+PIP_OUTPUT = "PIP_OUTPUT = $(if $(wildcard $(STAMP)),--quiet,--progress-bar off)"
+
+
 def makefile_installs() -> list[tuple[str, list[str]]]:
     text = (ROOT / "Makefile").read_text()
-    return [("Makefile", words) for words in install_commands(text.replace("$(PY) -m pip", "pip"))]
+    assert "$(PIP_OUTPUT)" not in text or PIP_OUTPUT in text.splitlines()
+    text = text.replace("$(PY) -m pip", "pip").replace("$(PIP_OUTPUT)", "--quiet")
+    return [("Makefile", words) for words in install_commands(text)]
 
 
 def workflow_installs(workflows: dict[str, dict]) -> list[tuple[str, list[str]]]:

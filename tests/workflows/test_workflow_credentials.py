@@ -130,8 +130,8 @@ def test_names_are_the_ones_the_providers_read():
     assert workflow_names == {"RENDER_APIKEY", "SENTRY_AUTH_TOKEN", "SENTRY_TOKEN", "UPTIMEROBOT_API_KEY", WEBHOOK_ENV}
 
 
-def test_the_readme_lists_the_same_names():
-    readme = (ROOT / "README.md").read_text()
+def test_the_deploying_doc_lists_the_same_names():
+    readme = (ROOT / "docs" / "deploying.md").read_text()
     table = readme.split("| provider | environment variables |", 1)[1].split("\n\n", 1)[0]
     names = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", table))
     provider_names = set(expected_env("up", "staging")) - {"PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"}
