@@ -81,6 +81,13 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
     def DiffConfig(self, request, context):  # noqa: N802
         return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_NONE)
 
+    def Handshake(self, request, context):  # noqa: N802
+        """Not offered, as before they were served from this process: the engine then takes what the stand-in accepts
+        from Configure. Said as UNIMPLEMENTED without raising, so gRPC logs no error for it."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details("Handshake is not implemented: the protocol is negotiated by Configure")
+        return provider_pb2.ProviderHandshakeResponse()
+
     def Attach(self, request, context):  # noqa: N802
         """An engine attached to the running stand-in (PULUMI_DEBUG_PROVIDERS) and says where it listens."""
         with self._lock:

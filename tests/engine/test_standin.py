@@ -8,6 +8,7 @@ import sys
 from concurrent import futures
 
 import grpc
+import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import engine_pb2_grpc, plugin_pb2, provider_pb2, provider_pb2_grpc
 
@@ -121,6 +122,18 @@ class EngineLog(engine_pb2_grpc.EngineServicer):
     def Log(self, request, context):
         self.messages.append(request.message)
         return empty_pb2.Empty()
+
+
+def test_a_served_stand_in_declines_the_handshake_without_logging_an_error(caplog):
+    # The engine handshakes first and, told UNIMPLEMENTED, negotiates through Configure as with any older provider;
+    # the rehearsal's own output stays clean (gRPC logs an error for a method that raises).
+    from ops.rehearsal.standin import attach_ports
+
+    with grpc.insecure_channel(f"127.0.0.1:{attach_ports()['random']}") as channel:
+        with pytest.raises(grpc.RpcError) as declined:
+            provider_pb2_grpc.ResourceProviderStub(channel).Handshake(provider_pb2.ProviderHandshakeRequest())
+    assert declined.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []
 
 
 def test_each_engine_attached_to_a_served_stand_in_hears_once_that_no_cloud_is_called():
