@@ -61,6 +61,28 @@ def alarm_key_policy(account_id: str, alarm_name_prefix: str) -> dict[str, Any]:
     }
 
 
+def chatbot_trust_policy(account_id: str, configuration_name: str) -> dict:
+    """Only AWS Chatbot, for this account's one channel configuration, may assume the role (no confused deputy)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "chatbot.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account_id},
+                    "ArnLike": {
+                        "aws:SourceArn": (
+                            f"arn:aws:chatbot::{account_id}:chat-configuration/slack-channel/{configuration_name}"
+                        )
+                    },
+                },
+            }
+        ],
+    }
+
+
 @dataclass(frozen=True, kw_only=True)
 class DatabaseAlarmsArgs:
     db_instance_identifier: pulumi.Input[str]
@@ -167,27 +189,21 @@ class DatabaseAlarms(pulumi.ComponentResource):
             )
 
         if args.slack_workspace_id and args.slack_channel_id:
-            self._chatbot(name, args.slack_workspace_id, args.slack_channel_id, topic, tags)
+            self._chatbot(name, args.slack_workspace_id, args.slack_channel_id, topic, tags, account_id)
 
         self.topic_arn = topic.arn
         self.key_arn = key.arn
         self.register_outputs({"topic_arn": self.topic_arn, "key_arn": self.key_arn})
 
-    def _chatbot(self, name: str, workspace_id: str, channel_id: str, topic: sns.Topic, tags) -> None:
+    def _chatbot(
+        self, name: str, workspace_id: str, channel_id: str, topic: sns.Topic, tags, account_id: pulumi.Output[str]
+    ) -> None:
         child = pulumi.ResourceOptions(parent=self)
+        configuration_name = f"{name}-slack"
         role = iam.Role(
             f"{name}-chatbot",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "chatbot.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
+            assume_role_policy=account_id.apply(
+                lambda account: json.dumps(chatbot_trust_policy(account, configuration_name))
             ),
             tags=tags,
             opts=child,
@@ -204,8 +220,8 @@ class DatabaseAlarms(pulumi.ComponentResource):
             opts=child,
         )
         chatbot.SlackChannelConfiguration(
-            f"{name}-slack",
-            configuration_name=f"{name}-slack",
+            configuration_name,
+            configuration_name=configuration_name,
             iam_role_arn=role.arn,
             slack_team_id=workspace_id,
             slack_channel_id=channel_id,

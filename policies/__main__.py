@@ -6,10 +6,15 @@ blocks, so never import this module in-process.
 
 import threading
 
-from pulumi_policy import EnforcementLevel, PolicyPack
-from pulumi_policy import policy as sdk
-from rules import PACK_NAME, PACK_VERSION, build_policies
-from rules._enforcement import guard_configure
+from rules._environment import restart_without_credentials
+
+restart_without_credentials()  # before anything else: the pack runs with none of the CLI's credentials
+
+from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402 - after the restart
+from pulumi_policy import policy as sdk  # noqa: E402
+from rules import PACK_NAME, PACK_VERSION, build_policies  # noqa: E402
+from rules._enforcement import guard_configure  # noqa: E402
+from rules._stack_config import record as record_stack_config  # noqa: E402
 
 # Before the server starts: a config that disables or weakens the production rules is refused.
 guard_configure(sdk._PolicyAnalyzerServicer)
@@ -22,6 +27,12 @@ class _VersionedServicer(sdk._PolicyAnalyzerServicer):
 
     def __init__(self, name, _version, *args, **kwargs):
         super().__init__(name, PACK_VERSION, *args, **kwargs)
+
+    def ConfigureStack(self, request, context):  # noqa: N802 - the gRPC method's name
+        # The stack's config arrives here once, before the first Analyze: the rules read it from
+        # rules/_stack_config.py, so the Stack resource already knows a stack holds production's values.
+        record_stack_config(dict(request.config))
+        return super().ConfigureStack(request, context)
 
     def _configure_runtime_settings(self):
         # The SDK re-parses PULUMI_CONFIG and re-inspects Settings' signature on every call (a fifth of

@@ -10,10 +10,10 @@ from typing import Any, Mapping, Optional
 
 from pydantic import ValidationError
 
-from stacks.aws_regions import region_problem
 from stacks.config_keys import KEYS, OTHER_KEYS
 from stacks.guard import evaluate_window, is_production
 from stacks.settings import PROJECT, Settings, stack_file
+from stacks.stack_keys import provider_key_problems
 
 _EXPECTED = {"int": "an integer", "bool": "true or false", "list": "a list", "str": "a string", "object": "an object"}
 
@@ -23,18 +23,18 @@ class ConfigError(Exception):
 
 
 def parse_settings(
-    stack: str, raw: Mapping[str, Any], aws_region: Optional[str] = None, now: Optional[datetime] = None
+    stack: str, raw: Mapping[str, Any], config: Optional[Mapping[str, Any]] = None, now: Optional[datetime] = None
 ) -> Settings:
     """Build settings from the project's config, keyed without the namespace; values as Pulumi
-    passes them to programs (strings, with lists/objects as JSON). `aws_region` (the provider's
-    `aws:region`, when set) is checked in the same pass, so one error lists every problem. `now`
-    (default: the clock) is what a restore's point in time and a production restore's window are judged at."""
+    passes them to programs (strings, with lists/objects as JSON). `config`, the stack's whole config
+    by full key (as the engine hands it to the program), has its keys outside the project's namespace
+    checked against stacks/stack_keys.py in the same pass (`aws:region` required), so one error lists
+    every problem. `now` (default: the clock) is what a restore's point in time and a production restore's
+    window are judged at."""
     now = now or datetime.now(UTC)
     problems: dict[str, str] = {}
-    if aws_region is not None:
-        why = region_problem(aws_region)
-        if why:
-            problems["aws:region"] = why
+    if config is not None:
+        problems.update(provider_key_problems(config, PROJECT, {*KEYS, *OTHER_KEYS}))
     sections: dict[str, dict[str, Any]] = {declared.section: {} for declared in KEYS.values()}
     for key in sorted(raw):
         if key in OTHER_KEYS:
@@ -67,11 +67,12 @@ def parse_settings(
 
 
 def _full_key(key: str) -> str:
-    return key if key.startswith("aws:") else f"{PROJECT}:{key}"
+    """Project keys are held without their namespace, every other key (`aws:region`) with its own."""
+    return key if ":" in key else f"{PROJECT}:{key}"
 
 
 def _project_first(item: tuple[str, str]) -> tuple[bool, str]:
-    return item[0].startswith("aws:"), item[0]
+    return ":" in item[0], item[0]
 
 
 def _unknown_key(key: str) -> str:

@@ -70,12 +70,13 @@ def build_environment(settings: Settings) -> Environment:
         ),
     )
     # Production's environment is protected: only Render workspace admins may delete or change it by hand.
+    # Production by its name or by its values (`appNodeEnv: production`), as the guard decides.
     render_environment = RenderEnvironment(
         f"{prefix}-render",
         RenderEnvironmentArgs(
             project_name=PROJECT,
             environment_name=settings.stack,
-            protected=is_production(settings.stack),
+            protected=is_production(settings.stack, app.node_env),
             owner_id=render.owner_id,
             project_id=render.project_id,
         ),

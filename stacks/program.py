@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 import pulumi
 
@@ -28,12 +28,6 @@ def project_config() -> dict[str, Any]:
     return {key[len(prefix) :]: value for key, value in engine_config().items() if key.startswith(prefix)}
 
 
-def provider_config(key: str) -> Optional[str]:
-    """A provider key (`aws:region`) as the engine handed it to the program, if set."""
-    value = engine_config().get(key)
-    return value if isinstance(value, str) else None
-
-
 def run(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
     stack = pulumi.get_stack()
     raw = project_config()
@@ -49,7 +43,8 @@ def run(now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
     try:
         if not raw:
             raise ConfigError(f"stack {stack!r} has no {PROJECT}:* configuration; expected {stack_file(stack)}")
-        settings = parse_settings(stack, raw, aws_region=provider_config("aws:region"), now=now())
+        # Every key the engine handed over is checked, provider keys too (stacks/stack_keys.py).
+        settings = parse_settings(stack, raw, config=engine_config(), now=now())
     except ConfigError as exc:
         config_error = str(exc)
         also = f"; also blocking the update: {'; '.join(blocking)}" if blocking else ""

@@ -42,3 +42,67 @@ def register_stack_outputs() -> None:
     program runs; the engine's entry point (`run_in_stack`) would register them once the program ended."""
     stack = pulumi.runtime.get_root_resource()
     stack.register_outputs(stack.outputs)
+
+
+# The options a stack transform sees and may change, as the engine hands them over and reads them back
+# (RegisterResourceRequest field, TransformResourceOptions field).
+_TRANSFORMED_OPTIONS = (
+    ("protect", "protect"),
+    ("retainOnDelete", "retain_on_delete"),
+    ("ignoreChanges", "ignore_changes"),
+    ("replaceOnChanges", "replace_on_changes"),
+    ("additionalSecretOutputs", "additional_secret_outputs"),
+)
+
+
+def run_stack_transforms(tokens: list[str], request: Any) -> Any:
+    """`request` (a RegisterResourceRequest) after the program's stack transforms, run as the engine runs them.
+
+    The engine sends each transform registered with `RegisterStackTransform` a TransformRequest and takes the
+    properties and options it answers; the SDK's mock monitor records the transforms and never runs them, so
+    the offline plan would show another resource than the engine creates (production: `protect` on every
+    resource, stacks/protection.py). The transform's own callback (the SDK's `_CallbackServicer`, the one the
+    engine calls) does the work; the answer's properties and options replace the request's."""
+    from pulumi.runtime._callbacks import _CallbackServicer
+    from pulumi.runtime.proto import resource_pb2
+    from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+    callbacks = {token: cb for servicer in _CallbackServicer._servicers for token, cb in servicer._callbacks.items()}
+    if not tokens or request.type == "pulumi:pulumi:Stack":
+        return request
+    _ensure_event_loop()
+    request = resource_pb2.RegisterResourceRequest.FromString(request.SerializeToString())
+    for token in tokens:
+        options = resource_pb2.TransformResourceOptions()
+        for ours, theirs in _TRANSFORMED_OPTIONS:
+            value = getattr(request, ours)
+            if ours in ("protect", "retainOnDelete"):
+                if request.HasField(ours):
+                    setattr(options, theirs, value)
+            else:
+                getattr(options, theirs).extend(value)
+        if request.deleteBeforeReplaceDefined:
+            options.delete_before_replace = request.deleteBeforeReplace
+        transform = resource_pb2.TransformRequest(
+            type=request.type,
+            name=request.name,
+            custom=request.custom,
+            parent=request.parent,
+            properties=request.object,
+            options=options,
+        )
+        answer = _sync_await(callbacks[token](transform.SerializeToString()))
+        request.object.CopyFrom(answer.properties)
+        if answer.HasField("options"):
+            for ours, theirs in _TRANSFORMED_OPTIONS:
+                value = getattr(answer.options, theirs)
+                if ours in ("protect", "retainOnDelete"):
+                    if answer.options.HasField(theirs):
+                        setattr(request, ours, value)
+                else:
+                    del getattr(request, ours)[:]
+                    getattr(request, ours).extend(value)
+            if answer.options.HasField("delete_before_replace"):
+                request.deleteBeforeReplaceDefined = True
+                request.deleteBeforeReplace = answer.options.delete_before_replace
+    return request

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from ops.shared.cloud_answers import PLACEHOLDER_ACCOUNT
 from stacks.config_parsing import ConfigError, parse_settings
 from tests.support.plan import SLACK_ALERTS, only, resources_of
 from tests.support.stack_config import raw_from
@@ -55,6 +56,16 @@ def test_production_joins_the_project_in_a_protected_environment(plan, project_d
     }
 
 
+def test_a_stack_with_productions_values_gets_a_protected_render_environment_whatever_its_name(plan, project_dir):
+    """Issue 29: `protected` follows the stack's values, not just its name (stacks/guard.py's is_production)."""
+    live = project_dir.write_stack("live", appNodeEnv="production")
+    project = only(plan(live, preview=True, root=project_dir), "render:projects:Project")
+    assert project.inputs["environments"] == [{"name": "live", "protectedStatus": "protected"}]
+    canary = project_dir.write_stack("canary", appNodeEnv="staging")
+    project = only(plan(canary, preview=True, root=project_dir), "render:projects:Project")
+    assert project.inputs["environments"] == [{"name": "canary", "protectedStatus": "unprotected"}]
+
+
 def test_render_notifications_are_configurable(plan, project_dir):
     stack = project_dir.write_stack(renderNotifications="all", renderPreviewNotifications="false")
     override = only(plan(stack, preview=False, root=project_dir), OVERRIDE)
@@ -83,6 +94,21 @@ def test_chatbot_posts_the_alarm_topic_to_slack_with_a_read_only_guardrail(slack
     policy = json.loads(only(slack_plan, "aws:iam/rolePolicy:RolePolicy").inputs["policy"])
     actions = {a for statement in policy["Statement"] for a in statement["Action"]}
     assert actions == {"cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"}
+
+
+def test_only_this_accounts_channel_configuration_may_assume_the_chatbot_role(slack_plan):
+    """Issue 29: the trust policy names the account and the one channel configuration (confused deputy)."""
+    role = only(slack_plan, "aws:iam/role:Role")
+    (statement,) = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+    config = only(slack_plan, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration")
+    account = PLACEHOLDER_ACCOUNT  # what the plan's getCallerIdentity answers
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": account},
+        "ArnLike": {
+            "aws:SourceArn": f"arn:aws:chatbot::{account}:chat-configuration/slack-channel/"
+            f"{config.inputs['configurationName']}"
+        },
+    }
 
 
 def test_sentry_alert_also_posts_to_slack(slack_plan):

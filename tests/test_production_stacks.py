@@ -45,6 +45,26 @@ def test_a_staging_stack_is_not_protected_wholesale(project_dir):
     assert planned(project_dir, "live", appNodeEnv="staging").transforms == []
 
 
+def test_the_offline_plan_runs_the_stack_transform_as_the_engine_does(project_dir):
+    """Issue 29: `ops plan production --json` showed `protect: false` on 43 of 46 custom resources: the SDK's
+    mocks record the stack transform and never run it. The engine's answer: every declared resource protected
+    (tests/engine/test_rehearsal.py holds the two to the same set)."""
+    from ops.plan.document import document
+
+    for stack, node_env in (("production", "production"), ("live", "production")):
+        resources = document(run_plan(project_dir.write_stack(stack, appNodeEnv=node_env), root=project_dir))
+        declared = [r for r in resources["resources"] if r["type"] != "pulumi:pulumi:Stack"]
+        assert len(declared) > 40
+        assert [r["urn"] for r in declared if not r["protect"]] == []
+    staging = document(run_plan(project_dir.write_stack("staging"), root=project_dir))["resources"]
+    # staging: only what its components protect themselves (database, service, Render project)
+    assert sorted(r["type"] for r in staging if r["protect"]) == [
+        "aws:rds/instance:Instance",
+        "render:projects:Project",
+        "render:services:WebService",
+    ]
+
+
 @pytest.mark.parametrize("own", [None, False, True])
 def test_the_transform_protects_whatever_the_resource_asked(own):
     args = pulumi.ResourceTransformArgs(

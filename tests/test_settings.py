@@ -164,7 +164,7 @@ def test_a_bad_contact_is_named_by_its_index(staging_raw):
 )
 def test_aws_region_is_checked_with_the_other_keys(staging_raw, region, problem):
     with pytest.raises(ConfigError) as caught:
-        parse_settings("staging", {**staging_raw, "appPort": "0"}, aws_region=region)
+        parse_settings("staging", {**staging_raw, "appPort": "0"}, config={"aws:region": region})
     message = str(caught.value)
     assert f"aws:region: {problem}" in message
     assert "kitchen-kontrol:appPort" in message  # one error, every problem

@@ -39,11 +39,18 @@ class SentryApi(ApiClient):
         return super().error_for(reply)
 
     def find_member(self, org: str, email: str) -> dict[str, Any] | None:
-        deadline = self.deadline()
+        """The member with this address, case aside. Sentry's `email:` search matches a pending invite only
+        exactly, case included, so when it finds nobody every page of the members is read as well."""
+        found = self._scan_members(org, email, {"query": f"email:{email}"})
+        if found is None:
+            found = self._scan_members(org, email, {})
+        return found
+
+    def _scan_members(self, org: str, email: str, query: dict[str, str]) -> dict[str, Any] | None:
         listing = self.pages(
             f"/0/organizations/{_q(org)}/members/",
-            query={"query": f"email:{email}"},
-            deadline=deadline,
+            query=query,
+            deadline=self.deadline(),
             noun="members",
             consequence=f"so it cannot tell whether {email} is a member",
         )

@@ -12,7 +12,8 @@ environment is its own team and who is on it, so this dynamic resource only:
   (only) on delete.
 
 Sentry API: ``GET /api/0/organizations/{org}/members/?query=email:{email}`` (every page, by the
-Link header), ``GET /api/0/organizations/{org}/members/{id}/``,
+Link header; when it finds nobody, every page without the query, since Sentry matches a pending invite's
+address exactly, case included), ``GET /api/0/organizations/{org}/members/{id}/``,
 ``POST|DELETE /api/0/organizations/{org}/members/{id}/teams/{team}/``, over the shared HTTP stack
 (components/saas_http: deadline, same-origin redirects, retries, look before repeating a POST).
 

@@ -39,7 +39,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from components.saas_http import LOG, reported
+from components.saas_http import LOG, ApiError, reported
 
 from .errors import NotFoundError, UptimeRobotError
 from .schema import Schema
@@ -189,6 +189,17 @@ class UptimeRobotProvider(ResourceProvider):
             self.client().request("DELETE", f"{self.path}/{id_}")
         except NotFoundError:
             pass  # 404/410: already gone, which is what delete wants
+        except ApiError as exc:
+            if not _still_in_use(exc):
+                raise
+            # Account-wide: another stack's monitor alerts this contact. The stack's own monitors are deleted
+            # before it, so the contact stays for the others and this stack lets go of it.
+            LOG.warning(
+                "UptimeRobot: leaving %s %s in place: monitors of another stack still use it; delete it in "
+                "UptimeRobot once none does",
+                self.kind,
+                id_,
+            )
         self._forget_replaced(id_)
 
     # -- shared steps -------------------------------------------------------
@@ -252,3 +263,8 @@ class UptimeRobotResource(pulumi.dynamic.Resource):
         # Output-only names must be present (as None) so the SDK exposes them as attributes.
         props = {**args.to_props(resource_name), **dict.fromkeys(self.provider_class.schema.outputs)}
         super().__init__(self.provider_class(), resource_name, props, opts)
+
+
+def _still_in_use(error: ApiError) -> bool:
+    """UptimeRobot's answer to deleting an alert contact a monitor still uses: `400 … assigned to monitors`."""
+    return getattr(error, "status", None) == 400 and "assigned to monitors" in str(error).lower()

@@ -5,17 +5,8 @@ give, without the CLI: ``wire`` holds the protocol's data and encoding, ``config
 the policy-pack config, ``client`` runs and drives the pack process.
 """
 
-# The environment the pack's interpreter needs; nothing else of the caller's is passed on.
-PACK_ENVIRONMENT = (
-    "PATH",
-    "HOME",
-    "LANG",
-    "LANGUAGE",
-    "LC_ALL",
-    "LC_CTYPE",
-    "TZ",
-    "TMPDIR",
-    "TEMP",
-    "TMP",
-    "SYSTEMROOT",
-)
+from policies.rules._environment import INTERPRETER
+
+# The environment the pack's interpreter needs; nothing else of the caller's is passed on (the pack itself
+# keeps no more: policies/rules/_environment.py).
+PACK_ENVIRONMENT = INTERPRETER

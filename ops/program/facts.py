@@ -42,7 +42,7 @@ def load_settings(stack: str, root: Path = ROOT) -> tuple[StackConfig, Settings]
     prefix = f"{PROJECT}:"
     raw = {key[len(prefix) :]: value for key, value in config.config.items() if key.startswith(prefix)}
     try:
-        return config, parse_settings(stack, raw)
+        return config, parse_settings(stack, raw, config=config.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 

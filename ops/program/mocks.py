@@ -12,7 +12,7 @@ from typing import Any, Optional
 from pulumi.runtime import mocks, rpc
 
 from ops.shared.cloud_answers import SecretSource, computed_outputs, invoke_result, preview_outputs, random_secret
-from stacks.sdk_internals import EngineUrnMonitor
+from stacks.sdk_internals import EngineUrnMonitor, run_stack_transforms
 
 
 @dataclass
@@ -87,6 +87,7 @@ class RecordingMonitor(EngineUrnMonitor):
         self.outputs_by_urn: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._thread_loops: set = set()
+        self._stack_transform_tokens: list[str] = []
 
     def _note_thread_loop(self) -> None:
         # The SDK's mock monitor gives every worker thread an event loop and never closes it;
@@ -110,7 +111,16 @@ class RecordingMonitor(EngineUrnMonitor):
         self._note_thread_loop()
         return response
 
+    def RegisterStackTransform(self, request):  # noqa: N802 - gRPC method name
+        # Kept to run on every later registration, as the engine runs them (the SDK's mock never does).
+        with self._lock:
+            self._stack_transform_tokens.append(request.token)
+        return super().RegisterStackTransform(request)
+
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
+        with self._lock:
+            tokens = list(self._stack_transform_tokens)
+        request = run_stack_transforms(tokens, request)
         response = super().RegisterResource(request)
         self._note_thread_loop()
         if request.type != "pulumi:pulumi:Stack":

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 from ops.rehearsal.apis import local_apis
-from ops.rehearsal.engine import EngineSession, locate_engine
+from ops.rehearsal.cli_grammar import CliGrammar, Parsed
+from ops.rehearsal.engine import Engine, EngineSession, locate_engine
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES
 from ops.rehearsal.workspace import apply_values, contacts_in, production_reason, refresh_copy
 from ops.shared.errors import UsageError
@@ -48,15 +49,6 @@ APPLYING = frozenset(
         ("config", "rm-all"),
     }
 )
-# The flags that may stand before or between a command's words and take the next argument as their value: the
-# global ones (`pulumi --help`) and those of the `stack` and `config` groups. Any other flag is a boolean, is
-# written `--flag=value` or comes after the words; without this list a value would be read as a command word.
-VALUE_FLAGS = frozenset(
-    {"-C", "--cwd", "--color", "-v", "--verbose", "--memprofilerate", "--otel-traces", "--profiling", "--tracing"}
-    | {"-s", "--stack", "--config-file", "--output"}
-)
-
-
 # Config commands whose change the next command's fresh copy would not hold (refused unless --in-place).
 CONFIG_CHANGES = frozenset({("config", "set"), ("config", "set-all"), ("config", "rm"), ("config", "rm-all")})
 _EMAIL = re.compile(r"[^\s<>\"',\[\]]+@[^\s<>\"',\[\]]+")
@@ -85,13 +77,15 @@ def main(args: argparse.Namespace) -> int:
     pulumi_args = args.pulumi_args[1:] if args.pulumi_args[:1] == ["--"] else args.pulumi_args
     if not pulumi_args:
         raise UsageError("expected pulumi arguments after --, e.g. python -m ops engine -- preview -s staging")
-    stack = check_stacks(pulumi_args, ROOT)
     if args.in_place and args.values == "rehearsal":
         raise UsageError("--values rehearsal changes the copy's stack file only; it cannot be used with --in-place")
-    if not args.in_place:
-        refuse_lost_config_change(pulumi_args, stack)
     engine = locate_engine()
     backend = args.backend.resolve()
+    grammar = grammar_of(engine, backend)
+    stack = check_stacks(pulumi_args, ROOT, grammar)
+    parsed = grammar.parse(pulumi_args)  # the CLI's answers are cached: no second look at it
+    if not args.in_place:
+        refuse_lost_config_change(parsed, stack)
     passphrase_file = backend / "passphrase"
     backend.mkdir(parents=True, exist_ok=True)
     if not passphrase_file.exists():
@@ -104,7 +98,7 @@ def main(args: argparse.Namespace) -> int:
     # The Sentry fake's organization holds every contact this command can name: the stack file's (the
     # rehearsal's with --values rehearsal) and any address in a -c/--config value, so the fake never
     # sends anyone to invite a person in the real Sentry. The fakes live as long as this command.
-    contacts = contacts_in(stack_file) + [f"<{e}>" for v in _config_values(pulumi_args) for e in _EMAIL.findall(v)]
+    contacts = contacts_in(stack_file) + [f"<{e}>" for v in parsed.values("-c", "--config") for e in _EMAIL.findall(v)]
     with local_apis(stack, contacts) as apis:
         session = EngineSession(
             engine=engine,
@@ -120,11 +114,11 @@ def main(args: argparse.Namespace) -> int:
     return code
 
 
-def refuse_lost_config_change(pulumi_args: list[str], stack: str) -> None:
+def refuse_lost_config_change(parsed: Parsed, stack: str) -> None:
     """`config set`/`rm` would change the copy only, which the next command's fresh copy replaces: say how
     to change config for this backend instead of exiting 0 on a change that is dropped."""
-    words = tuple(_words(pulumi_args))
-    if not any(words[: len(command)] == command for command in CONFIG_CHANGES):
+    words = tuple(parsed.command)
+    if not any(_names(parsed, command) for command in CONFIG_CHANGES):
         return
     raise UsageError(
         f"`{' '.join(words[:2])}` would change only this command's copy of Pulumi.{stack}.yaml (ops engine copies "
@@ -133,10 +127,6 @@ def refuse_lost_config_change(pulumi_args: list[str], stack: str) -> None:
         "use `--values rehearsal` for the rehearsal's CIDRs and contacts, or `--in-place` to let the CLI write the "
         "working tree's stack file"
     )
-
-
-def _config_values(pulumi_args: list[str]) -> list[str]:
-    return _flag_values(pulumi_args, "-c", "--config")
 
 
 def _ensure_stack(session: EngineSession, stack: str) -> None:
@@ -151,23 +141,40 @@ def _ensure_stack(session: EngineSession, stack: str) -> None:
     print(f"ops engine: created stack {stack} in {session.backend} (passphrase beside it)", file=sys.stderr)
 
 
-def check_stacks(pulumi_args: list[str], root: Path) -> str:
-    """The stack the CLI will use, after refusing what must not run: a repeated -s (the CLI takes the last,
-    a reader the first), -C (it would leave the copy), and a changing command without an explicit stack or
-    on a production one. The CLI never gets PULUMI_STACK (EngineSession passes an allowlist), so with no -s
-    it resolves the selected stack, which a changing command is never left to."""
-    named = stack_flags(pulumi_args)
+def grammar_of(engine: Engine, backend: Path = DEFAULT_BACKEND) -> CliGrammar:
+    """The CLI's own grammar, its answers cached beside the backend per CLI version."""
+    version = engine.version.lstrip("v") or "unknown"
+    return CliGrammar.of(engine.cli, engine.version, backend / f"cli-grammar-{version}.json")
+
+
+def check_stacks(pulumi_args: list[str], root: Path, grammar: CliGrammar) -> str:
+    """The stack the CLI will use, after refusing what must not run: -C/--cwd in any spelling (it would leave
+    the copy), a flag the command does not have, a repeated -s (the CLI takes the last, a reader the first),
+    and a changing command without an explicit stack or on a production one. The command line is read as the
+    CLI reads it (`grammar`: its flags and commands from the CLI itself), so a flag's value is never taken for
+    a command. The CLI never gets PULUMI_STACK (EngineSession passes an allowlist), so with no -s it resolves
+    the selected stack, which a changing command is never left to."""
+    if any(_is_cwd(arg) for arg in pulumi_args):
+        raise UsageError(CWD_REFUSED)
+    parsed = grammar.parse(pulumi_args)
+    if any(name in ("-C", "--cwd") for name, _ in parsed.flags):
+        raise UsageError(CWD_REFUSED)
+    unknown = parsed.unknown_problem()
+    if unknown:
+        raise UsageError(unknown)
+    for group in parsed.groups:
+        if any(name == "-s" for name, _ in _group_flags(parsed, group)):
+            raise UsageError(f"{group}: write -s STACK on its own, not grouped with other short flags")
+    named = parsed.values("-s", "--stack")
     if len(named) > 1:
         raise UsageError(f"pass -s/--stack once, not {len(named)} times ({', '.join(named)}): the CLI uses the last")
-    if any(arg in ("-C", "--cwd") or arg.startswith("--cwd=") for arg in pulumi_args):
-        raise UsageError("-C/--cwd is not supported: ops engine runs the CLI in its own copy of this project")
-    if not changes_stack(pulumi_args):
+    if not changes_stack(parsed):
         return named[0] if named else "staging"
     # Every stack the command acts on: -s, `stack rm NAME`, `state move --source A --dest B`.
-    stacks = named + _positional_stacks(pulumi_args) + _flag_values(pulumi_args, "--source", "--dest")
+    stacks = named + _positional_stacks(parsed) + parsed.values("--source", "--dest")
     if not stacks:
         raise UsageError("pass the stack explicitly (-s STACK): the selected stack is never relied on")
-    config_file = _flag_values(pulumi_args, "--config-file")
+    config_file = parsed.values("--config-file")
     for stack in stacks:
         stack_file = root / (config_file[-1] if config_file else f"Pulumi.{stack.rsplit('/', 1)[-1]}.yaml")
         reason = production_reason(stack, stack_file, root)
@@ -179,53 +186,32 @@ def check_stacks(pulumi_args: list[str], root: Path) -> str:
     return named[0] if named else "staging"
 
 
-def stack_flags(pulumi_args: list[str]) -> list[str]:
-    """Every stack named with -s/--stack, in any spelling: `-s X`, `-sX`, `-s=X`, `--stack X`, `--stack=X`."""
-    found = []
-    for index, arg in enumerate(pulumi_args):
-        following = pulumi_args[index + 1] if index + 1 < len(pulumi_args) else ""
-        if arg in ("-s", "--stack"):
-            found.append(following)
-        elif arg.startswith("--stack="):
-            found.append(arg.split("=", 1)[1])
-        elif arg.startswith("-s") and not arg.startswith("--"):
-            found.append(arg[2:].removeprefix("="))
-        elif len(arg) > 2 and arg[0] == "-" and arg[1] != "-" and arg[1:].isalpha() and "s" in arg[2:]:
-            raise UsageError(f"{arg}: write -s STACK on its own, not grouped with other short flags")
-    return found
+CWD_REFUSED = "-C/--cwd is not supported: ops engine runs the CLI in its own copy of this project"
 
 
-def _flag_values(pulumi_args: list[str], *flags: str) -> list[str]:
-    values = []
-    for index, arg in enumerate(pulumi_args):
-        if arg in flags and index + 1 < len(pulumi_args):
-            values.append(pulumi_args[index + 1])
-        values += [arg.split("=", 1)[1] for flag in flags if arg.startswith(flag + "=")]
-    return values
+def _is_cwd(arg: str) -> bool:
+    """-C/--cwd as written on its own: `-C`, `-Cdir`, `-C=dir`, `--cwd`, `--cwd=dir` (groups: the grammar)."""
+    return arg == "--cwd" or arg.startswith("--cwd=") or (arg.startswith("-C") and not arg.startswith("--"))
 
 
-def _positional_stacks(pulumi_args: list[str]) -> list[str]:
+def _group_flags(parsed: Parsed, group: str) -> list[tuple[str, str | None]]:
+    letters = {"-" + letter for letter in group[1:] if letter.isalpha()}
+    return [(name, value) for name, value in parsed.flags if name in letters]
+
+
+def _positional_stacks(parsed: Parsed) -> list[str]:
     """`pulumi stack rm NAME`, `stack rename NAME`, …: the stack named by position."""
-    words = _words(pulumi_args)
-    if words[:1] == ["stack"] and len(words) > 2 and words[1] in STACK_NAME_ARGUMENT:
-        return words[2:3]
+    command = parsed.command
+    if command[:1] == ["stack"] and len(command) == 2 and command[1] in STACK_NAME_ARGUMENT:
+        return parsed.positionals[:1]
     return []
 
 
-def changes_stack(pulumi_args: list[str]) -> bool:
-    """Whether the command (its words before any argument: `up`, `stack rm`, …) is one of APPLYING."""
-    words = tuple(_words(pulumi_args))
-    return any(words[: len(command)] == command for command in APPLYING)
+def _names(parsed: Parsed, command: tuple[str, ...]) -> bool:
+    """Whether the command line's command starts with `command`, as typed or as the CLI names it."""
+    return any(words[: len(command)] == command for words in (tuple(parsed.command), parsed.canonical))
 
 
-def _words(pulumi_args: list[str]) -> list[str]:
-    """The arguments that are not flags or flag values: the command's words, then its positional arguments."""
-    words, value_next = [], False
-    for arg in pulumi_args:
-        if value_next:
-            value_next = False
-        elif arg.startswith("-"):
-            value_next = arg in VALUE_FLAGS
-        else:
-            words.append(arg)
-    return words
+def changes_stack(parsed: Parsed) -> bool:
+    """Whether the command (`up`, `stack rm`, …, as typed or as the CLI names it) is one of APPLYING."""
+    return any(_names(parsed, command) for command in APPLYING)

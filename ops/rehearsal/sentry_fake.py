@@ -18,8 +18,9 @@ class FakeSentry(FakeApi):
     """Members of one organization with their teams; bearer auth; a request log (`calls`, `times`).
 
     `teams` None: every team exists (the rehearsal, where the stand-in provider made them).
-    The member search matches `query=email:…` as a substring, as Sentry's free-text search may,
-    and answers `page_size` members a page with Sentry's Link header (`results="false"` on the
+    The member search matches `query=email:…` as a substring, as Sentry's free-text search may, except for a
+    pending invite (`add_member(..., pending=True)`), which it matches only exactly, case included; and answers
+    `page_size` members a page with Sentry's Link header (`results="false"` on the
     last `next`). `endless`: every page points to one more (a listing that never ends)."""
 
     error_key = "detail"
@@ -46,9 +47,9 @@ class FakeSentry(FakeApi):
         self.join_status = 201  # 202: Sentry files a join request instead
         self.base_url = f"{self.origin}/api/"
 
-    def add_member(self, email: str, teams: list[str] | None = None) -> dict:
+    def add_member(self, email: str, teams: list[str] | None = None, *, pending: bool = False) -> dict:
         member_id = str(101 + len(self.members))
-        self.members[member_id] = {"id": member_id, "email": email, "teams": list(teams or [])}
+        self.members[member_id] = {"id": member_id, "email": email, "teams": list(teams or []), "pending": pending}
         return self.members[member_id]
 
     def handle(self, request: JsonHandler, method: str, url: urllib.parse.SplitResult) -> None:
@@ -63,8 +64,14 @@ class FakeSentry(FakeApi):
         request.send(status, payload, headers)
 
     def _listing(self, query: dict[str, list[str]]) -> tuple[int, list, dict[str, str]]:
-        wanted = query.get("query", [""])[0].removeprefix("email:").lower()
-        found = [v for v in self.members.values() if wanted in v["email"].lower()]
+        wanted = query.get("query", [""])[0].removeprefix("email:")
+
+        def matches(member: dict) -> bool:
+            if member["pending"]:
+                return not wanted or member["email"] == wanted
+            return wanted.lower() in member["email"].lower()
+
+        found = [v for v in self.members.values() if matches(v)]
         start = int(query.get("cursor", ["0:0:0"])[0].split(":")[1])
         page = found[start : start + self.page_size]
         more = self.endless or start + self.page_size < len(found)

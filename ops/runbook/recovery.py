@@ -48,7 +48,6 @@ def teardown(facts: StackFacts) -> list[str]:
     protected = facts.protected()
     instance = facts.inputs(facts.db_instance())
     final = instance.get("finalSnapshotIdentifier")
-    guarded = [f"`{r.urn}`" for r in protected]
     lines = ["## Teardown", ""]
     if facts.production:
         lines += [
@@ -56,12 +55,10 @@ def teardown(facts: StackFacts) -> list[str]:
             "same guards as staging hold: RDS deletion protection "
             f"({'on' if facts.settings.database.deletion_protection else 'off'}, "
             "`kitchen-kontrol:dbDeletionProtection`), "
-            "the policy rule `rds-instance-deletion-protection`, and `protect` on:",
-            "",
-            *[f"- {urn}" for urn in guarded],
-            "",
-            "Beyond those, the program protects **every** resource of a production stack (a stack transform, "
-            "`stacks/protection.py`): `pulumi destroy`, `--exclude-protected` and `--target` delete nothing. "
+            "the policy rule `rds-instance-deletion-protection`, and `protect` on every one of its "
+            f"{len(protected)} resources: the program protects every resource of a production stack (a stack "
+            "transform, `stacks/protection.py`; `ops plan` runs it as the engine does), so `pulumi destroy`, "
+            "`--exclude-protected` and `--target` delete nothing. "
             "Removing one resource is a release step of its own, per resource, inside an open release window: "
             f"`pulumi state unprotect -s {stack} 'URN'` for that URN only (never `--all`), then the reviewed change "
             "that stops declaring it, applied with both keys. Anything still declared is protected again by the "

@@ -35,6 +35,7 @@ from pulumi_policy.proxy import UnknownValueError
 from ._config import check_schema, config_problems, root_schema, schema_json
 from ._preview_notes import PREVIEW_UNKNOWNS
 from ._props import UnknownPropError
+from ._stack_config import stack_config
 from ._types import STACK, package
 
 DEFAULT_PRODUCTION_STACK_PATTERN = r"^(prod|production)([-_].*)?$"
@@ -100,6 +101,8 @@ class ResourceContext(_Named):
     stack: str = "staging"
     dry_run: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
+    # The stack's own config (``project:key`` -> text), as ConfigureStack handed it over (_stack_config).
+    stack_config: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,7 @@ class ResourceRule(_Rule):
                 stack=stack,
                 dry_run=dry_run,
                 config=args.get_config() or {},
+                stack_config=stack_config(),
             )
             self._report(ctx, report_violation, ctx.label)
 

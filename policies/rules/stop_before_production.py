@@ -2,9 +2,12 @@
 
 A resource policy on purpose: the engine runs resource policies on each resource's
 inputs before that resource's step executes, so the first registration (the Stack
-resource itself) already stops the update.  Stack policies only run after everything
-was created, which would be too late.  Every resource counts, components and the Stack
-included, so nothing can slip through.
+resource itself) already stops the update. A stack is production by its name, or by its
+config, which the engine hands the pack before the first resource (``_stack_config``):
+``kitchen-kontrol:appNodeEnv: production``, a value setting NODE_ENV=production or naming a
+production AWS account. A production value met later in a resource's inputs stops the rest.
+Stack policies only run after everything was created, which would be too late. Every
+resource counts, components and the Stack included, so nothing can slip through.
 
 This is the policy team's key.  The program checks its own window in the stack config
 (``kitchen-kontrol:releaseWindow``); opening production takes both.  Both keys follow one
@@ -98,34 +101,67 @@ def window_problem(window: Any, stack: str, now: datetime) -> str | None:
 # Stacks of this run already recognised as production by their values. The engine starts the pack
 # once per operation, so from the first such resource on, every later one is stopped as well.
 _PRODUCTION_BY_VALUE: set[str] = set()
+# The program's key that sets the app's NODE_ENV; `production` there makes any stack production.
+NODE_ENV_KEY = "appNodeEnv"
+
+
+def _markers(ctx: ResourceContext) -> _ProductionMarkers:
+    accounts = frozenset(str(a).strip() for a in ctx.config.get("productionAwsAccountIds") or ())
+    return _ProductionMarkers(frozenset(), frozenset(), (), frozenset(), accounts)
+
+
+def production_config_keys(ctx: ResourceContext) -> list[str]:
+    """The stack-config keys that make this stack production: `<project>:appNodeEnv: production`, or a
+    value that sets NODE_ENV=production or names a production AWS account (`aws:allowedAccountIds`,
+    an assumed role's ARN). Known at the Stack resource, before the program declares anything."""
+    found = []
+    for key, value in sorted(ctx.stack_config.items()):
+        if key.rpartition(":")[2] == NODE_ENV_KEY and value.strip().lower() == "production":
+            found.append(key)
+        elif any(not f.unknown for f in _scan({key: value}, "", ctx.label, _markers(ctx))):
+            found.append(key)
+    return found
 
 
 def holds_production_values(ctx: ResourceContext) -> bool:
     """NODE_ENV=production, or a configured production AWS account, in the inputs or the provider's."""
-    accounts = frozenset(str(a).strip() for a in ctx.config.get("productionAwsAccountIds") or ())
-    markers = _ProductionMarkers(frozenset(), frozenset(), (), frozenset(), accounts)
+    markers = _markers(ctx)
     for props in (ctx.props, ctx.provider_props or {}):
         if any(not finding.unknown for finding in _scan(props, "", ctx.label, markers)):
             return True
     return False
 
 
-def is_production(ctx: ResourceContext) -> bool:
-    """Production by name, or by production's values whatever the stack is called (`live`, `prd`)."""
-    if is_production_stack(ctx) or ctx.stack in _PRODUCTION_BY_VALUE:
-        return True
+def production_reason(ctx: ResourceContext) -> str | None:
+    """Why this stack is production ("" by its name, or by its config or values), or None."""
+    if is_production_stack(ctx):
+        return ""
+    keys = production_config_keys(ctx)
+    if keys:
+        return f"by its config: {', '.join(keys)}"
+    if ctx.stack in _PRODUCTION_BY_VALUE:
+        return "by its values"
     if holds_production_values(ctx):
         _PRODUCTION_BY_VALUE.add(ctx.stack)
-        return True
-    return False
+        return "by its values"
+    return None
+
+
+def is_production(ctx: ResourceContext) -> bool:
+    """Production by name, by its config, or by production's values whatever the stack is called (`live`)."""
+    return production_reason(ctx) is not None
 
 
 def check(ctx: ResourceContext) -> Iterator[Finding]:
-    if ctx.dry_run or not is_production(ctx):
+    if ctx.dry_run:
+        return
+    reason = production_reason(ctx)
+    if reason is None:
         return
     problem = window_problem(ctx.config.get("releaseWindow"), ctx.stack, utcnow())
     if problem:
-        yield violation(f'update of production stack "{ctx.stack}" stopped before {ctx.label} changes: {problem}')
+        why = f" (production {reason})" if reason else ""
+        yield violation(f'update of production stack "{ctx.stack}"{why} stopped before {ctx.label} changes: {problem}')
 
 
 RULE = ResourceRule(

@@ -20,6 +20,14 @@ def engine():
         unavailable(f"engine tests: {exc}")
 
 
+@pytest.fixture(scope="session")
+def cli_grammar(engine, tmp_path_factory):
+    """The real CLI's commands and flags, as `ops engine` reads them (ops/rehearsal/cli_grammar.py)."""
+    from ops.rehearsal.engine_command import grammar_of
+
+    return grammar_of(engine, tmp_path_factory.mktemp("cli-grammar"))
+
+
 def _rehearse(engine, stack: str, tmp_path_factory):
     with local_apis(stack, REHEARSAL_VALUES["oncallContacts"]) as apis:
         rehearsal = Rehearsal(engine, stack, tmp_path_factory.mktemp(f"rehearsal-{stack}"), apis.env)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
@@ -30,15 +31,20 @@ REFUSED = "ops engine never changes a production stack"
         ["state", "unprotect", "-s", "organization/kitchen-kontrol/production", "urn"],
         ["state", "move", "--source", "production", "--dest", "staging", "urn"],
         ["stack", "rm", "production", "--yes"],
-        ["stack", "--output", "json", "remove", "-s", "production"],
+        ["stack", "remove", "--force", "-s", "production"],
+        # a value-taking global flag, hidden from `pulumi --help`: its value is not the command (issue 29)
+        ["--tracing-header", "x", "stack", "rm", "production", "--yes", "--force"],
+        ["--color", "never", "-v", "3", "destroy", "-s", "production", "--yes"],
+        ["stack", "-Q", "rm", "production", "--yes"],
+        ["down", "--tracing-header=x", "--stack", "production", "--yes"],
         ["stack", "delete", "prod_eu", "--force"],
         ["stack", "rename", "production", "-s", "staging"],
         ["config", "set", "-s", "staging", "--config-file", "Pulumi.production.yaml", "key", "value"],
     ],
 )
-def test_ops_engine_refuses_destroy_state_and_stack_rm_for_production(pulumi_args):
+def test_ops_engine_refuses_destroy_state_and_stack_rm_for_production(pulumi_args, cli_grammar):
     with pytest.raises(UsageError, match=REFUSED):
-        check_stacks(pulumi_args, ROOT)
+        check_stacks(pulumi_args, ROOT, cli_grammar)
 
 
 @pytest.mark.parametrize(
@@ -50,27 +56,61 @@ def test_ops_engine_refuses_destroy_state_and_stack_rm_for_production(pulumi_arg
         ["state", "delete", "--stack=staging", "-sproduction", "urn"],
     ],
 )
-def test_ops_engine_refuses_a_repeated_stack_flag_in_any_spelling(pulumi_args):
+def test_ops_engine_refuses_a_repeated_stack_flag_in_any_spelling(pulumi_args, cli_grammar):
     with pytest.raises(UsageError, match=r"pass -s/--stack once, not 2 times \(staging, production\)"):
-        check_stacks(pulumi_args, ROOT)
+        check_stacks(pulumi_args, ROOT, cli_grammar)
 
 
-def test_ops_engine_refuses_a_stack_flag_grouped_with_other_short_flags():
+def test_ops_engine_refuses_a_stack_flag_grouped_with_other_short_flags(cli_grammar):
     with pytest.raises(UsageError, match="-ys: write -s STACK on its own"):
-        check_stacks(["destroy", "-ys", "production"], ROOT)
+        check_stacks(["destroy", "-ys", "production"], ROOT, cli_grammar)
 
 
-def test_ops_engine_knows_production_by_its_values_whatever_the_stack_is_called(project_dir):
+@pytest.mark.parametrize(
+    "pulumi_args",
+    [
+        ["-C", "/tmp/elsewhere", "config", "set", "-s", "staging", "key", "value"],
+        ["-C/tmp/elsewhere", "config", "set", "-s", "staging", "key", "value"],
+        ["-C=/tmp/elsewhere", "config", "set", "-s", "staging", "key", "value"],
+        ["--cwd", "/tmp/elsewhere", "config", "set", "-s", "staging", "key", "value"],
+        ["--cwd=/tmp/elsewhere", "config", "set", "-s", "staging", "key", "value"],
+        ["-eC", "/tmp/elsewhere", "preview", "-s", "staging"],  # grouped behind a boolean
+        ["config", "set", "-s", "staging", "-C/tmp/elsewhere", "key", "value"],  # after the command
+        ["preview", "-s", "staging", "-eC/tmp/elsewhere"],
+    ],
+)
+def test_ops_engine_refuses_cwd_in_every_spelling(pulumi_args, cli_grammar):
+    with pytest.raises(UsageError, match="-C/--cwd is not supported"):
+        check_stacks(pulumi_args, ROOT, cli_grammar)
+
+
+def test_ops_engine_refuses_a_flag_the_cli_does_not_have_rather_than_guess_its_value(cli_grammar):
+    with pytest.raises(UsageError, match=r"--output: not a flag of `pulumi stack remove`.*the CLI would refuse it"):
+        check_stacks(["stack", "--output", "json", "remove", "-s", "production"], ROOT, cli_grammar)
+    with pytest.raises(UsageError, match=r"--no-such-flag: not a flag of `pulumi destroy`"):
+        check_stacks(["--no-such-flag", "x", "destroy", "-s", "staging"], ROOT, cli_grammar)
+
+
+def test_the_grammar_reads_hidden_and_listed_flags_as_the_cli_does(cli_grammar):
+    parsed = cli_grammar.parse(["--tracing-header", "x", "-v", "3", "stack", "rm", "production", "--yes"])
+    assert (parsed.command, parsed.canonical) == (["stack", "rm"], ("stack", "remove"))
+    assert parsed.positionals == ["production"]
+    assert parsed.flags == [("--tracing-header", "x"), ("-v", "3"), ("--yes", None)]
+    # an unknown flag at the top takes the next argument while the CLI looks for the command (cobra's stripFlags)
+    assert cli_grammar.parse(["-s", "up", "preview"]).command == ["preview"]
+
+
+def test_ops_engine_knows_production_by_its_values_whatever_the_stack_is_called(project_dir, cli_grammar):
     project_dir.write_stack("live", appNodeEnv="production")
     project_dir.write_stack("canary", appNodeEnv="staging")
     with pytest.raises(UsageError, match=r"'live': Pulumi.live.yaml sets kitchen-kontrol:appNodeEnv: production"):
-        check_stacks(["destroy", "-s", "live", "--yes"], project_dir)
-    assert check_stacks(["destroy", "-s", "canary", "--yes"], project_dir) == "canary"
-    assert check_stacks(["preview", "-s", "live"], project_dir) == "live"  # a preview of production is allowed
+        check_stacks(["destroy", "-s", "live", "--yes"], project_dir, cli_grammar)
+    assert check_stacks(["destroy", "-s", "canary", "--yes"], project_dir, cli_grammar) == "canary"
+    assert check_stacks(["preview", "-s", "live"], project_dir, cli_grammar) == "live"  # a preview is allowed
     # the program's guard reads " Production " as production: so does `ops engine`
     project_dir.write_stack("prd", appNodeEnv=" Production ")
     with pytest.raises(UsageError, match=r"'prd': Pulumi.prd.yaml sets kitchen-kontrol:appNodeEnv: Production"):
-        check_stacks(["up", "-s", "prd", "--yes"], project_dir)
+        check_stacks(["up", "-s", "prd", "--yes"], project_dir, cli_grammar)
 
 
 def test_ops_engine_refusals_are_one_line_with_exit_2_and_nothing_run():
@@ -81,19 +121,34 @@ def test_ops_engine_refusals_are_one_line_with_exit_2_and_nothing_run():
     assert done.returncode == 2 and REFUSED in done.stderr and "Traceback" not in done.stderr
 
 
-def test_the_cli_never_resolves_the_stack_from_the_callers_pulumi_stack(monkeypatch, tmp_path):
+def test_the_cli_never_resolves_the_stack_from_the_callers_pulumi_stack(monkeypatch, tmp_path, cli_grammar):
     monkeypatch.setenv("PULUMI_STACK", "production")
     with pytest.raises(UsageError, match="pass the stack explicitly"):
-        check_stacks(["destroy", "--yes"], ROOT)
+        check_stacks(["destroy", "--yes"], ROOT, cli_grammar)
     engine = Engine(cli=Path("/bin/true"), source="PATH", version="v0")
     (tmp_path / "policies").mkdir()
     session = EngineSession(engine=engine, project=tmp_path, backend=tmp_path / "backend", api_env={})
     assert "PULUMI_STACK" not in session.env
 
 
-def test_ops_engine_runs_outside_the_working_tree_unless_in_place():
+def test_ops_engine_runs_outside_the_working_tree_unless_in_place(cli_grammar):
     with pytest.raises(UsageError, match="-C/--cwd is not supported"):
-        check_stacks(["preview", "-s", "staging", "--cwd", str(ROOT)], ROOT)
+        check_stacks(["preview", "-s", "staging", "--cwd", str(ROOT)], ROOT, cli_grammar)
+
+
+def test_a_hidden_value_flag_cannot_make_ops_engine_remove_production(engine, tmp_path):
+    """Issue 29's reproduction through `ops engine` and the real CLI: the production stack is still there."""
+    backend = tmp_path / "backend"
+    created = run_ops("engine", "--backend", str(backend), "--", "stack", "init", "production", timeout=300)
+    assert created.returncode == 0, created.stderr
+    done = run_ops(
+        *("engine", "--backend", str(backend), "--"),
+        *("--tracing-header", "x", "stack", "rm", "production", "--yes", "--force"),
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2 and REFUSED in done.stderr
+    listed = run_ops("engine", "--backend", str(backend), "--", "stack", "ls", "--json", timeout=300)
+    assert [stack["name"] for stack in json.loads(listed.stdout)] == ["production"]
 
 
 def _documented_engine_examples() -> dict[str, list[list[str]]]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import platform
 import re
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +15,7 @@ from ops.rehearsal import production_release as release
 from ops.rehearsal.engine_command import changes_stack
 from ops.rehearsal.lifecycle import documented_window_commands
 from tests.support.commands import run_ops
-from tests.support.engine import fresh_stack, preview_with
+from tests.support.engine import config_changed, fresh_stack, preview_with
 from tests.support.env import ROOT
 
 
@@ -55,6 +58,58 @@ def test_production_update_is_refused_by_each_key_before_any_resource_exists(pro
         "up refused by the policy pack",
     ]
     assert all(step.exit_code != 0 and step.ok for step in refused)  # each checked the state was still empty
+
+
+def test_a_stack_holding_productions_values_is_stopped_at_the_stack_before_any_resource(production_rehearsal):
+    """Issue 29: `live` with production's values, the program's window open for it and the pack's closed:
+    the pack knows from the stack's config that it is production, so nothing is created."""
+    live = fresh_stack(production_rehearsal, "live")
+    try:
+        assert live.session.run(["config", "set", "--path", "-s", "live", "releaseWindow.stack", "live"])[0] == 0
+        code, output, _ = live.session.run(["up", "-s", "live", "--yes", "--skip-preview", "--policy-pack", "policies"])
+        assert code != 0
+        assert (
+            'update of production stack "live" (production by its config: kitchen-kontrol:appNodeEnv) '
+            "stopped before pulumi:pulumi:Stack" in " ".join(output.split())
+        )
+        code, exported, _ = live.session.run(["stack", "export", "-s", "live"])
+        assert code == 0, exported[-2000:]
+        resources = json.loads(exported)["deployment"].get("resources") or []
+        assert [r["type"] for r in resources if r.get("custom")] == []
+    finally:
+        live.session.run(["stack", "rm", "live", "--yes", "--force"])
+
+
+def test_the_engine_refuses_a_stack_file_that_sends_the_sentry_token_elsewhere(staging_rehearsal):
+    """Issue 29: the program refuses `sentry:baseUrl` (stacks/stack_keys.py), so the real CLI does too."""
+    with config_changed(staging_rehearsal, "sentry:baseUrl", "https://sentry.attacker.example/api/"):
+        code, output, _ = staging_rehearsal.session.run(["preview", "-s", staging_rehearsal.stack])
+    assert code != 0
+    flat = " ".join(output.split())
+    assert "sentry:baseUrl: cannot be set in a stack file: it changes where the Sentry provider sends" in flat
+    assert "attacker" not in output and "Traceback" not in output
+
+
+def test_the_pack_the_real_cli_starts_holds_none_of_the_clis_credentials(staging_rehearsal):
+    """Issue 29: the CLI hands a policy pack its whole environment; the pack restarts without credentials.
+    Read from /proc while the real CLI previews: the last look at each pack process (after its restart)."""
+    canary = "CANARYcliAwsSecret5e2b07"  # pragma: allowlist secret
+    session = staging_rehearsal.session
+    env = {**session.env, "AWS_SECRET_ACCESS_KEY": canary}
+    args = [str(session.engine.cli), "preview", "-s", "staging", *staging_rehearsal.policy_flags()]
+    cli = subprocess.Popen(args, cwd=session.project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    last_seen: dict[int, bytes] = {}
+    while cli.poll() is None:
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and b"pulumi.policy" in (proc / "cmdline").read_bytes():
+                    last_seen[int(proc.name)] = (proc / "environ").read_bytes()
+            except OSError:
+                continue
+        time.sleep(0.05)
+    assert cli.wait() == 0, cli.stdout.read()[-2000:]
+    assert last_seen, "no policy pack process was seen"
+    assert all(canary.encode() not in environ for environ in last_seen.values())
 
 
 def test_production_applied_with_both_keys_survives_every_destroy(production_rehearsal):
@@ -153,6 +208,18 @@ def test_offline_plan_urns_are_the_engines(staging_rehearsal):
     assert planned == deployed
 
 
+def test_the_offline_plan_protects_exactly_what_the_engine_protects(production_rehearsal):
+    """Issue 29: the offline plan runs the program's stack transform, so its `protect` set is the engine's."""
+    from ops.plan.document import document
+    from ops.program.runner import run_plan
+
+    plan = document(run_plan("production", root=production_rehearsal.project))["resources"]
+    planned = {r["urn"] for r in plan if r["protect"]}
+    deployed = {r["urn"] for r in production_rehearsal.state_resources() if r.get("protect")}
+    assert len(deployed) > 50
+    assert planned == deployed
+
+
 def test_a_create_only_change_previews_a_replacement(staging_rehearsal):
     replaced = {s.type for s in preview_with(staging_rehearsal, "dbVpcCidr", "10.43.0.0/16") if s.op == "replace"}
     assert "aws:ec2/vpc:Vpc" in replaced
@@ -212,10 +279,13 @@ def test_ops_engine_reads_the_command_not_an_argument_value_that_names_one(engin
         (["stack", "output", "-s", "staging", "--json"], False),
         (["config", "get", "-s", "staging", "state"], False),
         (["--color", "always", "preview", "-s", "staging"], False),
+        (["--tracing-header", "up", "preview", "-s", "staging"], False),
+        (["--tracing-header", "preview", "up", "-s", "staging"], True),
+        (["down", "-s", "staging"], True),
     ],
 )
-def test_ops_engine_classifies_a_command_by_its_words_not_its_values(pulumi_args, applying):
-    assert changes_stack(pulumi_args) is applying
+def test_ops_engine_classifies_a_command_by_its_words_not_its_values(pulumi_args, applying, cli_grammar):
+    assert changes_stack(cli_grammar.parse(pulumi_args)) is applying
 
 
 def test_ops_engine_without_pulumi_arguments_is_a_usage_error(engine):

@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ops.analyzer.client import PolicyAnalyzer
+from ops.analyzer.wire import ResourceRecord
 from policies.rules import stop_before_production as rule
 from policies.rules._types import SNS_TOPIC
-from tests.support.policy import RDS_INSTANCE, baseline, messages, run_rule
+from tests.support.policy import CANARY_POLICY_CONFIG, RDS_INSTANCE, baseline, messages, run_rule
 
 OPENS = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 CLOSES = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
@@ -205,8 +207,8 @@ def fresh_run(monkeypatch):
 def test_node_env_production_makes_any_stack_production(stack):
     found = run_rule(rule.RULE, "render:services:EnvVar", NODE_ENV_PRODUCTION, stack=stack)
     assert messages(found) == [
-        f'update of production stack "{stack}" stopped before render:services:EnvVar "r" changes: '
-        "no release window is configured (policy config releaseWindow)"
+        f'update of production stack "{stack}" (production by its values) stopped before render:services:EnvVar "r" '
+        "changes: no release window is configured (policy config releaseWindow)"
     ]
     # From then on the whole run is production: the next resource, with no marker of its own, stops too.
     assert messages(run_rule(rule.RULE, RDS_INSTANCE, {}, stack=stack))
@@ -239,3 +241,61 @@ def test_a_preview_of_a_stack_with_production_values_passes():
     assert (
         messages(run_rule(rule.RULE, "render:services:EnvVar", NODE_ENV_PRODUCTION, stack="live", dry_run=True)) == []
     )
+
+
+# --------------------------------------------------------------------------- production by its stack config
+
+
+def at_the_stack(stack_config, stack="live", **ctx):
+    """The rule on the Stack resource, the first registration of a run, with the stack's own config."""
+    return run_rule(rule.RULE, "pulumi:pulumi:Stack", {}, stack=stack, stack_config=stack_config, **ctx)
+
+
+@pytest.mark.parametrize("node_env", ["production", " Production "])
+def test_app_node_env_production_in_the_stack_config_stops_the_stack_resource(node_env):
+    found = at_the_stack({"kitchen-kontrol:appNodeEnv": node_env, "aws:region": "us-east-1"})
+    assert messages(found) == [
+        'update of production stack "live" (production by its config: kitchen-kontrol:appNodeEnv) stopped before '
+        'pulumi:pulumi:Stack "r" changes: no release window is configured (policy config releaseWindow)'
+    ]
+
+
+def test_a_production_account_or_node_env_anywhere_in_the_stack_config_stops_the_stack_resource():
+    config = {"productionAwsAccountIds": [PRODUCTION_ACCOUNT]}
+    by_account = at_the_stack({"aws:allowedAccountIds": f'["{PRODUCTION_ACCOUNT}"]'}, config=config)
+    assert "(production by its config: aws:allowedAccountIds)" in messages(by_account)[0]
+    role = f'{{"roleArn": "arn:aws:iam::{PRODUCTION_ACCOUNT}:role/deploy"}}'
+    assert messages(at_the_stack({"aws:assumeRole": role}, config=config))
+    extra = at_the_stack({"kitchen-kontrol:appEnvironment": '{"NODE_ENV": "production"}'})
+    assert "(production by its config: kitchen-kontrol:appEnvironment)" in messages(extra)[0]
+
+
+def test_a_staging_stack_config_under_any_name_passes_and_a_preview_always_passes():
+    config = {"productionAwsAccountIds": [PRODUCTION_ACCOUNT]}
+    staging = {"kitchen-kontrol:appNodeEnv": "staging", "aws:allowedAccountIds": '["444455556666"]'}
+    assert messages(at_the_stack(staging, config=config)) == []
+    assert messages(at_the_stack({"kitchen-kontrol:appNodeEnv": "production"}, dry_run=True)) == []
+
+
+def test_the_stack_config_reason_names_keys_never_values():
+    canary = "canary-Zq81x-production-secret"  # pragma: allowlist secret
+    found = at_the_stack({"kitchen-kontrol:appNodeEnv": "production", "kitchen-kontrol:dbPassword": canary})
+    assert found.violations and all(canary not in m for m in messages(found))
+
+
+def test_protocol_the_pack_reads_the_stack_config_the_engine_hands_it_before_the_first_resource():
+    """Through the real pack process: ConfigureStack carries `appNodeEnv: production` for a stack called `live`,
+    and the Stack resource, the first registration, is stopped."""
+    config = {"kitchen-kontrol:appNodeEnv": "production", "aws:region": "us-east-1"}
+    live = {"project": "kitchen-kontrol", "stack": "live", "dry_run": False}
+    with PolicyAnalyzer(**live, policy_config=CANARY_POLICY_CONFIG, program_config=config).start() as pack:
+        stack = ResourceRecord(
+            urn="urn:pulumi:live::kitchen-kontrol::pulumi:pulumi:Stack::kitchen-kontrol-live",
+            type="pulumi:pulumi:Stack",
+            name="kitchen-kontrol-live",
+            inputs={},
+        )
+        diags = [d for d in pack.analyze(stack) if d.policy_name == rule.NAME]
+    assert len(diags) == 1
+    reason = "(production by its config: kitchen-kontrol:appNodeEnv) stopped before pulumi:pulumi:Stack"
+    assert reason in diags[0].message

@@ -4,6 +4,7 @@ the provider boundary, where every exception leaves as its type and redacted tex
 from __future__ import annotations
 
 import json
+from urllib.parse import quote, quote_plus
 
 import pytest
 
@@ -46,6 +47,28 @@ def test_an_api_error_keeps_its_class_and_loses_any_echo():
         with reported("Example", [TOKEN]):
             raise BadCredentialError(f"server said {TOKEN!r}")
     assert str(info.value) == "server said '***'"
+
+
+SPACED = "CANARY shared/Token+7d1c=0e55&x"  # a secret with characters a URL or a form body encodes
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        lambda t: f"GET /v3/monitors?api_key={quote(t, safe='')} failed",  # percent-encoded, upper-case hex
+        lambda t: f"body: token={quote_plus(t).lower()}",  # form-encoded, lower-case hex
+        lambda t: f"Invalid token {t[:14]}…",  # a message cut mid-secret
+        lambda t: f"token ending {t[-12:]} refused",  # the server quoting part of it
+        lambda t: f"{quote(t, safe='')[5:25]}",  # part of the encoded form
+    ],
+    ids=["percent", "form-lower", "prefix", "suffix", "encoded-part"],
+)
+def test_percent_encoded_and_partial_forms_of_a_secret_are_redacted(message):
+    """Issue 29: canaries in the forms the redactor used to miss."""
+    text = Redactor([SPACED])(message(SPACED))
+    assert "***" in text
+    for form in (SPACED, quote(SPACED, safe=""), quote_plus(SPACED)):
+        assert not any(form[i : i + 8] in text for i in range(len(form) - 7)), text
 
 
 def test_redaction_is_longest_form_first():

@@ -36,13 +36,22 @@ def test_email_is_matched_without_regard_to_case(fake):
     assert created.outs["member_id"] == "102"
 
 
+def test_a_pending_invite_whose_address_differs_only_in_case_is_found(fake):
+    """Issue 29: Sentry's `email:` search matches a pending invite exactly; the provider reads every page then."""
+    invite = fake.add_member("Cy.Ng@Kitchen-Kontrol.dev", pending=True)
+    created = TeamMembershipProvider().create(props("cy.ng@kitchen-kontrol.dev"))
+    assert created.outs["member_id"] == invite["id"]
+    assert TEAM in fake.members[invite["id"]]["teams"]
+
+
 def test_a_person_outside_the_organization_is_a_clear_error_and_nothing_is_created(fake):
     with pytest.raises(NotAMember) as caught:
         TeamMembershipProvider().create(props("cy@kitchen-kontrol.dev"))
     assert str(caught.value).startswith(
         "cy@kitchen-kontrol.dev is not a member of the Sentry organization 'kitchen-kontrol': invite them"
     )
-    assert [m for m, _ in fake.calls] == ["GET"]  # looked up, nothing written
+    # looked up (the `email:` search, then every page for a pending invite in another case), nothing written
+    assert [m for m, _ in fake.calls] == ["GET", "GET"]
 
 
 def test_check_reports_a_non_member_before_anything_changes(fake):

@@ -42,6 +42,37 @@ def test_a_contact_another_stack_created_is_adopted_and_left_in_place(fake, fake
     assert fake.contacts == {}
 
 
+def test_the_stack_that_created_a_contact_leaves_it_while_another_stacks_monitor_uses_it(fake, fake_time, caplog):
+    """Issue 29: staging created the contact, production adopted it for its own monitor; staging's teardown
+    (its monitor first, then the contact) leaves the contact for production instead of failing on UptimeRobot's
+    `400 … assigned to monitors`."""
+    staging, staging_monitors = (
+        configured(AlertContactProvider, fake, fake_time),
+        configured(MonitorProvider, fake, fake_time),
+    )
+    production, production_monitors = (
+        configured(AlertContactProvider, fake, fake_time),
+        configured(MonitorProvider, fake, fake_time),
+    )
+    ours = staging.create(contact_inputs(staging, "oncall@example.com"))
+    staging_monitor = staging_monitors.create(monitor_inputs(staging_monitors, [ours.id]))
+    theirs = production.create(contact_inputs(production, "oncall@example.com"))
+    production_monitors.create(
+        monitor_inputs(
+            production_monitors,
+            [theirs.id],
+            name="kk-production-health",
+            url="https://kk-production.example.com/api/health",
+        )
+    )
+
+    staging_monitors.delete(staging_monitor.id, staging_monitor.outs)
+    staging.delete(ours.id, ours.outs)  # no error: the teardown goes on
+    assert int(ours.id) in fake.contacts
+    assert ("DELETE", f"/v3/alert-contacts/{ours.id}") in fake.calls
+    assert f"leaving alert contact {ours.id} in place: monitors of another stack still use it" in caplog.text
+
+
 def test_contact_adoption_reads_every_page_of_the_listing(fake, fake_time, contacts):
     fake.page_size = 1
     for i in range(5):
