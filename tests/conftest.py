@@ -15,8 +15,20 @@ from tests.support.app_server import AppServers
 from tests.support.certs import CertFactory
 from tests.support.commands import ops_argv, run_ops
 from tests.support.env import ROOT, unavailable
+from tests.support.parallel import mark_groups, scheduler
 from tests.support.plan import make_project, run_canary_plan
 from tests.support.postgres import running_postgres
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests that share an expensive fixture run on one pytest-xdist worker (tests/support/parallel.py)."""
+    mark_groups(items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return scheduler(config, log) if config.getvalue("dist") == "loadgroup" else None
 
 
 @pytest.fixture(scope="session")
