@@ -72,7 +72,7 @@ lint: $(STAMP) ## ruff check and ruff format --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-bench: $(STAMP) ## plan time vs. the floor of loading the SDKs, memory, suite time
+bench: $(STAMP) ## plan time vs. the SDKs' floor, memory; the staging rehearsal, faults and suite in rehearsals
 	$(PY) bench/run.py
 
 clean: ## remove .venv, the tool caches and the built engine (.tools)

@@ -2,7 +2,8 @@
 
 Cold processes, interleaved; each ratio is the median of the paired ratios (command run / the floor run just
 before it) over RUNS >= 9 runs; prints each figure, the ratio, its series and its target, then what the policy
-pack adds (with it minus `--no-policies`, run by run).
+pack adds (with it minus `--no-policies`, run by run). Last, the staging rehearsal, and the faults rehearsal and the
+whole suite as multiples of it (bench/feedback.py; `--no-suite` leaves the suite out).
 """
 
 from __future__ import annotations
@@ -104,14 +105,6 @@ def analyzer_round_trip() -> None:
     )
 
 
-def suite_time() -> None:
-    start = time.perf_counter()
-    completed = subprocess.run([PY, "-m", "pytest", "-q"], cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    tail = completed.stdout.strip().splitlines()[-1] if completed.stdout.strip() else "no output"
-    print(f"test suite: {elapsed:.1f} s on {os.cpu_count()} cores, engine tests included | {tail}")
-
-
 def compile_project() -> None:
     """Byte-compile the project once, as any interpreter does on a first run where writing
     .pyc is allowed (this machine sets PYTHONDONTWRITEBYTECODE): the SDKs in the floor were
@@ -132,9 +125,8 @@ def main() -> None:
     analyzer_round_trip()
     subprocess.run([PY, str(ROOT / "bench" / "uptimerobot_cycle.py")], cwd=ROOT, check=False)
     subprocess.run([PY, str(ROOT / "bench" / "engine_preview.py"), str(RUNS)], cwd=ROOT, check=False)
-    subprocess.run([PY, str(ROOT / "bench" / "faults.py")], cwd=ROOT, check=False)
-    if "--no-suite" not in sys.argv:
-        suite_time()
+    # The staging rehearsal, and the faults rehearsal and the suite in rehearsals (--no-suite: not the suite).
+    subprocess.run([PY, str(ROOT / "bench" / "feedback.py"), *sys.argv[1:]], cwd=ROOT, check=False)
 
 
 if __name__ == "__main__":

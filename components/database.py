@@ -20,6 +20,7 @@ from pulumi_aws import ec2, rds, vpc
 
 from components import TOKEN_PREFIX
 from components.network import DatabaseNetwork, DatabaseNetworkArgs
+from components.rds_ca import DEFAULT_CA_IDENTIFIER, bundle_has_root, root_common_name
 from components.restore import DatabaseRestoreSpec, DeclaredInstance, declared_instances
 from components.rules import (
     DEFAULT_VPC_CIDR,
@@ -37,6 +38,7 @@ PASSWORD_LENGTH = 32
 MIN_BACKUP_RETENTION_DAYS = 7
 LOG_EXPORTS = ("postgresql", "upgrade")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+_CA_FILE_PATH = re.compile(r"^[A-Za-z0-9._/-]+$")
 _SNAPSHOT_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 # What a restore sets once: AWS reads them at create only. An instance that is no longer the restore's
 # target keeps them from its creation instead of being replaced.
@@ -61,6 +63,11 @@ class PostgresDatabaseArgs:
     snapshots: Sequence[str] = ()
     restore: Optional[DatabaseRestoreSpec] = None
     retired: Mapping[str, str] = field(default_factory=dict)  # identifier -> keep | unprotect | release
+    # The CA RDS issues the instance's certificate from, and where the app reads the CA bundle naming its root
+    # (`sslrootcert`: the Render secret file); `region` (aws:region) selects the root the bundle must hold.
+    ca_cert_identifier: str = DEFAULT_CA_IDENTIFIER
+    ca_file_path: str
+    region: Optional[str] = None
 
     def __post_init__(self) -> None:
         problems = []
@@ -73,6 +80,15 @@ class PostgresDatabaseArgs:
             declared_instances(self.identifier, self.restore, self.retired)
         except ValueError as exc:
             problems.append(str(exc))
+        if not self.ca_file_path.startswith("/") or not _CA_FILE_PATH.match(self.ca_file_path):
+            problems.append("ca_file_path: expected an absolute path of letters, digits, . _ - and /")
+        try:
+            root = root_common_name(self.ca_cert_identifier, self.region or "")
+        except ValueError as exc:
+            problems.append(str(exc))
+        else:
+            if self.region is not None and not bundle_has_root(root):
+                problems.append(f"region: the RDS CA bundle holds no {root!r}")
         if not _IDENTIFIER.match(self.identifier) or self.identifier.endswith("-") or "--" in self.identifier:
             problems.append("identifier: expected lowercase letters, digits and single hyphens")
         if not re.match(POSTGRES_NAME_PATTERN, self.db_name):
@@ -98,10 +114,14 @@ class PostgresDatabaseArgs:
         return f"postgres{self.engine_version.split('.')[0]}"
 
 
-def postgres_url(username: str, password: str, host: str, port: int, db_name: str) -> str:
-    """A libpq URL that refuses to talk to the server without TLS."""
+def postgres_url(username: str, password: str, host: str, port: int, db_name: str, ca_file: str) -> str:
+    """A URL that talks to the server only over TLS, with its certificate verified against `ca_file` and its name
+    checked (`verify-full`), read the same way by libpq (psql) and by node-postgres (pg-connection-string 2.9:
+    `sslrootcert` becomes the connection's `ca`). Never `require`: node-postgres reads it as verify-full against
+    Node's own CAs, which do not include Amazon RDS's, and libpq reads it as "encrypt, verify nothing"."""
     credentials = f"{quote(username, safe='')}:{quote(password, safe='')}"
-    return f"postgresql://{credentials}@{host}:{int(port)}/{quote(db_name, safe='')}?sslmode=require"
+    query = f"sslmode=verify-full&sslrootcert={quote(ca_file, safe='/')}"
+    return f"postgresql://{credentials}@{host}:{int(port)}/{quote(db_name, safe='')}?{query}"
 
 
 class PostgresDatabase(pulumi.ComponentResource):
@@ -190,7 +210,7 @@ class PostgresDatabase(pulumi.ComponentResource):
             vpc_security_group_ids=[security_group.id],
             publicly_accessible=True,  # Render cannot peer into AWS; the security group is the fence
             parameter_group_name=parameter_group.name,
-            ca_cert_identifier="rds-ca-rsa2048-g1",
+            ca_cert_identifier=args.ca_cert_identifier,
             backup_retention_period=args.backup_retention_days,
             backup_window="03:00-04:00",
             maintenance_window="sun:04:30-sun:05:30",
@@ -223,7 +243,9 @@ class PostgresDatabase(pulumi.ComponentResource):
         self.security_group_id = security_group.id
         self.connection_url = pulumi.Output.secret(
             pulumi.Output.all(instance.address, instance.port, password.result).apply(
-                lambda values: postgres_url(args.username, values[2], values[0], values[1], args.db_name)
+                lambda values: postgres_url(
+                    args.username, values[2], values[0], values[1], args.db_name, args.ca_file_path
+                )
             )
         )
         self.snapshot_identifiers = {snap: snapshot.db_snapshot_identifier for snap, snapshot in snapshots.items()}

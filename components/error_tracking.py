@@ -35,6 +35,8 @@ class ErrorTrackingArgs:
     team_slug: str
     project_slug: str
     environment: str
+    # The environment the app reports to Sentry (its NODE_ENV): what the issue alert filters on.
+    app_environment: str
     # On-call people, existing members of the organization; they join this environment's team.
     oncall_emails: Sequence[str]
     platform: str = "node"
@@ -57,6 +59,8 @@ class ErrorTrackingArgs:
                 raise ValueError(f"{field}: expected a Sentry slug (lowercase letters, digits, - and _)")
         if not self.team_slug.endswith(f"-{self.environment}"):
             raise ValueError("team_slug: expected the environment's own team, ending in -<environment>")
+        if not self.app_environment.strip() or self.app_environment != self.app_environment.strip():
+            raise ValueError("app_environment: expected the NODE_ENV the app reports to Sentry")
         if not self.oncall_emails:
             raise ValueError("oncall_emails: expected at least one on-call address")
         if not 5 <= self.alert_frequency_minutes <= 43200:
@@ -105,7 +109,8 @@ class ErrorTracking(pulumi.ComponentResource):
             organization=org,
             project=project.slug,
             name=f"New or regressed issue ({args.environment})",
-            environment=args.environment,
+            # The app's Sentry.init sets `environment: process.env.NODE_ENV`; events carry that, not the stack.
+            environment=args.app_environment,
             action_match="any",
             filter_match="all",
             frequency=args.alert_frequency_minutes,

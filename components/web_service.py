@@ -24,6 +24,7 @@ from components.render.owner import only_owner
 # REACT_APP_API_URL is the frontend static site's build-time variable (components/render/static_site.py).
 DERIVED_URL_VARS = ("API_URL",)
 _ENV_KEY = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_SECRET_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,6 +43,10 @@ class RenderWebServiceArgs:
     auto_deploy: bool = True
     env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     secret_env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # Render secret files (name -> content), mounted at /etc/secrets/<name>; one SecretFile each, beside the service.
+    secret_files: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    # Runs after the build and before the new instances start (migrations); a failure fails the deploy.
+    pre_deploy_command: Optional[str] = None
     environment_id: Optional[pulumi.Input[str]] = None  # the Render environment the service lives in
     # Render's notification override: failure = failed deploys, suspension, failed health checks.
     notifications_to_send: str = "failure"
@@ -60,6 +65,11 @@ class RenderWebServiceArgs:
         clashes = sorted(set(self.env) & set(self.secret_env) | set(keys) & set(DERIVED_URL_VARS))
         if clashes:
             raise ValueError(f"env: {', '.join(clashes)} set twice (API_URL is derived)")
+        bad_files = sorted(n for n in self.secret_files if not _SECRET_FILE_NAME.match(n))
+        if bad_files:
+            raise ValueError(f"secret_files: expected file names of letters, digits, . _ -, got {', '.join(bad_files)}")
+        if self.pre_deploy_command is not None and not self.pre_deploy_command.strip():
+            raise ValueError("pre_deploy_command: expected a command, or None for no pre-deploy step")
         if not self.health_check_path.startswith("/"):
             raise ValueError("health_check_path: expected a path starting with /")
 
@@ -93,6 +103,7 @@ class RenderWebService(pulumi.ComponentResource):
                 region=args.region,
                 num_instances=args.instances,
                 health_check_path=args.health_check_path,
+                pre_deploy_command=args.pre_deploy_command,
                 env_specific_details=services.EnvSpecificDetailsCreateArgs(
                     build_command=args.build_command, start_command=args.start_command
                 ),
@@ -114,11 +125,23 @@ class RenderWebService(pulumi.ComponentResource):
         for key, value in sorted(args.secret_env.items()):
             env_vars.append(self._env_var(name, service, key, value, secret=True))
 
-        # Creating the service starts a build before the env vars exist; deploy again once they do.
+        # Render stores a secret file's content as it does a secret env var's: marked secret here too.
+        secret_files = [
+            services.SecretFile(
+                f"{name}-file-{file_name.lower().replace('.', '-').replace('_', '-')}",
+                service_id=service.id,
+                secret_file_name=file_name,
+                content=pulumi.Output.secret(content),
+                opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["content"]),
+            )
+            for file_name, content in sorted(args.secret_files.items())
+        ]
+
+        # Creating the service starts a build before the env vars and files exist; deploy again once they do.
         services.Deploy(
             f"{name}-deploy-with-env",
             service_id=service.id,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=env_vars),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*env_vars, *secret_files]),
         )
 
         if args.environment_id is not None:

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional
 
 from pydantic import ValidationError
 
+from components.rds_ca import BUNDLE_FILE_NAME, DEFAULT_CA_IDENTIFIER, bundle_has_root, root_common_name
 from stacks.config_keys import KEYS, OTHER_KEYS
 from stacks.guard import evaluate_window, is_production
 from stacks.settings import PROJECT, Settings, stack_file
@@ -33,8 +34,13 @@ def parse_settings(
     window are judged at."""
     now = now or datetime.now(UTC)
     problems: dict[str, str] = {}
+    aws_region = None
     if config is not None:
         problems.update(provider_key_problems(config, PROJECT, {*KEYS, *OTHER_KEYS}))
+        region = config.get("aws:region")
+        aws_region = region if isinstance(region, str) and region else None
+        if aws_region and "aws:region" not in problems and (why := _ca_problem(aws_region)):
+            problems["aws:region"] = why
     sections: dict[str, dict[str, Any]] = {declared.section: {} for declared in KEYS.values()}
     for key in sorted(raw):
         if key in OTHER_KEYS:
@@ -43,14 +49,16 @@ def parse_settings(
             problems[key] = _unknown_key(key)
             continue
         declared = KEYS[key]
-        if (declared.kind, raw[key]) in (("str", ""), ("object", "{}"), ("object", {})):
+        empty = (declared.kind, raw[key]) in (("str", ""), ("object", "{}"), ("object", {}))
+        if empty and declared.default in (None, "", {}):
             continue  # Pulumi.yaml declares the optional keys with default "" (an object's {}): unset
+        # A key with a real default (appPreDeployCommand) keeps an explicit "": the model says what it means.
         try:
             sections[declared.section][key] = _coerce(raw[key], declared.kind)
         except ValueError:
             problems[key] = f"expected {_EXPECTED[declared.kind]}"
     try:
-        settings = Settings.model_validate({"stack": stack, **sections}, context={"now": now})
+        settings = Settings.model_validate({"stack": stack, "aws_region": aws_region, **sections}, context={"now": now})
     except ValidationError as exc:
         for error in exc.errors(include_input=False, include_url=False):
             problems.setdefault(_key_for(error), _describe(error))
@@ -64,6 +72,18 @@ def parse_settings(
         details = "; ".join(f"{_full_key(key)}: {why}" for key, why in sorted(problems.items(), key=_project_first))
         raise ConfigError(f"invalid configuration in {stack_file(stack)} (stack {stack!r}): {details}")
     return settings
+
+
+def _ca_problem(region: str) -> str | None:
+    """The app verifies the database against the RDS CA bundle it is given: a region whose root it lacks (one
+    newer than the committed bundle, GovCloud, China) would build a database the app refuses."""
+    root = root_common_name(DEFAULT_CA_IDENTIFIER, region)
+    if bundle_has_root(root):
+        return None
+    return (
+        f"the committed RDS CA bundle (components/data/{BUNDLE_FILE_NAME}) holds no {root!r}, so the app could not "
+        "verify this region's database; add the region's CA (components/data/README.md)"
+    )
 
 
 def _full_key(key: str) -> str:

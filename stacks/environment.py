@@ -10,6 +10,7 @@ from components.alarms import DatabaseAlarms, DatabaseAlarmsArgs
 from components.app_secrets import AppSecrets, AppSecretsArgs
 from components.database import PostgresDatabase, PostgresDatabaseArgs
 from components.error_tracking import ErrorTracking, ErrorTrackingArgs
+from components.rds_ca import BUNDLE_FILE_NAME, bundle_pem, secret_file_path
 from components.render.environment import RenderEnvironment, RenderEnvironmentArgs
 from components.render.static_site import RenderStaticSite, RenderStaticSiteArgs
 from components.restore import DatabaseRestoreSpec
@@ -35,6 +36,8 @@ def build_environment(settings: Settings) -> Environment:
     app, render, db, monitoring = settings.app, settings.render, settings.database, settings.monitoring
     slack = monitoring.slack_alerts
     prefix = settings.resource_prefix
+    # Amazon RDS's CA bundle reaches the app as a Render secret file; DATABASE_URL's sslrootcert names it.
+    ca_file = secret_file_path(BUNDLE_FILE_NAME)
 
     database = PostgresDatabase(
         f"{prefix}-db",
@@ -55,6 +58,8 @@ def build_environment(settings: Settings) -> Environment:
             snapshots=db.snapshots,
             restore=_restore_spec(settings),
             retired=dict(db.retired_instances),
+            ca_file_path=ca_file,
+            region=settings.aws_region,
         ),
     )
     secrets = AppSecrets(f"{prefix}-secrets", AppSecretsArgs(database_url=database.connection_url))
@@ -66,6 +71,7 @@ def build_environment(settings: Settings) -> Environment:
             team_slug=f"{monitoring.sentry_team}-{settings.stack}",
             project_slug=prefix,
             environment=settings.stack,
+            app_environment=app.node_env,
             oncall_emails=monitoring.emails,
             slack_integration_id=slack.sentry_integration_id if slack else None,
             slack_channel=slack.channel if slack else None,
@@ -100,7 +106,15 @@ def build_environment(settings: Settings) -> Environment:
             environment_id=render_environment.environment_id,
             notifications_to_send=render.notifications,
             preview_notifications=render.preview_notifications,
-            env={"NODE_ENV": app.node_env, "PORT": str(app.port), "LOG_LEVEL": app.log_level},
+            pre_deploy_command=app.pre_deploy_command or None,
+            # NODE_EXTRA_CA_CERTS: any other TLS client of the app trusts RDS's CAs too (read by Node at start).
+            env={
+                "NODE_ENV": app.node_env,
+                "PORT": str(app.port),
+                "LOG_LEVEL": app.log_level,
+                "NODE_EXTRA_CA_CERTS": ca_file,
+            },
+            secret_files={BUNDLE_FILE_NAME: bundle_pem()},
             secret_env={
                 "DATABASE_URL": secrets.database_url,
                 "JWT_SECRET": secrets.jwt_secret,

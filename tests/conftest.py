@@ -15,8 +15,20 @@ from tests.support.app_server import AppServers
 from tests.support.certs import CertFactory
 from tests.support.commands import ops_argv, run_ops
 from tests.support.env import ROOT, unavailable
+from tests.support.parallel import mark_groups, scheduler
 from tests.support.plan import make_project, run_canary_plan
 from tests.support.postgres import running_postgres
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests that share an expensive fixture run on one pytest-xdist worker (tests/support/parallel.py)."""
+    mark_groups(items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return scheduler(config, log) if config.getvalue("dist") == "loadgroup" else None
 
 
 @pytest.fixture(scope="session")
@@ -96,10 +108,19 @@ def staging_document(cli_plans) -> dict:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory):
-    """A real PostgreSQL on 127.0.0.1 with TLS and scram auth (tests/support/postgres.py), for the session."""
-    with running_postgres(tmp_path_factory.mktemp("pgdata")) as server:
-        yield server
+def foreign_certs(tmp_path_factory: pytest.TempPathFactory, certs: CertFactory) -> CertFactory:
+    """A second local CA, one no client under test is ever given: its leaves must be refused."""
+    return CertFactory(tmp_path_factory.mktemp("foreign-certs"), certs.openssl)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory, certs: CertFactory):
+    """A real PostgreSQL on 127.0.0.1 with TLS and scram auth (tests/support/postgres.py), for the session. Its
+    certificate is a leaf for 127.0.0.1 from `certs`' CA (`server["ca"]`), as an RDS instance's comes from an
+    Amazon RDS CA; `serving_certificate` swaps in another for a block."""
+    cert, key = certs.leaf("postgres", days=2)
+    with running_postgres(tmp_path_factory.mktemp("pgdata"), cert, key) as server:
+        yield {**server, "ca": certs.ca()[0]}
 
 
 @pytest.fixture

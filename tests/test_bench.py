@@ -1,4 +1,5 @@
-"""`make bench` keeps working: its modules import, and the UptimeRobot cycle it reports stays at ten API calls."""
+"""`make bench` keeps working: its modules import, the UptimeRobot cycle it reports stays at ten API calls, and it
+states the faults rehearsal and the suite in staging rehearsals measured around them."""
 
 from __future__ import annotations
 
@@ -41,3 +42,22 @@ def test_the_bench_reports_what_a_part_adds_as_a_paired_difference(capsys):
     added_ms = int(line.split()[2])
     assert 90 <= added_ms < 1000, line
     assert f"median of {bench.RUNS} paired differences" in line
+
+
+def test_the_bench_states_a_command_in_units_measured_around_it():
+    # How `make bench` states the faults rehearsal and the suite: in staging rehearsals, timed before and after each.
+    feedback = load(ROOT / "bench" / "feedback.py")
+    unit = [sys.executable, "-c", "import time; time.sleep(0.2)"]
+    four = [sys.executable, "-c", "import time; time.sleep(0.8)"]
+    units, results = feedback.in_units(unit, {"four": four, "again": four})
+    assert len(units) == 3 and all(0.2 <= seconds for seconds in units)
+    assert 2.0 <= results["four"].ratio <= 6.0, (units, results["four"].seconds)
+    assert results["again"].done.returncode == 0
+
+
+def test_a_failed_unit_is_said_not_divided_by(capsys, monkeypatch):
+    feedback = load(ROOT / "bench" / "feedback.py")
+    monkeypatch.setattr(feedback, "REHEARSAL", [sys.executable, "-c", "raise SystemExit('no engine here')"])
+    feedback.main(["--no-suite"])
+    out = capsys.readouterr().out
+    assert out.startswith("staging rehearsal: not measured (") and out.endswith("failed (exit 1): no engine here)\n")

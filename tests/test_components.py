@@ -103,7 +103,12 @@ def test_env_vars_live_beside_the_service(update):
     }
     # REACT_APP_API_URL is the frontend static site's (tests/render/test_static_site.py).
     keys = sorted(r.inputs["envVarKey"] for r in resources_of(update, ENV_VAR) if r.parent == service.parent)
-    assert keys == sorted(["NODE_ENV", "PORT", "LOG_LEVEL", "DATABASE_URL", "JWT_SECRET", "API_URL", "SENTRY_DSN"])
+    assert keys == sorted(
+        [
+            *("NODE_ENV", "PORT", "LOG_LEVEL", "DATABASE_URL", "JWT_SECRET", "API_URL"),
+            *("SENTRY_DSN", "NODE_EXTRA_CA_CERTS"),
+        ]
+    )
 
 
 @pytest.fixture
@@ -137,13 +142,13 @@ def test_api_urls_use_the_custom_domain(plan, project_dir):
     assert result.outputs["healthUrl"] == "https://staging.kitchen.example.com/api/health"
 
 
-def test_database_url_is_secret_percent_encoded_and_requires_tls(update, env_values):
+def test_database_url_is_secret_percent_encoded_and_verifies_the_server(update, env_values):
     url = unwrap_rpc_secret(env_values["DATABASE_URL"])
     assert url == (
         "postgresql://kk_admin:"
         + CANARY_SECRET
         + "@kitchen-kontrol-teststack.placeholder.rds.amazonaws.com:5432/kitchen_kontrol_staging"
-        "?sslmode=require"
+        "?sslmode=verify-full&sslrootcert=/etc/secrets/rds-global-bundle.pem"
     )
 
 

@@ -53,7 +53,7 @@ def test_sentry_project_key_and_alert(update_plan):
     assert project.inputs["platform"] == "node"
     assert project.inputs["slug"] == project.inputs["name"] == "kitchen-kontrol-teststack"
     alert = only(update_plan, "sentry:index/sentryIssueAlert:SentryIssueAlert")
-    assert alert.inputs["environment"] == "teststack"
+    assert alert.inputs["environment"] == "staging"  # the NODE_ENV the app reports, not the stack name
     assert {c["id"].rsplit(".", 1)[1] for c in alert.inputs["conditions"]} == {
         "FirstSeenEventCondition",
         "RegressionEventCondition",
@@ -166,6 +166,7 @@ def test_component_args_refuse_a_shared_team_and_a_bad_key_window():
     from components.error_tracking import ErrorTrackingArgs
 
     common = {"organization": "kitchen-kontrol", "project_slug": "kk-staging", "oncall_emails": EMAILS}
+    common["app_environment"] = "staging"
     with pytest.raises(ValueError, match="team_slug: expected the environment's own team"):
         ErrorTrackingArgs(team_slug="kitchen-kontrol", environment="staging", **common)
     ErrorTrackingArgs(team_slug="kitchen-kontrol-staging", environment="staging", **common)

@@ -11,7 +11,13 @@ from components.network import DatabaseNetworkArgs
 from components.uptime import OnCallContact, UptimeMonitorArgs
 from stacks.settings import DatabaseSettings, MonitoringSettings
 
-DATABASE = {"identifier": "kk-staging", "db_name": "kitchen", "username": "kk_admin", "allowed_cidrs": ["10.1.0.0/16"]}
+DATABASE = {
+    "identifier": "kk-staging",
+    "db_name": "kitchen",
+    "username": "kk_admin",
+    "allowed_cidrs": ["10.1.0.0/16"],
+    "ca_file_path": "/etc/secrets/rds-global-bundle.pem",
+}
 SETTINGS_DATABASE = {"name": "kitchen", "allowed_cidrs": ("10.1.0.0/16",)}
 MONITORING = {"sentry_organization": "acme", "contacts": ("primary: Ann Lee <ann@acme.dev>",)}
 TRACKING = {
@@ -19,6 +25,7 @@ TRACKING = {
     "team_slug": "kk-staging",
     "project_slug": "kk-staging",
     "environment": "staging",
+    "app_environment": "staging",
     "oncall_emails": ["ann@acme.dev"],
 }
 UPTIME = {"monitor_name": "kk health", "health_url": "https://kk.example.com/api/health"}

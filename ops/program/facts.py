@@ -22,6 +22,7 @@ from stacks.settings import PROJECT, Settings
 RDS_INSTANCE = "aws:rds/instance:Instance"
 WEB_SERVICE = "render:services:WebService"
 ENV_VAR = "render:services:EnvVar"
+SECRET_FILE = "render:services:SecretFile"  # noqa: S105  # pragma: allowlist secret (a type token)
 MONITOR_SUFFIX = ":Monitor"
 ALERT_CONTACT_SUFFIX = ":AlertContact"
 TOPIC = "aws:sns/topic:Topic"

@@ -1,7 +1,8 @@
 """The real Pulumi CLI, run against stand-in providers in a throwaway file backend.
 
 `make engine` builds the CLI into `.tools/bin` (tools/engine); a `pulumi` already on PATH is used
-as it is. Every run gets an environment of its own: the stand-in providers first on PATH, its own
+as it is. Every run gets an environment of its own: attached to the stand-in providers served from this
+process (ops.rehearsal.standin), its own
 PULUMI_HOME (no plugin cache, credentials or update checks from the user's), a file backend, a
 passphrase secrets provider, the dynamic providers pointed at local fakes of their APIs, and no cloud
 credentials at all, so nothing it runs can reach a real account.
@@ -12,14 +13,13 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import stat
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ops.rehearsal.standin import ENABLE_VARIABLE, PACKAGES
+from ops.rehearsal.standin import attach_variable
 from ops.shared.errors import UsageError
 from ops.shared.project import ROOT
 
@@ -102,19 +102,6 @@ def refusal_reason(output: str, limit: int = 400) -> str | None:
     return None
 
 
-def write_standins(directory: Path, python: str, pythonpath: Path) -> None:
-    """`pulumi-resource-PACKAGE` launchers the engine finds on PATH (ambient plugins)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for package in PACKAGES:
-        launcher = directory / f"pulumi-resource-{package}"
-        launcher.write_text(
-            "#!/bin/sh\n"
-            "# Stand-in provider for the Kitchen Kontrol rehearsal; written by ops.rehearsal.engine.\n"
-            f'PYTHONPATH="{pythonpath}" exec "{python}" -m ops.rehearsal.standin {package} "$@"\n'
-        )
-        launcher.chmod(launcher.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-
-
 def ensure_policy_venv(project: Path, venv: Path) -> None:
     """The pack's `virtualenv: venv`: the project's venv already holds pulumi-policy, so point at it."""
     link = project / "policies" / "venv"
@@ -136,14 +123,13 @@ class EngineSession:
 
     def __post_init__(self) -> None:
         self.backend.mkdir(parents=True, exist_ok=True)
-        self.standins = self.backend / "standin-providers"
-        write_standins(self.standins, str(self.venv / "bin" / "python"), self.project)
+        self.standins = attach_variable()
         ensure_policy_venv(self.project, self.venv)
 
     @property
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k in KEPT_VARIABLES}
-        path = [str(self.standins), str(self.engine.cli.parent), str(self.venv / "bin")]
+        path = [str(self.engine.cli.parent), str(self.venv / "bin")]
         path += [p for p in os.environ.get("PATH", "").split(os.pathsep) if p]
         env.update(
             {
@@ -156,7 +142,7 @@ class EngineSession:
                 "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
                 "PULUMI_SUPPRESS_COPILOT_LINK": "true",
                 "NO_COLOR": "1",
-                ENABLE_VARIABLE: "1",
+                **self.standins,
                 **self.api_env,
             }
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import sys
 import threading
 import time
 import urllib.parse
@@ -39,8 +40,7 @@ class FakeApi:
         self.faults: list[Fault] = []
         self._lock = threading.RLock()
         self._name = name
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (JsonHandler,), {"fake": self}))
-        self.server.daemon_threads = True
+        self.server = QuietServer(("127.0.0.1", 0), type("Handler", (JsonHandler,), {"fake": self}))
         scheme = "http"
         if tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -100,6 +100,19 @@ class FakeApi:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class QuietServer(ThreadingHTTPServer):
+    """A client that hangs up (a killed CLI, a timed-out provider, a dropped keep-alive connection) is no error of the
+    fake's: `socketserver` would print its traceback on the rehearsal's stderr. Every other error still is."""
+
+    daemon_threads = True
+    HANG_UPS = (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], self.HANG_UPS):
+            return
+        super().handle_error(request, client_address)
 
 
 class JsonHandler(BaseHTTPRequestHandler):

@@ -29,7 +29,7 @@ from ops.shared.project import ROOT
 from stacks.guard import is_production
 
 # Stand-ins for the values the committed stack files leave to the team (documentation CIDRs,
-# example.com contacts), set in the temporary copy only, through `pulumi config set`.
+# example.com contacts), set in the temporary copy only, through `pulumi config set-all --path`.
 REHEARSAL_VALUES: dict[str, list[str]] = {
     "dbAllowedCidrs": ["100.64.0.0/28", "100.64.0.16/28"],
     "oncallContacts": [
@@ -108,6 +108,7 @@ class Rehearsal:
         self.steps: list[Step] = []
         self.expected = 0
         self.after_update: list[str] = []
+        self.first_update: list[str] = []  # what the first `up` made, before any later step changed the config
         self.pending_targets: list[Step] = []  # steps that get `--target URN` once the update made it
 
     # -- what the state holds -----------------------------------------------------------------------
@@ -130,12 +131,15 @@ class Rehearsal:
         return ["--policy-pack", "policies", "--policy-pack-config", f"policies/config.{self.stack}.json"]
 
     def setup(self) -> list[Planned]:
-        steps = [Planned(Step("stack init", ["stack", "init", self.stack, "--secrets-provider", "passphrase"]))]
-        for key, values in REHEARSAL_VALUES.items():
-            for index, value in enumerate(values):
-                args = ["config", "set", "--path", "-s", self.stack, f"{key}[{index}]", value]
-                steps.append(Planned(Step(f"config set {key}[{index}]", args)))
-        return steps
+        """`stack init`, then every rehearsal value in one `config set-all` (one CLI start, not one per value)."""
+        values = [
+            f"{key}[{index}]={value}" for key, items in REHEARSAL_VALUES.items() for index, value in enumerate(items)
+        ]
+        args = ["config", "set-all", "--path", "-s", self.stack, *(a for pair in values for a in ("--plaintext", pair))]
+        return [
+            Planned(Step("stack init", ["stack", "init", self.stack, "--secrets-provider", "passphrase"])),
+            Planned(Step("config set-all (rehearsal values)", args)),
+        ]
 
     def staging(self) -> list[Planned]:
         s = ["-s", self.stack]
@@ -222,7 +226,7 @@ class Rehearsal:
 
 
 def _created_protected(rehearsal: Rehearsal, step: Step) -> list[str]:
-    rehearsal.after_update = rehearsal.declared()
+    rehearsal.after_update = rehearsal.first_update = rehearsal.declared()
     missing = [t for t in PROTECTED_TYPES if t not in rehearsal.after_update]
     return [f"the state holds no {t} after the update" for t in missing]
 

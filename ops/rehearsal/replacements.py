@@ -62,6 +62,7 @@ CREATE_ONLY: dict[str, frozenset[str]] = {
     "render:environments:Environment": frozenset({"projectId"}),
     "render:environments:ResourcesToEnvironment": frozenset({"environmentId", "resourceIds"}),
     "render:services:EnvVar": frozenset({"serviceId", "envVarKey"}),
+    "render:services:SecretFile": frozenset({"serviceId", "secretFileName"}),
     "render:services:CustomDomain": frozenset({"serviceId", "name"}),
     # A deploy is an event: any change is a new deploy.
     "render:services:Deploy": frozenset({"serviceId", "clearCache", "commitId", "imageUrl"}),

@@ -1,18 +1,26 @@
-"""Stand-in resource providers for the rehearsal: `python -m ops.rehearsal.standin PACKAGE ENGINE_ADDRESS`.
+"""Stand-in resource providers for the rehearsal, one per package (aws, random, render, sentry).
 
-The real engine starts one per package (aws, random, render, sentry) as the ambient plugin
-`pulumi-resource-PACKAGE`, from a directory only the rehearsal puts on PATH. It speaks the
-provider gRPC protocol the engine speaks to every provider, keeps no state of its own (the engine
-keeps it), and answers with the same placeholder recipes as the offline plan (`ops.shared.cloud_answers`).
-A change to a create-only property (`replacements.CREATE_ONLY`) is a replacement, any other
-change an in-place update. It calls no cloud, and says so once per run on the engine's log.
+They are served from the rehearsal's own process (`attach_ports`, started once and kept for the process's life),
+and every CLI the rehearsal runs attaches to them through `PULUMI_DEBUG_PROVIDERS`, the engine's own way to use a
+provider that is already running: the engine loads a command's providers one after the other, so starting a Python
+process per provider per command put four interpreter starts on the critical path of every command. The engine
+tells an attached provider its address (`Attach`); one server serves every engine the process runs, each on its
+own connection. A stand-in speaks the provider gRPC protocol the engine speaks to every provider, keeps no state of
+its own (the engine keeps it), and answers with the same placeholder recipes as the offline plan
+(`ops.shared.cloud_answers`). A change to a create-only property (`replacements.CREATE_ONLY`) is a replacement,
+any other change an in-place update. It calls no cloud, and says so once per command on the engine's log.
+
+`python -m ops.rehearsal.standin PACKAGE [ENGINE_ADDRESS]` serves one on its own and prints its port (to attach a
+CLI to by hand); it runs only with KK_STANDIN_PROVIDERS=1, as inside `ops rehearse` and `ops engine`.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import sys
+import threading
 from concurrent import futures
 from importlib import metadata
 from typing import Any
@@ -52,11 +60,13 @@ def _resource_name(urn: str) -> str:
 
 
 class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
-    def __init__(self, package: str, engine_address: str | None):
+    def __init__(self, package: str, engine_address: str | None = None):
         self.package = package
         self.version = metadata.version(PACKAGES[package])
-        self.engine_address = engine_address
+        self.engine_address = engine_address  # served on its own: the one engine that started it
         self.announced = False
+        self._attached: dict[str, str] = {}  # attached: the engine on each connection (its gRPC peer), until announced
+        self._lock = threading.Lock()
 
     # -- plugin and provider configuration -------------------------------------------------------
     def GetPluginInfo(self, request, context):  # noqa: N802 - gRPC method name
@@ -71,19 +81,36 @@ class StandInProvider(provider_pb2_grpc.ResourceProviderServicer):
     def DiffConfig(self, request, context):  # noqa: N802
         return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_NONE)
 
+    def Handshake(self, request, context):  # noqa: N802
+        """Not offered, as before they were served from this process: the engine then takes what the stand-in accepts
+        from Configure. Said as UNIMPLEMENTED without raising, so gRPC logs no error for it."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details("Handshake is not implemented: the protocol is negotiated by Configure")
+        return provider_pb2.ProviderHandshakeResponse()
+
+    def Attach(self, request, context):  # noqa: N802
+        """An engine attached to the running stand-in (PULUMI_DEBUG_PROVIDERS) and says where it listens."""
+        with self._lock:
+            self._attached[context.peer()] = request.address
+        return empty_pb2.Empty()
+
     def Configure(self, request, context):  # noqa: N802
-        self._announce()
+        self._announce(context.peer() if context is not None else None)
         return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=True, acceptResources=True)
 
     def Cancel(self, request, context):  # noqa: N802
         return empty_pb2.Empty()
 
-    def _announce(self) -> None:
-        if self.announced or not self.engine_address:
+    def _announce(self, peer: str | None) -> None:
+        """Once per engine: the one on this connection if it attached, else the one that started this process."""
+        with self._lock:
+            address = self._attached.pop(peer, None) if peer is not None else None
+            if address is None and not self.announced:
+                address, self.announced = self.engine_address, True
+        if not address:
             return
-        self.announced = True
         message = f"stand-in provider for {self.package} {self.version}: no cloud is called; values are placeholders"
-        with grpc.insecure_channel(self.engine_address) as channel:
+        with grpc.insecure_channel(address) as channel:
             engine_pb2_grpc.EngineStub(channel).Log(
                 engine_pb2.LogRequest(severity=engine_pb2.INFO, message=message, ephemeral=False)
             )
@@ -164,11 +191,38 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def serve(package: str, engine_address: str | None) -> None:
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+def _start(package: str, engine_address: str | None, workers: int) -> tuple[grpc.Server, int]:
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"standin-{package}"))
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(StandInProvider(package, engine_address), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
+    return server, port
+
+
+_served: dict[str, int] = {}
+_serving = threading.Lock()
+
+
+def attach_ports() -> dict[str, int]:
+    """package -> port of the stand-ins served from this process, started on the first call. Every engine the
+    process runs attaches to the same ones (two at once in the faults' concurrent-up): they keep no state."""
+    with _serving:
+        if not _served:
+            servers = []
+            for package in PACKAGES:
+                server, _served[package] = _start(package, None, workers=16)
+                servers.append(server)
+            atexit.register(lambda: [server.stop(None) for server in servers])
+        return dict(_served)
+
+
+def attach_variable() -> dict[str, str]:
+    """The engine's variable that attaches it to the stand-ins instead of starting plugins of those names."""
+    return {"PULUMI_DEBUG_PROVIDERS": ",".join(f"{package}:{port}" for package, port in attach_ports().items())}
+
+
+def serve(package: str, engine_address: str | None) -> None:
+    server, port = _start(package, engine_address, workers=4)
     sys.stdout.write(f"{port}\n")
     sys.stdout.flush()
     server.wait_for_termination()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ops.program.facts import StackFacts
+from ops.program.facts import SECRET_FILE, WEB_SERVICE, StackFacts
 from ops.runbook.values import DeployValues, apply_note, auto_deploy, aws_cli, health_url_expr, place
 from ops.shared.markdown import NOT_DEPLOYED, code
 
@@ -20,6 +20,8 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
     alarm_prefix = facts.alarm_prefix()
     on_push = auto_deploy(facts)
     preview = f"pulumi preview --refresh -s {stack} {facts.policy_flags}"
+    ca_file = f"/etc/secrets/{facts.inputs(facts.one(SECRET_FILE))['secretFileName']}"
+    pre_deploy = facts.inputs(facts.one(WEB_SERVICE))["serviceDetails"].get("preDeployCommand")
     lines = ["## Incidents", ""]
 
     lines += [
@@ -28,7 +30,8 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         "Diagnose:",
         "",
         f'1. `curl -sS -i "{health_url_expr(facts, v)}"`: anything but `200` with `{{"status":"ok"}}` is the incident.',
-        f"2. Sentry: {place(v.sentry_project, 'the project')}, filtered on environment {code(stack)}; the newest issue "
+        f"2. Sentry: {place(v.sentry_project, 'the project')}, filtered on environment {code(app.node_env)} (the "
+        "app's `NODE_ENV`, which the alert filters on too); the newest issue "
         "usually names the failing route.",
         f"3. Render logs: {place(v.render_dashboard, 'Render dashboard')} → Logs. The app logs at "
         f"{code(app.log_level)}; raise `kitchen-kontrol:appLogLevel` to `debug` while you look.",
@@ -52,8 +55,9 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         "### Database connection failures",
         "",
         f"Endpoint {code(v.db_endpoint) if v.db_endpoint else NOT_DEPLOYED}, instance {code(identifier)}, database "
-        f"{code(db.name)}, user {code(db.username)}, port 5432, TLS only (`rds.force_ssl=1`; `DATABASE_URL` carries "
-        "`sslmode=require`). Only these client ranges reach port 5432: "
+        f"{code(db.name)}, user {code(db.username)}, port 5432, TLS only (`rds.force_ssl=1`), the server verified: "
+        f"`DATABASE_URL` carries `sslmode=verify-full&sslrootcert={ca_file}`, Amazon RDS's CA bundle as a Render "
+        "secret file (`NODE_EXTRA_CA_CERTS` names it too). Only these client ranges reach port 5432: "
         f"{cidrs} (`kitchen-kontrol:dbAllowedCidrs`).",
         "",
         "Diagnose:",
@@ -70,6 +74,13 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         "--end-time $(date -u +%FT%TZ)`.",
         f"5. Free storage (alarm below {monitoring.alarm_free_storage_gib} GiB; storage grows automatically up to "
         f"{db.max_allocated_storage} GiB, `kitchen-kontrol:dbMaxAllocatedStorage`).",
+        "6. A TLS refusal in the log (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `self-signed certificate in certificate "
+        "chain`, psql's `certificate verify failed`): the instance's certificate is not from a CA in "
+        f"{code(ca_file)}. Check the secret file exists (dashboard → Environment → Secret Files), that the "
+        f"instance's `CACertificateIdentifier` is `rds-ca-rsa2048-g1` (`{aws} rds describe-db-instances "
+        f"--db-instance-identifier {identifier} --query 'DBInstances[0].CACertificateIdentifier'`) and that "
+        "`DATABASE_URL` still names the file. Never turn verification off (`sslmode=no-verify`, "
+        "`rejectUnauthorized: false`): a new AWS CA goes into `components/data/` (its README says how).",
         "",
         "Fix: a stopped instance: `"
         + f"{aws} rds start-db-instance --db-instance-identifier {identifier}`; wrong ranges: update them as in "
@@ -106,6 +117,7 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         + f"): dashboard → Events → the failed deploy's log. Build command {code(app.build_command)}, start command "
         f"{code(app.start_command)}, port {app.port}. Until a deploy passes its health check Render keeps the "
         "previous one serving.",
+        _migration_line(pre_deploy),
         f"- **Frontend build on Render** (the static site {code(settings.resource_prefix + '-frontend')}, "
         f"{place(v.frontend_dashboard, 'its dashboard')} → Events): build command {code(app.frontend_build_command)}, "
         f"published from {code(app.frontend_publish_path)}. A failed build leaves the previous build online. "
@@ -146,3 +158,23 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         f"`alarmFreeStorageGib`, `alarmConnections`, `uptimeFailureThreshold`. {apply_note(facts)}",
     ]
     return lines
+
+
+def _migration_line(pre_deploy: str | None) -> str:
+    if not pre_deploy:
+        return (
+            "- **Migrations**: no pre-deploy command (`kitchen-kontrol:appPreDeployCommand` is empty): run "
+            "`npm run migrate:up -- --migrations-dir db/migrations` from the service's Shell before a release that "
+            "needs them."
+        )
+    return (
+        f"- **Migrations** (pre-deploy command {code(pre_deploy)}, `kitchen-kontrol:appPreDeployCommand`): a failed "
+        "migration fails the deploy before any new instance starts, and the previous version keeps serving on the "
+        "old schema (on the very first deploy nothing serves). The deploy's log names the migration and the "
+        "PostgreSQL error. node-pg-migrate runs each migration in a transaction by default, so a failed one leaves "
+        "no half-applied change; its row is not in `pgmigrations`. Fix the migration in the app and push (a new "
+        "deploy retries it); to retry the same commit: dashboard → Manual Deploy → Deploy latest commit. A "
+        "migration that failed outside a transaction (`pgm.noTransaction()`) may need its partial changes undone "
+        'by hand (Render Shell, `psql "$DATABASE_URL"`) before the retry. Never skip it by emptying the key while '
+        "the new code needs the schema."
+    )

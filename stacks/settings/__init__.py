@@ -8,6 +8,7 @@ Each field's alias is its config key and its description is the key's documentat
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Optional
 
 from pydantic import ValidationInfo, model_validator
 
@@ -46,6 +47,7 @@ __all__ = [
 
 class Settings(SettingsModel):
     stack: str
+    aws_region: Optional[str] = None  # aws:region as the engine handed it (checked in parse_settings)
     app: AppSettings
     render: RenderSettings
     database: DatabaseSettings

@@ -11,6 +11,9 @@ from pydantic import Field, field_validator
 from components.rules import RENDER_NOTIFICATIONS, RENDER_PREVIEW_NOTIFICATIONS, RENDER_PROJECT_ID_PATTERN
 from stacks.settings.base import SettingsModel
 
+# The app's `npm run migrate:up` is `node-pg-migrate up`, whose default directory is migrations/; the app's
+# migrations are in db/migrations/ (docs/app-contract.md), so the directory is named.
+MIGRATE_COMMAND = "npm run migrate:up -- --migrations-dir db/migrations"
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
@@ -50,6 +53,16 @@ class AppSettings(SettingsModel):
     start_command: str = Field(
         default="node server.js", min_length=1, alias="appStartCommand", description="Render start command."
     )
+    pre_deploy_command: str = Field(
+        default=MIGRATE_COMMAND,
+        alias="appPreDeployCommand",
+        description=(
+            "Render pre-deploy command, run on every deploy after the build and before the new instances start: "
+            "the app's migrations (node-pg-migrate; its migrate:up script looks in migrations/, the app keeps them "
+            "in db/migrations/). A failure fails the deploy and the previous version keeps serving. "
+            'Empty ("") turns the step off.'
+        ),
+    )
     port: int = Field(
         default=3002,
         ge=1,
@@ -71,6 +84,13 @@ class AppSettings(SettingsModel):
     log_level: Literal["error", "warn", "info", "http", "verbose", "debug"] = Field(
         default="info", alias="appLogLevel", description="LOG_LEVEL of the app."
     )
+
+    @field_validator("pre_deploy_command")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if value and (not value.strip() or "\n" in value or "\r" in value):
+            raise ValueError('expected a command on one line, or "" to turn the pre-deploy step off')
+        return value
 
     @field_validator("repo")
     @classmethod

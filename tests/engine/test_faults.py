@@ -6,12 +6,17 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import socket
+import struct
+import threading
+import time
 from collections import Counter
 
 import pytest
 
 from ops.rehearsal.faults.local import CHANGES, PAUSE_UNSEEN, TRACEBACK
 from ops.rehearsal.faults.scenario import SCENARIOS
+from ops.rehearsal.render_fake import FakeRender
 from ops.shared import recovery
 from tests.support.commands import run_ops
 from tests.support.env import ROOT
@@ -24,6 +29,29 @@ def faults_run(engine):
     done = run_ops("rehearse", "staging", "--faults", "--json", timeout=1800)
     assert done.stdout.strip(), done.stderr[-3000:]
     return done, json.loads(done.stdout)
+
+
+@pytest.mark.faults
+def test_the_faults_rehearsal_prints_no_traceback(faults_run):
+    # A killed CLI and timed-out providers hang up on the fakes mid-request: nothing of that reaches the user.
+    done, _ = faults_run
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+
+
+def test_a_client_that_hangs_up_on_a_fake_prints_nothing(capfd):
+    with FakeRender("rnd_hangup") as fake:
+        port = int(fake.origin.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(b"GET /v1/anything HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer rnd_hangup\r\n\r\n")
+            assert client.recv(4096).startswith(b"HTTP/1.1 404")  # its handler now waits for the next request
+            handlers = [t for t in threading.enumerate() if "process_request" in t.name]
+            # SO_LINGER 0: the close resets the connection, as a killed process's does.
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        deadline = time.monotonic() + 10
+        while any(t.is_alive() for t in handlers) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert handlers and not any(t.is_alive() for t in handlers)
+    assert capfd.readouterr().err == ""
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import re
 import subprocess
 import time
@@ -324,3 +325,13 @@ def test_the_cli_stops_on_a_policy_config_that_weakens_production(production_reh
     )
     assert code != 0
     assert "weakens the production guardrails and is refused" in output, output[-2000:]
+
+
+def test_each_update_records_the_programs_python(staging_rehearsal):
+    # The language host reads the runtime metadata from the virtualenv's pyvenv.cfg (tools/engine/languagehost), which
+    # the CLI waits for before every preview and update: what it records is still the program's own Python.
+    code, output, _ = staging_rehearsal.session.run(["stack", "history", "-s", "staging", "--json"])
+    assert code == 0, output[-2000:]
+    environment = json.loads(output)[0]["environment"]
+    assert environment["runtime.version"] == platform.python_version()
+    assert environment["runtime.executable"] == str(staging_rehearsal.project / ".venv" / "bin" / "python")

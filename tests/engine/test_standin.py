@@ -1,9 +1,16 @@
-"""The stand-in providers refuse to run outside a rehearsal, and diff like the real ones."""
+"""The stand-in providers refuse to run outside a rehearsal, serve every engine the rehearsal runs, and diff like the
+real ones."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent import futures
+
+import grpc
+import pytest
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import engine_pb2_grpc, plugin_pb2, provider_pb2, provider_pb2_grpc
 
 from ops.rehearsal.replacements import create_only
 from tests.support.env import ROOT
@@ -100,3 +107,57 @@ def test_the_aws_stand_in_takes_a_manual_snapshot_named_as_declared():
     assert created.id == "kk-staging-pre-release"
     assert (outputs["snapshotType"], outputs["status"], outputs["encrypted"]) == ("manual", "available", True)
     assert outputs["dbSnapshotArn"].endswith(":snapshot:kk-staging-pre-release")
+
+
+class EngineLog(engine_pb2_grpc.EngineServicer):
+    """An engine's log service on loopback: what a provider logs to it."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+        self.server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        engine_pb2_grpc.add_EngineServicer_to_server(self, self.server)
+        self.address = f"127.0.0.1:{self.server.add_insecure_port('127.0.0.1:0')}"
+        self.server.start()
+
+    def Log(self, request, context):
+        self.messages.append(request.message)
+        return empty_pb2.Empty()
+
+
+def test_a_served_stand_in_declines_the_handshake_without_logging_an_error(caplog):
+    # The engine handshakes first and, told UNIMPLEMENTED, negotiates through Configure as with any older provider;
+    # the rehearsal's own output stays clean (gRPC logs an error for a method that raises).
+    from ops.rehearsal.standin import attach_ports
+
+    with grpc.insecure_channel(f"127.0.0.1:{attach_ports()['random']}") as channel:
+        with pytest.raises(grpc.RpcError) as declined:
+            provider_pb2_grpc.ResourceProviderStub(channel).Handshake(provider_pb2.ProviderHandshakeRequest())
+    assert declined.value.code() == grpc.StatusCode.UNIMPLEMENTED
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []
+
+
+def test_each_engine_attached_to_a_served_stand_in_hears_once_that_no_cloud_is_called():
+    # Every CLI the rehearsal runs attaches to the stand-ins its process serves (PULUMI_DEBUG_PROVIDERS): each engine,
+    # two at once here, hears the banner once on its own connection, however often it configures the provider.
+    from ops.rehearsal.standin import attach_ports, attach_variable
+
+    port = attach_ports()["aws"]
+    assert f"aws:{port}" in attach_variable()["PULUMI_DEBUG_PROVIDERS"].split(",")
+    engines = [EngineLog(), EngineLog()]
+    # A connection each, as two CLI processes have (a process's channels would share one otherwise).
+    own = [("grpc.use_local_subchannel_pool", 1)]
+    channels = [grpc.insecure_channel(f"127.0.0.1:{port}", options=own) for _ in engines]
+    try:
+        stubs = [provider_pb2_grpc.ResourceProviderStub(channel) for channel in channels]
+        for stub, engine in zip(stubs, engines, strict=True):
+            stub.Attach(plugin_pb2.PluginAttach(address=engine.address))
+        for stub in [*stubs, *stubs]:
+            assert stub.Configure(provider_pb2.ConfigureRequest()).acceptSecrets
+    finally:
+        for channel in channels:
+            channel.close()
+        for engine in engines:
+            engine.server.stop(None)
+    banner = [m for m in engines[0].messages if m.startswith("stand-in provider for aws ")]
+    assert banner and banner[0].endswith("no cloud is called; values are placeholders")
+    assert [engine.messages for engine in engines] == [banner, banner]

@@ -36,7 +36,7 @@ def test_staging_plan_is_one_line_per_resource_and_a_summary(staging_text, stagi
     assert staging_text.returncode == 0, staging_text.stderr
     lines = staging_text.stdout.splitlines()
     rows = [line for line in lines if line.startswith(" +  ")]
-    assert len(rows) == staging_document["summary"]["resources"] == 61
+    assert len(rows) == staging_document["summary"]["resources"] == 63
     for expected in (
         " +  pulumi:pulumi:Stack",
         "│  ├─ aws:rds:Instance",  # types as `pulumi preview` shows them
@@ -46,7 +46,7 @@ def test_staging_plan_is_one_line_per_resource_and_a_summary(staging_text, stagi
         "render:services:StaticSite",  # the app's frontend
         "[protect]",
         "[secret]: databaseUrl, sentryDsn",
-        "Resources: + 61 to create (preview)",
+        "Resources: + 63 to create (preview)",
     ):
         assert expected in staging_text.stdout, expected
     # About the size of `pulumi preview` (~80 lines): a line per resource and ~30 of results and summary (33 since
@@ -145,7 +145,7 @@ def test_details_show_inputs_placeholders_and_every_verdict(ops_cli):
         "instanceClass: db.t4g.micro",
         "Placeholders (invokes answered by the offline plan",
         "placeholder-az-a",
-        "    no-production-secrets: 36 resource(s)",
+        "    no-production-secrets: 38 resource(s)",
         "passed: aws-required-tags,",
     ):
         assert expected in out, expected

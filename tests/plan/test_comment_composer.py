@@ -107,7 +107,7 @@ def test_the_preview_text_cannot_close_its_code_fence(plans):
 
 def test_without_a_base_each_stack_is_the_branchs_plan_alone_and_says_so(tmp_path, staging_document):
     comment = compose(load(write_files(tmp_path, artifact_files(staging_document, compared=False))), None)
-    assert "### Offline plan of `staging` (preview): 62 resources (not compared with the base)" in comment
+    assert "### Offline plan of `staging` (preview): 64 resources (not compared with the base)" in comment
     assert "No plan of the base branch could be compared" in comment
 
 
@@ -130,10 +130,10 @@ def test_a_plan_that_is_missing_or_not_valid_is_not_shown_and_the_comment_says_w
 
 def test_a_comparison_of_another_plan_is_dropped_for_the_plan_alone(tmp_path, files, staging_document):
     other = dict(files, **{"compare-staging.json": artifact_files(staging_document, "other")["compare-staging.json"]})
-    other["compare-staging.json"] = other["compare-staging.json"].replace('"resources": 62', '"resources": 63')
+    other["compare-staging.json"] = other["compare-staging.json"].replace('"resources": 64', '"resources": 65')
     comment = compose(load(write_files(tmp_path, other)), None)
     assert "The comparison with the base is not of this plan: this is the branch's plan alone." in comment
-    assert "### Offline plan of `staging` (preview): 62 resources (not compared with the base)" in comment
+    assert "### Offline plan of `staging` (preview): 64 resources (not compared with the base)" in comment
 
 
 # ---------------------------------------------------------------------------------------

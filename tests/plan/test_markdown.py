@@ -48,13 +48,13 @@ def head_with_violation(staging_document):
 def test_plan_comment_renders_summary_first_and_folds_the_rest(base):
     markdown = render_plan(base)
     first = markdown.splitlines()[0]
-    assert first.startswith("### Plan of `staging` (preview): + 61 to create")
+    assert first.startswith("### Plan of `staging` (preview): + 63 to create")
     assert "~$20.98/month" in first
     html = html_of(markdown)
     assert html.count("<details>") == html.count("</details>") == 3
     assert "<summary>Cost estimate: ~$20.98/month</summary>" in html
     assert "<table>" in html and "<td>Render</td>" in html
-    assert "no-production-secrets: 36 resource(s)" in html  # policy results, in a code block
+    assert "no-production-secrets: 38 resource(s)" in html  # policy results, in a code block
     assert "passed: aws-required-tags," in html
     assert "<h3>" in html
 
@@ -68,7 +68,7 @@ def test_comparison_puts_mandatory_violations_first_outside_any_fold(base, head_
     first = markdown.splitlines()[0]
     assert first == (
         "### `staging` (preview): 1 changed, 0 added, 0 removed · **1 mandatory** and 0 advisory violation(s)"
-        " (42 checks deferred until values are known) · ~$32.66/month (+$11.68)"
+        " (44 checks deferred until values are known) · ~$32.66/month (+$11.68)"
     )
     assert re.search(
         r"<td><code>rds-instance-backup-retention</code></td>\s*<td><code>kitchen-kontrol-staging-db-instance", html

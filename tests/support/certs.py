@@ -1,4 +1,4 @@
-"""Certificates made by openssl for the TLS tests: a local CA, leaves for 127.0.0.1, self-signed ones."""
+"""Certificates made by openssl for the TLS tests: a local CA, leaves for 127.0.0.1 and localhost, self-signed ones."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ commonName = supplied
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1
+subjectAltName = IP:127.0.0.1, DNS:localhost
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 """

@@ -1,10 +1,12 @@
 """The text a reviewer reads in `pulumi preview` / `pulumi up`, made comparable between runs.
 
 Only what the rehearsal adds or what varies run to run is taken out: the stand-in banners (the
-engine's "using pulumi-resource-… from $PATH" and the stand-ins' "no cloud is called"), with the
-warning and message counts they add to the stack's row; progress dots; durations; the fake APIs'
-numeric ids; and the order of the resource rows, which follows the providers' timing. Everything
-else stays, so any new line is a visible diff.
+engine's "using pulumi-resource-… from $PATH" when stand-ins are plugins on PATH, and the stand-ins'
+"no cloud is called"), with the warning and message counts they add to the stack's row and the
+repeats of that row they cause; progress: dots, and the stack's own "running"/"creating" rows, which
+show or not with the display's timing; durations; the fake APIs' numeric ids; and the order of the
+resource rows, which follows the providers' timing. Everything else stays, so any new line is a
+visible diff.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ _SECTIONS = ("Policies:", "Diagnostics:", "Outputs:", "Resources:", "Duration:")
 _COUNTS = re.compile(r"(?: (\d+) warnings?)?;? ?(?:(\d+) messages?)?$")
 _DURATION = re.compile(r"\((?:\d+m)?\d+(?:\.\d+)?s\)|(?<=^Duration: )\S+$")
 _NUMERIC_ID = re.compile(r"\b8\d{8}\b")  # the UptimeRobot fake's ids
+_STACK_ROW = re.compile(r"^ [ +~-] +pulumi:pulumi:Stack \S+(?: |$)")
+_STACK_PROGRESS = re.compile(r"^ [ +~-] +pulumi:pulumi:Stack \S+ (?:running|creating|updating|deleting)(?: \(…\))?$")
 
 
 def reviewer_text(output: str) -> str:
@@ -27,7 +31,21 @@ def reviewer_text(output: str) -> str:
     messages = sum("no cloud is called" in line for line in banners) // 2
     kept = [_DURATION.sub("(…)" if "(" in line else "…", line) for line in lines if not _BANNER.search(line)]
     kept = [_NUMERIC_ID.sub("<id>", _without_counts(line, warnings, messages)) for line in kept]
-    return "\n".join(_sorted_rows(_without_empty_diagnostics(kept))) + "\n"
+    return "\n".join(_sorted_rows(_without_empty_diagnostics(_once(kept)))) + "\n"
+
+
+def _once(lines: list[str]) -> list[str]:
+    """The stack's row once per text, and none for its progress: the display prints it again for each banner (the
+    same line without the banners' counts), and "running"/"creating" only when a refresh falls in that time."""
+    seen: set[str] = set()
+    kept = []
+    for line in lines:
+        if _STACK_ROW.match(line):
+            if line in seen or _STACK_PROGRESS.match(line):
+                continue
+            seen.add(line)
+        kept.append(line)
+    return kept
 
 
 def _without_counts(line: str, warnings: int, messages: int) -> str:

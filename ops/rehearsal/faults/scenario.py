@@ -1,7 +1,8 @@
 """`ops rehearse staging --faults`: the real engine under faults, after the normal lifecycle.
 
-Four scenarios, in this order, each with what it expects, its duration, the exit code of the command
-the fault hit, and what the state and the fakes hold afterwards:
+Four scenarios, reported in this order (`concurrent-up` runs beside the others: ops.rehearsal.faults.run),
+each with what it expects, its duration, the exit code of the command the fault hit, and what the state and
+the fakes hold afterwards:
 
 - `interrupted-up` (ops.rehearsal.faults.local): the CLI is SIGKILLed, with everything it started,
   while the UptimeRobot fake holds a create it has already applied; the runbook's recovery converges.
@@ -33,7 +34,7 @@ HOLD_SECONDS = 240.0
 COMMAND_SECONDS = 420.0
 # The fakes have no rate limit, and an outage should end in seconds: the provider's own settings
 # (docs/uptimerobot.md), not a code path of their own.
-FAULT_ENV = {"UPTIMEROBOT_REQUESTS_PER_MINUTE": "0", "UPTIMEROBOT_RETRY_TIMEOUT": "20", "SENTRY_RETRY_TIMEOUT": "5"}
+FAULT_ENV = {"UPTIMEROBOT_REQUESTS_PER_MINUTE": "0", "UPTIMEROBOT_RETRY_TIMEOUT": "20", "SENTRY_RETRY_TIMEOUT": "2"}
 LOCKED = "the stack is currently locked"
 KINDS = {"AlertContact": "contacts", "Monitor": "monitors", "TeamMembership": "memberships"}
 

@@ -22,6 +22,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 
 	"google.golang.org/grpc"
@@ -178,8 +179,24 @@ func (h *languageHost) InstallDependencies(
 	return closer.Close()
 }
 
+// About is the update's metadata (runtime.executable, runtime.version), which the CLI waits for before every preview
+// and update. With a virtualenv it is read from the virtualenv's pyvenv.cfg: the SDK's toolchain.About starts three
+// Python processes for it (`--version`, `sys.executable`, `pip --version`), about half a second per command.
 func (h *languageHost) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
-	tc, err := resolveToolchain(req.GetInfo(), false)
+	opts, err := pythonOptions(req.GetInfo(), false)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Virtualenv != "" {
+		venv := opts.Virtualenv
+		if !filepath.IsAbs(venv) {
+			venv = filepath.Join(opts.Root, venv)
+		}
+		if version := venvVersion(filepath.Join(venv, "pyvenv.cfg")); version != "" {
+			return &pulumirpc.AboutResponse{Executable: filepath.Join(venv, "bin", "python"), Version: version}, nil
+		}
+	}
+	tc, err := toolchain.ResolveToolchain(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -188,6 +205,21 @@ func (h *languageHost) About(ctx context.Context, req *pulumirpc.AboutRequest) (
 		return nil, err
 	}
 	return &pulumirpc.AboutResponse{Executable: info.PythonExecutable, Version: info.PythonVersion.String()}, nil
+}
+
+// venvVersion is the Python version a pyvenv.cfg records (`version = 3.11.7`, or uv's `version_info = 3.11.7`), or "".
+func venvVersion(cfg string) string {
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		key, value, found := strings.Cut(line, "=")
+		if key = strings.TrimSpace(key); found && (key == "version" || key == "version_info") {
+			return strings.TrimSpace(value)
+		}
+	}
+	return ""
 }
 
 func (h *languageHost) GetProgramDependencies(
