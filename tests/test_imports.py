@@ -84,7 +84,7 @@ def test_the_rules_cover_every_ops_command_and_no_command_may_import_another():
     assert set(commands) <= set(rules)
     for command in commands:
         assert not set(rules[command]) & set(commands), command
-    assert rules["ops/shared/"] == [] and rules["ops/__main__.py"] == ["ops/shared/"]
+    assert rules["ops/shared/"] == ["components/saas_http/masking.py"] and rules["ops/__main__.py"] == ["ops/shared/"]
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from urllib.parse import quote, quote_plus
+from collections.abc import Iterable, Iterator, Mapping
 
 from .errors import ApiError, BadCredentialError
+from .masking import mask_runs, percent_encoded
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A piece of a secret shorter than this is too common a string to hunt for ("Bearer", "abc").
@@ -62,7 +62,7 @@ class Redactor:
             for value in {secret, secret.strip()}:
                 forms |= {value, repr(value)[1:-1], json.dumps(value)[1:-1]}
                 forms |= {value.encode("unicode_escape").decode("ascii", "replace")}
-                forms |= _percent_encoded(value)
+                forms |= percent_encoded(value)
                 forms |= {piece for piece in _CONTROL.split(value) if len(piece.strip()) >= _MIN_PIECE}
         # Longest first: a short piece must not split a longer form before it is matched.
         self._forms = sorted((f for f in forms if f.strip()), key=len, reverse=True)
@@ -75,37 +75,6 @@ class Redactor:
 
     def __bool__(self) -> bool:
         return bool(self._forms)
-
-
-def _percent_encoded(value: str) -> set[str]:
-    """How a URL or a form body carries `value`: percent-encoded, `+` for spaces, hex in either case."""
-    encoded = {quote(value, safe=""), quote(value), quote_plus(value)}
-    return encoded | {re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), form) for form in encoded}
-
-
-def mask_runs(text: str, forms: Sequence[str], minimum: int, mask: str) -> str:
-    """`text` with every run of at least `minimum` characters that occurs inside one of `forms` replaced by
-    `mask`, longest run first from left to right: what is left of a secret cut short or quoted in part.
-    (ops/shared/redact.py holds the same few lines: the two layers may not import each other.)"""
-    long_forms = [form for form in forms if len(form) >= minimum]
-    if not long_forms:
-        return text
-    out, index = [], 0
-    while index < len(text):
-        run = 0
-        for form in long_forms:
-            if index + minimum <= len(text) and text[index : index + minimum] in form:
-                length = minimum
-                while index + length < len(text) and text[index : index + length + 1] in form:
-                    length += 1
-                run = max(run, length)
-        if run:
-            out.append(mask)
-            index += run
-        else:
-            out.append(text[index])
-            index += 1
-    return "".join(out)
 
 
 @contextlib.contextmanager

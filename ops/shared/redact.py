@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
-from urllib.parse import quote, quote_plus, unquote, urlsplit
+from collections.abc import Iterable
+from urllib.parse import unquote, urlsplit
+
+from components.saas_http.masking import mask_runs, percent_encoded
 
 SECRET_MASK = "[secret]"  # noqa: S105 - what a secret is shown as, not one
 REDACTED_MASK = "[redacted: production secret]"
@@ -38,47 +40,16 @@ def fingerprint_matches(value: str, fingerprints: Iterable[str]) -> bool:
     return any(hashlib.sha256(c.encode()).hexdigest() in fingerprints for c in candidates if c)
 
 
-def _forms(value: str) -> set[str]:
-    """The secret as is and as a URL or a form body carries it: percent-encoded, `+` for spaces, hex in either case."""
-    encoded = {quote(value, safe=""), quote(value), quote_plus(value)}
-    return {value} | encoded | {re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), form) for form in encoded}
-
-
-def _mask_runs(text: str, forms: Sequence[str], minimum: int, mask: str) -> str:
-    """`text` with every run of at least `minimum` characters that occurs inside one of `forms` replaced by
-    `mask`: what is left of a secret cut short or quoted in part. (components/saas_http/secrets.py holds the
-    same few lines: the two layers may not import each other.)"""
-    long_forms = [form for form in forms if len(form) >= minimum]
-    if not long_forms:
-        return text
-    out, index = [], 0
-    while index < len(text):
-        run = 0
-        for form in long_forms:
-            if index + minimum <= len(text) and text[index : index + minimum] in form:
-                length = minimum
-                while index + length < len(text) and text[index : index + length + 1] in form:
-                    length += 1
-                run = max(run, length)
-        if run:
-            out.append(mask)
-            index += run
-        else:
-            out.append(text[index])
-            index += 1
-    return "".join(out)
-
-
 def redact_text(
     text: str, *, secrets: Iterable[str] = (), fingerprints: Iterable[str] = (), limit: int | None = None
 ) -> str:
     """`text` with every known secret and every fingerprinted token replaced, then cut to its last `limit`
     characters (the end of a log or traceback says the most)."""
     values = {s for s in secrets if isinstance(s, str) and len(s) >= _MIN_SECRET}
-    forms = sorted({form for value in values for form in _forms(value)}, key=len, reverse=True)
+    forms = sorted({form for value in values for form in {value} | percent_encoded(value)}, key=len, reverse=True)
     for form in forms:
         text = text.replace(form, SECRET_MASK)
-    text = _mask_runs(text, forms, _MIN_PIECE, SECRET_MASK)
+    text = mask_runs(text, forms, _MIN_PIECE, SECRET_MASK)
     fingerprints = frozenset(str(f).lower() for f in fingerprints)
     if fingerprints:
         text = _TOKEN.sub(
