@@ -57,7 +57,7 @@ def test_the_offline_plan_runs_the_stack_transform_as_the_engine_does(project_di
         assert len(declared) > 40
         assert [r["urn"] for r in declared if not r["protect"]] == []
     staging = document(run_plan(project_dir.write_stack("staging"), root=project_dir))["resources"]
-    # staging: only what its components protect themselves (database, service, Render project)
+    # staging: only what its components protect themselves (database, API service, frontend, Render project)
     assert sorted(r["type"] for r in staging if r["protect"]) == [
         "aws:rds/instance:Instance",
         "render:projects:Project",
