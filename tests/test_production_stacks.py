@@ -61,6 +61,7 @@ def test_the_offline_plan_runs_the_stack_transform_as_the_engine_does(project_di
     assert sorted(r["type"] for r in staging if r["protect"]) == [
         "aws:rds/instance:Instance",
         "render:projects:Project",
+        "render:services:StaticSite",
         "render:services:WebService",
     ]
 

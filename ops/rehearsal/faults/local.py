@@ -54,13 +54,18 @@ def interrupted_up(run: FaultRun, outcome: Outcome) -> None:
     outcome.state = {"afterKill": after_kill, **outcome.state}
 
 
+def _health_monitor(monitors: dict) -> dict:
+    """The API's health monitor, not the frontend's: the engine creates the two in either order."""
+    return next(m for m in monitors.values() if m["friendlyName"].endswith(" health"))
+
+
 def drift(run: FaultRun, outcome: Outcome) -> None:
     """Edits in the dashboards: the monitor paused (on its own first: a known blind spot, reported as a finding),
     then its interval changed, a contact deleted, a person taken off the team."""
     stack, apis = run.stack, run.apis
     monitors, contacts = apis.uptimerobot.monitors, apis.uptimerobot.contacts
     with apis.uptimerobot._lock:
-        monitor = next(iter(monitors.values()))
+        monitor = _health_monitor(monitors)
         monitor["status"] = "PAUSED"
     paused_watch = run.command(outcome, "drift watch (paused monitor only)", recovery.drift_watch(stack), None)
     with apis.uptimerobot._lock:
@@ -86,7 +91,7 @@ def drift(run: FaultRun, outcome: Outcome) -> None:
     run.command(outcome, "drift watch (clean)", recovery.drift_watch(stack))
     run.converged(outcome)
     with apis.uptimerobot._lock:
-        monitor = next(iter(monitors.values()))
+        monitor = _health_monitor(monitors)
         outcome.check(monitor["interval"] == 300, f"the monitor's interval is {monitor['interval']}, not 300")
         still_paused = monitor["status"] == "PAUSED"
     if paused_watch.exit_code == 0 and still_paused:
