@@ -33,10 +33,8 @@ SCENARIOS = ("interrupted-up", "concurrent-up", "drift", "outage-mid-up")
 HOLD_SECONDS = 240.0
 COMMAND_SECONDS = 420.0
 # The fakes have no rate limit, and an outage should end in seconds: the provider's own settings
-# (docs/uptimerobot.md), not a code path of their own. Sentry's budget must outlast UptimeRobot's two retried
-# 503s in outage-mid-up, or the engine stops the `up` before the contact's create is sent (2 s lost that race
-# under load; 5 s has not).
-FAULT_ENV = {"UPTIMEROBOT_REQUESTS_PER_MINUTE": "0", "UPTIMEROBOT_RETRY_TIMEOUT": "20", "SENTRY_RETRY_TIMEOUT": "5"}
+# (docs/uptimerobot.md), not a code path of their own.
+FAULT_ENV = {"UPTIMEROBOT_REQUESTS_PER_MINUTE": "0", "UPTIMEROBOT_RETRY_TIMEOUT": "20", "SENTRY_RETRY_TIMEOUT": "2"}
 LOCKED = "the stack is currently locked"
 KINDS = {"AlertContact": "contacts", "Monitor": "monitors", "TeamMembership": "memberships"}
 
