@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 import pulumi
-from pulumi_render import environments, owners, services
+from pulumi_render import owners, services
 
 from components import TOKEN_PREFIX
-from components.render.notifications import RenderNotificationOverride, override_problems
+from components.render.notifications import override_problems
 from components.render.owner import only_owner
+from components.render.rollout import roll_out
 
 # REACT_APP_API_URL is the frontend static site's build-time variable (components/render/static_site.py).
 DERIVED_URL_VARS = ("API_URL",)
@@ -137,26 +138,14 @@ class RenderWebService(pulumi.ComponentResource):
             for file_name, content in sorted(args.secret_files.items())
         ]
 
-        # Creating the service starts a build before the env vars and files exist; deploy again once they do.
-        services.Deploy(
-            f"{name}-deploy-with-env",
-            service_id=service.id,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*env_vars, *secret_files]),
-        )
-
-        if args.environment_id is not None:
-            environments.ResourcesToEnvironment(
-                f"{name}-in-environment",
-                environment_id=args.environment_id,
-                resource_ids=[service.id],
-                opts=child,
-            )
-        notifications = RenderNotificationOverride(
-            f"{name}-notifications",
-            service_id=service.id,
+        notifications = roll_out(
+            name,
+            self,
+            service.id,
+            build_needs=[*env_vars, *secret_files],
+            environment_id=args.environment_id,
             notifications_to_send=args.notifications_to_send,
-            preview_notifications_enabled=args.preview_notifications,
-            opts=child,
+            preview_notifications=args.preview_notifications,
         )
 
         self.service_id = service.id

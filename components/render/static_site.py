@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
-from pulumi_render import environments, owners, services
+from pulumi_render import owners, services
 
 from components import TOKEN_PREFIX
-from components.render.notifications import RenderNotificationOverride, override_problems
+from components.render.notifications import override_problems
 from components.render.owner import only_owner
+from components.render.rollout import roll_out
 
 API_URL_VAR = "REACT_APP_API_URL"
 SPA_REWRITE = ("/*", "/index.html")
@@ -100,27 +101,17 @@ class RenderStaticSite(pulumi.ComponentResource):
             value=api_url_value,
             opts=child,
         )
-        # The site's first build runs before its env var exists (a bundle without the API's URL): build again.
-        # A later change of the API's URL needs a build by hand (docs/frontend.md): `replacement_trigger` on this
-        # Deploy would do it, but the SDK (3.272) cannot pass it through the stack transform production registers.
-        services.Deploy(
-            f"{name}-deploy-with-env",
-            service_id=site.id,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[api_url]),
-        )
-        if args.environment_id is not None:
-            environments.ResourcesToEnvironment(
-                f"{name}-in-environment",
-                environment_id=args.environment_id,
-                resource_ids=[site.id],
-                opts=child,
-            )
-        notifications = RenderNotificationOverride(
-            f"{name}-notifications",
-            service_id=site.id,
+        # The site's first build runs before its env var exists (a bundle without the API's URL): roll_out builds
+        # again. A later change of the API's URL needs a build by hand (docs/frontend.md): `replacement_trigger` on
+        # that Deploy would do it, but the SDK (3.272) cannot pass it through the stack transform production registers.
+        notifications = roll_out(
+            name,
+            self,
+            site.id,
+            build_needs=[api_url],
+            environment_id=args.environment_id,
             notifications_to_send=args.notifications_to_send,
-            preview_notifications_enabled=args.preview_notifications,
-            opts=child,
+            preview_notifications=args.preview_notifications,
         )
 
         self.service_id = site.id
