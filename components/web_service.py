@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Mapping, Optional
 
 import pulumi
-from pulumi_render import owners, services
+from pulumi_render import services
 
 from components import TOKEN_PREFIX
 from components.render.notifications import override_problems
-from components.render.owner import only_owner
+from components.render.owner import owner_id_for
 from components.render.rollout import roll_out
 
 # REACT_APP_API_URL is the frontend static site's build-time variable (components/render/static_site.py).
@@ -86,9 +86,7 @@ class RenderWebService(pulumi.ComponentResource):
         super().__init__(f"{TOKEN_PREFIX}RenderWebService", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        owner_id = args.owner_id or owners.list_owners_output(opts=pulumi.InvokeOutputOptions(parent=self)).items.apply(
-            only_owner
-        )
+        owner_id = owner_id_for(args.owner_id, self)
         service = services.WebService(
             f"{name}-service",
             name=args.service_name,

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
-from pulumi_render import environments, owners, projects
+from pulumi_render import environments, projects
 
 from components import TOKEN_PREFIX
-from components.render.owner import only_owner
+from components.render.owner import owner_id_for
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,9 +48,7 @@ class RenderEnvironment(pulumi.ComponentResource):
         kept = pulumi.ResourceOptions(parent=self, protect=True)
         status = protected_status(args.protected)
         if args.project_id is None:
-            owner_id = args.owner_id or owners.list_owners_output(
-                opts=pulumi.InvokeOutputOptions(parent=self)
-            ).items.apply(only_owner)
+            owner_id = owner_id_for(args.owner_id, self)
             project = projects.Project(
                 f"{name}-project",
                 name=args.project_name,

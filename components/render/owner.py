@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pulumi
+from pulumi_render import owners
 
 
 def only_owner(items) -> str:
@@ -12,3 +15,10 @@ def only_owner(items) -> str:
             f"the Render API key sees {len(ids)} workspaces; set kitchen-kontrol:renderOwnerId to one of them"
         )
     return ids[0]
+
+
+def owner_id_for(owner_id: Optional[str], parent: pulumi.Resource) -> pulumi.Input[str]:
+    """The stack's `renderOwnerId`, or else the API key's only workspace (looked up as a child of `parent`)."""
+    if owner_id:
+        return owner_id
+    return owners.list_owners_output(opts=pulumi.InvokeOutputOptions(parent=parent)).items.apply(only_owner)

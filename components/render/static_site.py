@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
-from pulumi_render import owners, services
+from pulumi_render import services
 
 from components import TOKEN_PREFIX
 from components.render.notifications import override_problems
-from components.render.owner import only_owner
+from components.render.owner import owner_id_for
 from components.render.rollout import roll_out
 
 API_URL_VAR = "REACT_APP_API_URL"
@@ -69,9 +69,7 @@ class RenderStaticSite(pulumi.ComponentResource):
         super().__init__(f"{TOKEN_PREFIX}RenderStaticSite", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        owner_id = args.owner_id or owners.list_owners_output(opts=pulumi.InvokeOutputOptions(parent=self)).items.apply(
-            only_owner
-        )
+        owner_id = owner_id_for(args.owner_id, self)
         source, destination = SPA_REWRITE
         site = services.StaticSite(
             f"{name}-site",
