@@ -79,8 +79,8 @@ def incidents(facts: StackFacts, v: DeployValues) -> list[str]:
         f"{code(ca_file)}. Check the secret file exists (dashboard → Environment → Secret Files), that the "
         f"instance's `CACertificateIdentifier` is `rds-ca-rsa2048-g1` (`{aws} rds describe-db-instances "
         f"--db-instance-identifier {identifier} --query 'DBInstances[0].CACertificateIdentifier'`) and that "
-        "`DATABASE_URL` still names the file. Never turn verification off (`sslmode=no-verify`, "
-        "`rejectUnauthorized: false`): a new AWS CA goes into `components/data/` (its README says how).",
+        "`DATABASE_URL` still names the file. Keep `sslmode=verify-full` with that file, whatever the deadline: "
+        "a new AWS CA goes into `components/data/` (its README says how), never a weaker mode or driver option.",
         "",
         "Fix: a stopped instance: `"
         + f"{aws} rds start-db-instance --db-instance-identifier {identifier}`; wrong ranges: update them as in "

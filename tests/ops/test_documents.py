@@ -60,6 +60,15 @@ def test_the_placeholder_check_can_fail():
     assert placeholders("[project](https://sentry.io/x) Jane <jane@kitchen-kontrol.dev>") == []
 
 
+@pytest.mark.parametrize("document", ["runbook-staging", "runbook-production", "checklist-staging"])
+def test_no_document_offers_a_way_to_stop_verifying_the_database(fresh_clone_documents, document):
+    # The app's node-postgres verifies the server (verify-full, the RDS CA): an incident is no reason to stop.
+    text = fresh_clone_documents[document]
+    assert "sslmode=verify-full" in text or document.startswith("checklist")
+    for weaker in ("no-verify", "rejectUnauthorized", "uselibpqcompat", "sslmode=require", "sslmode=prefer"):
+        assert weaker not in text, weaker
+
+
 @pytest.mark.parametrize("stack", ["staging", "production"])
 def test_runbook_has_every_section_the_operator_needs(fresh_clone_documents, stack):
     runbook = fresh_clone_documents[f"runbook-{stack}"]
