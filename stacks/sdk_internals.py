@@ -67,9 +67,9 @@ def run_stack_transforms(tokens: list[str], request: Any) -> Any:
     from pulumi.runtime.proto import resource_pb2
     from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-    callbacks = {token: cb for servicer in _CallbackServicer._servicers for token, cb in servicer._callbacks.items()}
     if not tokens or request.type == "pulumi:pulumi:Stack":
         return request
+    callbacks = {token: cb for servicer in _CallbackServicer._servicers for token, cb in servicer._callbacks.items()}
     _ensure_event_loop()
     request = resource_pb2.RegisterResourceRequest.FromString(request.SerializeToString())
     for token in tokens:
