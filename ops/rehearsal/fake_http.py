@@ -6,6 +6,7 @@ describe. Each fake adds its own routes (`answer`) and, if it needs them, its ow
 
 from __future__ import annotations
 
+import copy
 import json
 import ssl
 import sys
@@ -14,7 +15,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from ops.rehearsal.faults.armed import Fault, take_fault
 from ops.rehearsal.vendor_contract import VendorSpec
@@ -28,6 +29,7 @@ class FakeApi:
     unauthorized: ClassVar[dict[str, str]] = {"message": "Unauthorized"}
     fault_type: ClassVar[type[Fault]] = Fault
     spec: ClassVar[VendorSpec | None] = None  # the vendor's OpenAPI subset the fake holds requests to
+    held: ClassVar[tuple[str, ...]] = ()  # the attributes that hold what the API holds (`saved`, `holding`)
 
     def __init__(self, credential: str, *, tls: tuple[Path, Path] | None = None, name: str = "fake-api") -> None:
         self.credential = credential
@@ -57,6 +59,18 @@ class FakeApi:
         with self._lock:
             self.faults.append(fault)
         return fault
+
+    def saved(self) -> dict[str, Any]:
+        """A copy of what the fake holds now (not its log, faults or server), for another fake to hold."""
+        with self._lock:
+            return {name: copy.deepcopy(getattr(self, name)) for name in self.held}
+
+    def holding(self, saved: dict[str, Any]) -> Self:
+        """This fake, holding a copy of another's `saved()`: a deployed stack's SaaS side, copied."""
+        with self._lock:
+            for name in self.held:
+                setattr(self, name, copy.deepcopy(saved[name]))
+        return self
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         return take_fault(self.faults, self._lock, method, path)

@@ -50,7 +50,7 @@ def main(args: argparse.Namespace) -> int:
         rehearsal = Rehearsal(engine, args.stack, directory, apis.env)
         steps = rehearsal.run(on_step=emit)
         expected = rehearsal.expected
-        lifecycle_ok = len(steps) == expected and all(s.ok for s in steps)
+        lifecycle_ok = rehearsal.succeeded
         faults = _faults(rehearsal, apis, args.json) if args.faults and lifecycle_ok else None
         if args.keep:
             (directory / "backend" / "passphrase").write_text(rehearsal.session.passphrase + "\n")
@@ -58,7 +58,7 @@ def main(args: argparse.Namespace) -> int:
     ok = lifecycle_ok and (not args.faults or (bool(faults) and all(o.ok for o in faults)))
     seconds = time.monotonic() - started
     if args.json:
-        report = _report(engine, args.stack, ok, steps, seconds)
+        report = json_report(engine, args.stack, ok, steps, seconds)
         if args.faults:
             report["faults"] = [o.as_json() for o in faults or []]
         print(json.dumps(report, indent=2))
@@ -113,7 +113,8 @@ def _print_summary(stack: str, ok: bool, steps: list[Step], expected: int, secon
         )
 
 
-def _report(engine: Engine, stack: str, ok: bool, steps: list[Step], seconds: float) -> dict:
+def json_report(engine: Engine, stack: str, ok: bool, steps: list[Step], seconds: float) -> dict:
+    """What `--json` prints: the evidence `ops readiness --rehearsal-report` reads."""
     return {
         "schemaVersion": SCHEMA_VERSION,
         "stack": stack,

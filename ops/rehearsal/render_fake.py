@@ -27,6 +27,7 @@ class FakeRender(FakeApi):
 
     unauthorized = {"id": "unauthorized", "message": "Unauthorized"}
     spec = RENDER
+    held = ("services", "overrides")
 
     def __init__(self, api_key: str, services: set[str] | None = None) -> None:
         super().__init__(api_key, name="fake-render")

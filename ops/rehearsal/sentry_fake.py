@@ -105,6 +105,7 @@ class FakeSentry(FakeApi):
     error_key = "detail"
     unauthorized = {"detail": "Invalid token"}
     spec = SENTRY
+    held = ("members", "teams")
 
     def __init__(
         self,

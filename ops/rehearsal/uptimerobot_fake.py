@@ -41,6 +41,7 @@ class FakeUptimeRobot(FakeApi):
 
     unauthorized = INVALID_TOKEN
     fault_type = UptimeRobotFault
+    held = ("monitors", "contacts", "integrations", "_next_id")
 
     def __init__(
         self,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from ops.rehearsal.apis import local_apis
+from ops.rehearsal.apis import LocalApis, SavedApis, local_apis
 from ops.rehearsal.engine import EngineMissing, locate_engine
 from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal
 from tests.support.env import unavailable
@@ -35,10 +39,36 @@ def _rehearse(engine, stack: str, tmp_path_factory):
         yield rehearsal, apis
 
 
+@dataclass(frozen=True)
+class Deployed:
+    """A rehearsed stack, its fakes, and both as the rehearsal left them (`copy`)."""
+
+    rehearsal: Rehearsal
+    apis: LocalApis
+    as_rehearsed: Rehearsal  # a copy of the project and backend, never run
+    saved_apis: SavedApis
+
+    @contextmanager
+    def copy(self, workdir: Path) -> Iterator[tuple[Rehearsal, LocalApis]]:
+        """The stack as the rehearsal deployed it, with fakes holding what they held then: a copy of its own for a
+        test that changes it (the session's stack may have been looked at with other config since)."""
+        engine, stack = self.rehearsal.session.engine, self.rehearsal.stack
+        with local_apis(stack, [], holding=self.saved_apis) as apis:
+            yield Rehearsal(engine, stack, workdir, apis.env, copy_of=self.as_rehearsed), apis
+
+
 @pytest.fixture(scope="session")
-def staging_apis(engine, tmp_path_factory):
+def staging_deployed(engine, tmp_path_factory) -> Iterator[Deployed]:
     """Staging rehearsed, with the local APIs it used; the stack stays deployed (on the stand-ins)."""
-    yield from _rehearse(engine, "staging", tmp_path_factory)
+    for rehearsal, apis in _rehearse(engine, "staging", tmp_path_factory):
+        kept = Rehearsal(engine, "staging", tmp_path_factory.mktemp("staging-as-rehearsed"), {}, copy_of=rehearsal)
+        yield Deployed(rehearsal, apis, kept, apis.saved())
+
+
+@pytest.fixture(scope="session")
+def staging_apis(staging_deployed):
+    """Staging rehearsed, with the local APIs it used; the stack stays deployed (on the stand-ins)."""
+    return staging_deployed.rehearsal, staging_deployed.apis
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from ops.rehearsal.rehearse_command import _report
+from ops.rehearsal.rehearse_command import json_report
 from tests.support.engine import config_commands, steps_of
 from tests.support.env import ROOT
 from tests.support.preview_text import reviewer_text
@@ -40,7 +40,7 @@ def test_the_rehearsal_restores_into_a_new_instance_the_stack_moves_to(staging_r
     assert "+ 2 created" in summary and "~ 4 updated" in summary
     assert "replace" not in summary and "delete" not in summary
     # The JSON report carries the steps readiness reads.
-    report = _report(staging_rehearsal.session.engine, "staging", True, staging_rehearsal.steps, 1.0)
+    report = json_report(staging_rehearsal.session.engine, "staging", True, staging_rehearsal.steps, 1.0)
     assert [s["name"] for s in report["steps"] if "restore" in s["name"] and s["ok"]] == [s.name for s in steps]
     # The tracked stack file never saw the restore: only the throwaway copy did.
     assert "dbRestore" not in (ROOT / "Pulumi.staging.yaml").read_text()

@@ -12,12 +12,12 @@ import pytest
 
 # Session fixtures that cost seconds, and the group their users join (fixtures they depend on count too).
 SHARED = {
-    "staging_apis": "rehearsals",
+    "staging_deployed": "rehearsals",
     "production_rehearsal": "rehearsals",
     "cli_plans": "offline-plans",
 }
-# The faults rehearsal (one `ops rehearse staging --faults`), then the rehearsed stacks and what they preview.
-FIRST = ("tests/engine/test_faults.py", "rehearsals")
+# The rehearsed stacks, what they preview and the fault scenarios on a copy of staging's.
+FIRST = ("rehearsals",)
 
 
 def group(item: pytest.Item) -> str:

@@ -19,7 +19,8 @@ EXPECTED = {
     "concurrent-up": "on the S3 backend, the second `up` fails on the first one's lock, the first applies; the state "
     "parses, holds no pending operation, no lock is left and the resource count is the lifecycle's",
     "drift": "the drift watch exits 7 (changes) naming the monitor (interval), the deleted contact and the removed "
-    "team member; `up --refresh` repairs them; the drift watch is clean again (a paused monitor is checked on its own)",
+    "team member; `up --refresh` repairs them; the drift watch is clean again (the other monitor, paused, is "
+    "either named and resumed or reported as a finding)",
     "outage-mid-up": "UptimeRobot's two 503s are retried (three creates, one applied); a Sentry outage fails the `up` "
     "naming Sentry and 502; the rerun converges with no duplicate and `preview --expect-no-changes` is clean",
 }

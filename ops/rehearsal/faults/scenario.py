@@ -34,7 +34,7 @@ HOLD_SECONDS = 240.0
 COMMAND_SECONDS = 420.0
 # The fakes have no rate limit, and an outage should end in seconds: the provider's own settings
 # (docs/uptimerobot.md), not a code path of their own.
-FAULT_ENV = {"UPTIMEROBOT_REQUESTS_PER_MINUTE": "0", "UPTIMEROBOT_RETRY_TIMEOUT": "20", "SENTRY_RETRY_TIMEOUT": "2"}
+FAULT_ENV = {"UPTIMEROBOT_REQUESTS_PER_MINUTE": "0", "UPTIMEROBOT_RETRY_TIMEOUT": "20", "SENTRY_RETRY_TIMEOUT": "1"}
 LOCKED = "the stack is currently locked"
 KINDS = {"AlertContact": "contacts", "Monitor": "monitors", "TeamMembership": "memberships"}
 
