@@ -170,16 +170,28 @@ def _tree_state() -> tuple[str, str]:
 
 
 def test_every_documented_ops_engine_example_leaves_the_working_tree_untouched(engine, tmp_path):
+    """The README's and docs/' `ops engine` lines as a newcomer runs them, the README's local `up` with the rehearsal
+    values among them (issue 32): each works, none changes a tracked file."""
     examples = _documented_engine_examples()
     assert any(args[-2:] == ["init", "staging"] for args in examples["rehearsal.md"]), (
         "docs show how to create the stack"
     )
     assert ["--values", "rehearsal", "--", "up", "-s", "staging", "--yes"] in examples["README.md"]  # the local up
     before = _tree_state()
+    ran = {}
     for document, commands in examples.items():  # each document's examples in order, in a backend of their own
         for args in commands:
             done = run_ops("engine", "--backend", str(tmp_path / document), *args, timeout=600)
             assert done.returncode == 0, (document, args, done.stdout[-2000:], done.stderr)
+            ran[document, tuple(args)] = done
+    # The README's local up made the stack and applied it: a preview of the same backend finds it unchanged.
+    up = ran["README.md", ("--values", "rehearsal", "--", "up", "-s", "staging", "--yes")]
+    assert "created stack staging" in up.stderr and re.search(r"\+ \d+ created", up.stdout)
+    again = run_ops(
+        "engine", "--backend", str(tmp_path / "README.md"), "--values", "rehearsal", "--", "preview", "-s", "staging"
+    )
+    assert again.returncode == 0 and "created stack" not in again.stderr, again.stdout[-2000:] + again.stderr
+    assert re.search(r"Resources:\s+\d+ unchanged", again.stdout), again.stdout[-1500:]
     # In CI the tree is clean, so this is `git status --porcelain` empty; locally, unchanged.
     assert _tree_state() == before
 
