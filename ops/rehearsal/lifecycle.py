@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ops.rehearsal.apis import LocalApis, SavedApis, local_apis
 from ops.rehearsal.engine import Engine, EngineSession, Step
 from ops.rehearsal.production_release import release_steps
 from ops.rehearsal.restore import restore_steps
@@ -287,6 +288,14 @@ def _refused_by_program(rehearsal: Rehearsal, step: Step) -> list[str]:
 def _refused_by_pack(rehearsal: Rehearsal, step: Step) -> list[str]:
     problems = [] if PACK_REFUSAL.search(step.output) else ["the update failed, but not on the policy pack's window"]
     return problems + _nothing_declared(rehearsal)
+
+
+@contextmanager
+def copied(rehearsal: Rehearsal, saved: SavedApis, workdir: Path) -> Iterator[tuple[Rehearsal, LocalApis]]:
+    """A copy of `rehearsal`'s deployed stack in `workdir`, with fakes (ports and keys of their own) holding what
+    its fakes held when they were `saved`: a scenario on it changes neither the original nor its fakes."""
+    with local_apis(rehearsal.stack, [], holding=saved) as apis:
+        yield Rehearsal(rehearsal.session.engine, rehearsal.stack, workdir, apis.env, copy_of=rehearsal), apis
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import pytest
 
 from ops.rehearsal.apis import LocalApis, SavedApis, local_apis
 from ops.rehearsal.engine import EngineMissing, locate_engine
-from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal
+from ops.rehearsal.lifecycle import REHEARSAL_VALUES, Rehearsal, copied
 from tests.support.env import unavailable
 
 
@@ -52,9 +52,8 @@ class Deployed:
     def copy(self, workdir: Path) -> Iterator[tuple[Rehearsal, LocalApis]]:
         """The stack as the rehearsal deployed it, with fakes holding what they held then: a copy of its own for a
         test that changes it (the session's stack may have been looked at with other config since)."""
-        engine, stack = self.rehearsal.session.engine, self.rehearsal.stack
-        with local_apis(stack, [], holding=self.saved_apis) as apis:
-            yield Rehearsal(engine, stack, workdir, apis.env, copy_of=self.as_rehearsed), apis
+        with copied(self.as_rehearsed, self.saved_apis, workdir) as copy:
+            yield copy
 
 
 @pytest.fixture(scope="session")

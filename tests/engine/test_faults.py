@@ -134,7 +134,7 @@ def test_the_drift_watch_names_each_hand_edit_and_an_up_with_refresh_repairs_the
     # Known and reported, not hidden: when the provider learns to see a pause, this finding goes and the
     # scenario requires the repair instead.
     assert entry["findings"] == [PAUSE_UNSEEN] and monitors["frontend"]["status"] == "PAUSED"
-    assert _contacts(entry)["standby@kitchen-kontrol-rehearsal.dev"] == 1
+    assert _contacts(entry)["oncall@kitchen-kontrol-rehearsal.dev"] == 1
     assert any(team.endswith("-staging") for team in entry["fakes"]["sentryTeams"]["ops@kitchen-kontrol-rehearsal.dev"])
 
 

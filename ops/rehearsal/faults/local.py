@@ -85,7 +85,7 @@ def drift(run: FaultRun, outcome: Outcome) -> None:
         _monitor(monitors, " frontend")["status"] = "PAUSED"
         health = _monitor(monitors, " health")
         health["interval"] = 3600
-        gone = next(c for c in contacts.values() if c["value"].startswith("standby@"))
+        gone = next(c for c in contacts.values() if c["value"].startswith("oncall@"))
         del contacts[gone["id"]]
         health["assignedAlertContacts"] = [
             a for a in health["assignedAlertContacts"] if int(a["alertContactId"]) != gone["id"]
@@ -98,7 +98,7 @@ def drift(run: FaultRun, outcome: Outcome) -> None:
     changes = planned_changes(watch.output)
     expected_names = {
         "the monitor": "kitchen-kontrol-staging-uptime-health",
-        "the deleted contact": "kitchen-kontrol-staging-uptime-contact-standby-kitchen-kontrol-rehearsal-dev",
+        "the deleted contact": "kitchen-kontrol-staging-uptime-contact-oncall-kitchen-kontrol-rehearsal-dev",
         "the removed team member": "kitchen-kontrol-staging-sentry-team-member-ops-kitchen-kontrol-rehearsal-dev",
     }
     for what, name in expected_names.items():

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 
 from ops.rehearsal.apis import LocalApis
 from ops.rehearsal.faults.local import drift, interrupted_up, outage_mid_up
 from ops.rehearsal.faults.s3 import concurrent_up
 from ops.rehearsal.faults.scenario import FAULT_ENV, SCENARIOS, FaultRun, Outcome, timed
-from ops.rehearsal.lifecycle import Rehearsal
+from ops.rehearsal.lifecycle import Rehearsal, copied
 
-# Scenarios with a stack and fakes of their own: they run beside the others.
-ASIDE = ("concurrent-up",)
+# Scenarios with a stack and fakes of their own (concurrent-up: a new one on S3; drift: a copy of the lifecycle's,
+# taken before any scenario changed it): they run beside the others.
+ASIDE = ("concurrent-up", "drift")
 EXPECTED = {
     "interrupted-up": "the killed `up` leaves a lock and a pending create; `cancel`, `refresh --clear-pending-creates`,"
     " `up` converge with no duplicate or orphan in the fakes and `preview --expect-no-changes` is clean",
     "concurrent-up": "on the S3 backend, the second `up` fails on the first one's lock, the first applies; the state "
     "parses, holds no pending operation, no lock is left and the resource count is the lifecycle's",
-    "drift": "the drift watch exits 7 (changes) naming the monitor (interval), the deleted contact and the removed "
-    "team member; `up --refresh` repairs them; the drift watch is clean again (the other monitor, paused, is "
-    "either named and resumed or reported as a finding)",
+    "drift": "on a copy of the lifecycle's stack and fakes, the drift watch exits 7 (changes) naming the monitor "
+    "(interval), the deleted contact and the removed team member; `up --refresh` repairs them; the drift watch is "
+    "clean again (the other monitor, paused, is either seen and resumed or reported as a finding)",
     "outage-mid-up": "UptimeRobot's two 503s are retried (three creates, one applied); a Sentry outage fails the `up` "
     "naming Sentry and 502; the rerun converges with no duplicate and `preview --expect-no-changes` is clean",
 }
@@ -30,27 +32,34 @@ def run_faults(
     rehearsal: Rehearsal, apis: LocalApis, on_scenario: Callable[[Outcome], None] = lambda _o: None
 ) -> list[Outcome]:
     """Every scenario, reported in SCENARIOS' order: those on the lifecycle's stack (deployed) one after the other,
-    and meanwhile `concurrent-up`, which has a stack, a backend (S3) and fakes of its own."""
+    and meanwhile those with a stack and fakes of their own (ASIDE)."""
     session = rehearsal.session
     session.api_env = {**session.api_env, **FAULT_ENV}
     directory = session.backend.parent / "faults"
     directory.mkdir(exist_ok=True)
     run = FaultRun(session=session, stack=rehearsal.stack, apis=apis, directory=directory)
-    scenarios = {
-        "interrupted-up": lambda o: interrupted_up(run, o),
-        "concurrent-up": lambda o: concurrent_up(
-            session.engine, rehearsal.stack, directory / "s3", len(rehearsal.first_update), o
-        ),
-        "drift": lambda o: drift(run, o),
-        "outage-mid-up": lambda o: outage_mid_up(run, o),
-    }
-    outcomes = []
-    with ThreadPoolExecutor(max_workers=len(ASIDE), thread_name_prefix="fault") as pool:
-        aside = {name: pool.submit(timed, Outcome(name, EXPECTED[name]), scenarios[name]) for name in ASIDE}
-        for name in SCENARIOS:
-            outcome = aside[name].result() if name in aside else timed(Outcome(name, EXPECTED[name]), scenarios[name])
-            outcomes.append(outcome)
-            on_scenario(outcome)
+    with ExitStack() as held:
+        drift_copy, drift_apis = held.enter_context(copied(rehearsal, apis.saved(), directory / "drift-stack"))
+        drift_copy.session.api_env = {**drift_copy.session.api_env, **FAULT_ENV}
+        drift_run = FaultRun(session=drift_copy.session, stack=rehearsal.stack, apis=drift_apis, directory=directory)
+        scenarios = {
+            "interrupted-up": lambda o: interrupted_up(run, o),
+            "concurrent-up": lambda o: concurrent_up(
+                session.engine, rehearsal.stack, directory / "s3", len(rehearsal.first_update), o
+            ),
+            "drift": lambda o: drift(drift_run, o),
+            "outage-mid-up": lambda o: outage_mid_up(run, o),
+        }
+        outcomes = []
+        with ThreadPoolExecutor(max_workers=len(ASIDE), thread_name_prefix="fault") as pool:
+            aside = {name: pool.submit(timed, Outcome(name, EXPECTED[name]), scenarios[name]) for name in ASIDE}
+            for name in SCENARIOS:
+                if name in aside:
+                    outcome = aside[name].result()
+                else:
+                    outcome = timed(Outcome(name, EXPECTED[name]), scenarios[name])
+                outcomes.append(outcome)
+                on_scenario(outcome)
     return outcomes
 
 

@@ -1,13 +1,14 @@
 """`ops rehearse staging --faults`: the real engine under faults, after the normal lifecycle.
 
-Four scenarios, reported in this order (`concurrent-up` runs beside the others: ops.rehearsal.faults.run),
+Four scenarios, reported in this order (`concurrent-up` and `drift` have stacks and fakes of their own and run
+beside the others: ops.rehearsal.faults.run),
 each with what it expects, its duration, the exit code of the command the fault hit, and what the state and
 the fakes hold afterwards:
 
 - `interrupted-up` (ops.rehearsal.faults.local): the CLI is SIGKILLed, with everything it started,
   while the UptimeRobot fake holds a create it has already applied; the runbook's recovery converges.
 - `concurrent-up` (ops.rehearsal.faults.s3): two `up`s of one stack on the S3 API (moto, loopback).
-- `drift` and `outage-mid-up` (ops.rehearsal.faults.local).
+- `drift` (on a copy of the lifecycle's stack and fakes) and `outage-mid-up` (ops.rehearsal.faults.local).
 
 Every wait is bounded: a held request is released after HOLD_SECONDS at the latest, a CLI command is
 killed after COMMAND_SECONDS, and a process the rehearsal started is killed with all its descendants.
