@@ -45,6 +45,8 @@ class LocalApis:
 
 @dataclass(frozen=True)
 class SavedApis:
+    """Each fake's `saved()`: monitors, contacts and integrations; members and teams; notification overrides."""
+
     uptimerobot: dict[str, Any]
     sentry: dict[str, Any]
     render: dict[str, Any]
@@ -62,6 +64,8 @@ def local_apis(stack: str, contacts: list[str], holding: SavedApis | None = None
     render = FakeRender("rnd_" + secrets.token_hex(16))
     uptimerobot = FakeUptimeRobot(api_key=secrets.token_hex(16))
     if holding is not None:
-        uptimerobot.holding(holding.uptimerobot), sentry.holding(holding.sentry), render.holding(holding.render)
+        uptimerobot.holding(holding.uptimerobot)
+        sentry.holding(holding.sentry)
+        render.holding(holding.render)
     with uptimerobot, sentry, render:
         yield LocalApis(uptimerobot=uptimerobot, sentry=sentry, render=render)
