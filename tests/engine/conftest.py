@@ -76,6 +76,15 @@ def staging_rehearsal(staging_apis) -> Rehearsal:
 
 
 @pytest.fixture(scope="session")
+def log_level_change(staging_rehearsal):
+    """The engine's preview steps (with the policy pack) of the rehearsed staging with only `appLogLevel` changed,
+    to debug: one env var's change, which more than one test looks at."""
+    from tests.support.engine import preview_with
+
+    return preview_with(staging_rehearsal, "appLogLevel", "debug", *staging_rehearsal.policy_flags())
+
+
+@pytest.fixture(scope="session")
 def production_rehearsal(engine, tmp_path_factory) -> Rehearsal:
     for rehearsal, _apis in _rehearse(engine, "production", tmp_path_factory):
         yield rehearsal

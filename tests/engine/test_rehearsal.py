@@ -165,10 +165,9 @@ def test_secrets_stay_encrypted_in_the_state_and_out_of_every_printed_line(stagi
     assert apis.sentry.token not in decrypted_state
 
 
-def test_an_env_var_change_updates_one_env_var_and_never_replaces_the_service(staging_rehearsal):
-    steps = preview_with(staging_rehearsal, "appLogLevel", "debug", *staging_rehearsal.policy_flags())
+def test_an_env_var_change_updates_one_env_var_and_never_replaces_the_service(log_level_change):
     # One in-place update: the service (and its deploy) are neither updated nor replaced.
-    assert [(s.op, s.name) for s in steps if s.op != "same"] == [
+    assert [(s.op, s.name) for s in log_level_change if s.op != "same"] == [
         ("update", "kitchen-kontrol-staging-web-env-log-level")
     ]
 
