@@ -14,7 +14,6 @@ import logging
 import runpy
 import sys
 import traceback
-import types
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from ops.shared.errors import Failure, UsageError
 from ops.shared.project import ROOT, load_stack_config
 from ops.shared.redact import redact_text
 from stacks.sdk_internals import register_stack_outputs
+from stacks.startup import settle
 
 # The runner's own file: a program's traceback passes through it, but it is not the program.
 _RUNNER = Path("ops", "program", Path(__file__).name)
@@ -86,9 +86,9 @@ def run_plan(
             loop.close()
 
     try:
-        _load_provider_modules()
-        # The SDK modules are here for good: keep the collector from rescanning them during the run.
-        gc.freeze()
+        # Before the loop starts, and kept out of the collector's way while the plan runs (unfrozen after: this
+        # process may live on, as a test worker does).
+        settle()
         try:
             # A fresh context per plan: the SDK keeps its root resource and config in context variables.
             contextvars.Context().run(execute)
@@ -118,21 +118,6 @@ def run_plan(
 def _run_program(program: Path) -> None:
     runpy.run_path(str(program), run_name="__main__")
     register_stack_outputs()
-
-
-def _load_provider_modules() -> None:
-    """Load the provider SDK modules the components use before the event loop starts.
-
-    The SDKs load lazily, on first attribute access; inside the program that happens while the
-    SDK's RPC threads hold the GIL, which makes the same imports take half as long again.
-    """
-    import stacks.environment  # noqa: F401 - imports every component module
-
-    for name, module in list(sys.modules.items()):
-        if name.startswith("components."):
-            for value in vars(module).values():
-                if isinstance(value, types.ModuleType) and type(value) is not types.ModuleType:
-                    getattr(value, "__all__", None)  # a lazy module loads on this access
 
 
 def _classify(exc: Exception, root: Path, secrets=(), fingerprints=()) -> Exception:
