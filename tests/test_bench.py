@@ -4,6 +4,7 @@ states the faults rehearsal and the suite in staging rehearsals measured around 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 
 import pytest
@@ -53,6 +54,18 @@ def test_the_bench_states_a_command_in_units_measured_around_it():
     assert len(units) == 3 and all(0.2 <= seconds for seconds in units)
     assert 2.0 <= results["four"].ratio <= 6.0, (units, results["four"].seconds)
     assert results["again"].done.returncode == 0
+
+
+def test_the_bench_says_how_much_cpu_a_command_used_and_the_floor_it_sets():
+    # A suite on few cores is bound by its CPU: the bench says how much, and the wall time it allows at best.
+    feedback = load(ROOT / "bench" / "feedback.py")
+    busy = [sys.executable, "-c", "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"]
+    seconds, cpu, done = feedback.timed_with_cpu(busy)
+    assert done.returncode == 0 and 0.5 <= cpu <= seconds + 0.1
+    idle_seconds, idle_cpu, _ = feedback.timed_with_cpu([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    assert idle_cpu < 0.3 <= idle_seconds
+    line = feedback.cpu_detail(100.0, 150.0)
+    assert line.startswith("CPU 150 s (1.5 of ") and line.endswith(f"floor {150 / (os.cpu_count() or 1):.0f} s)")
 
 
 def test_a_failed_unit_is_said_not_divided_by(capsys, monkeypatch):
