@@ -58,7 +58,8 @@ class Deployed:
 
 @pytest.fixture(scope="session")
 def staging_deployed(engine, tmp_path_factory) -> Iterator[Deployed]:
-    """Staging rehearsed, with the local APIs it used; the stack stays deployed (on the stand-ins)."""
+    """Staging rehearsed, with the local APIs it used, and a copy of both taken at once (what `Deployed.copy` hands
+    out to a test that changes the stack, the fault scenarios')."""
     for rehearsal, apis in _rehearse(engine, "staging", tmp_path_factory):
         kept = Rehearsal(engine, "staging", tmp_path_factory.mktemp("staging-as-rehearsed"), {}, copy_of=rehearsal)
         yield Deployed(rehearsal, apis, kept, apis.saved())
