@@ -106,6 +106,15 @@ def _failures_notified(service: StackResource, service_id: Any, resources: Seque
     return False
 
 
+def _unnotified(service: StackResource, failures: str) -> Finding:
+    """A service or site Render says nothing about when its `failures` (deploys, builds) fail."""
+    return violation(
+        f"{service.label}: Render does not notify about its failed {failures} (no notification override "
+        f"sending {' or '.join(SENDS_FAILURES)})",
+        service.urn,
+    )
+
+
 def check(ctx: StackContext) -> Iterator[Finding]:
     for service in ctx.of_type(RENDER_WEB_SERVICE):
         try:
@@ -120,11 +129,7 @@ def check(ctx: StackContext) -> Iterator[Finding]:
             if not _dsn_set(service, service_id, ctx.resources):
                 yield violation(f"{service.label}: no {DSN_KEY} env var is set for it", service.urn)
             if not _failures_notified(service, service_id, ctx.resources):
-                yield violation(
-                    f"{service.label}: Render does not notify about its failed deploys (no notification override "
-                    f"sending {' or '.join(SENDS_FAILURES)})",
-                    service.urn,
-                )
+                yield _unnotified(service, "deploys")
         except UnknownPropError as exc:
             yield unknown(exc.path, service.label, service.urn)
     for site in ctx.of_type(RENDER_STATIC_SITE):
@@ -134,11 +139,7 @@ def check(ctx: StackContext) -> Iterator[Finding]:
             if not hosts or not _monitored(site, None, hosts, ctx.resources):
                 yield violation(f"{site.label}: no uptime monitor checks a page of the static site", site.urn)
             if not _failures_notified(site, site_id, ctx.resources):
-                yield violation(
-                    f"{site.label}: Render does not notify about its failed builds (no notification override "
-                    f"sending {' or '.join(SENDS_FAILURES)})",
-                    site.urn,
-                )
+                yield _unnotified(site, "builds")
         except UnknownPropError as exc:
             yield unknown(exc.path, site.label, site.urn)
 
