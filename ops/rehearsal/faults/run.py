@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from pathlib import Path
 
 from ops.rehearsal.apis import LocalApis
 from ops.rehearsal.faults.local import drift, interrupted_up, outage_mid_up
@@ -33,19 +33,16 @@ def run_faults(
 ) -> list[Outcome]:
     """Every scenario, reported in SCENARIOS' order: those on the lifecycle's stack (deployed) one after the other,
     and meanwhile those with a stack and fakes of their own (ASIDE)."""
-    session = rehearsal.session
-    session.api_env = {**session.api_env, **FAULT_ENV}
-    directory = session.backend.parent / "faults"
+    directory = rehearsal.session.backend.parent / "faults"
     directory.mkdir(exist_ok=True)
-    run = FaultRun(session=session, stack=rehearsal.stack, apis=apis, directory=directory)
-    with ExitStack() as held:
-        drift_copy, drift_apis = held.enter_context(copied(rehearsal, apis.saved(), directory / "drift-stack"))
-        drift_copy.session.api_env = {**drift_copy.session.api_env, **FAULT_ENV}
-        drift_run = FaultRun(session=drift_copy.session, stack=rehearsal.stack, apis=drift_apis, directory=directory)
+    # drift's copy is taken before any scenario changes the lifecycle's stack or its fakes.
+    with copied(rehearsal, apis.saved(), directory / "drift-stack") as (drift_copy, drift_apis):
+        run = _under_faults(rehearsal, apis, directory)
+        drift_run = _under_faults(drift_copy, drift_apis, directory)
         scenarios = {
             "interrupted-up": lambda o: interrupted_up(run, o),
             "concurrent-up": lambda o: concurrent_up(
-                session.engine, rehearsal.stack, directory / "s3", len(rehearsal.first_update), o
+                rehearsal.session.engine, rehearsal.stack, directory / "s3", len(rehearsal.first_update), o
             ),
             "drift": lambda o: drift(drift_run, o),
             "outage-mid-up": lambda o: outage_mid_up(run, o),
@@ -61,6 +58,12 @@ def run_faults(
                 outcomes.append(outcome)
                 on_scenario(outcome)
     return outcomes
+
+
+def _under_faults(rehearsal: Rehearsal, apis: LocalApis, directory: Path) -> FaultRun:
+    """The rehearsal's deployed stack for fault scenarios: its providers get FAULT_ENV, its logs go to `directory`."""
+    rehearsal.session.api_env = {**rehearsal.session.api_env, **FAULT_ENV}
+    return FaultRun(session=rehearsal.session, stack=rehearsal.stack, apis=apis, directory=directory)
 
 
 def print_outcome(outcome: Outcome) -> None:
