@@ -109,25 +109,25 @@ class Rehearsal:
         """A rehearsal of `stack` in `workdir`; `copy_of`: another one's project and backend copied as they are now
         (its deployed stack, its steps), for a look that must not change it (its fakes: SavedApis)."""
         self.stack = stack
+        self.steps: list[Step] = []
+        self.expected = 0
+        self.after_update: list[str] = []
+        self.first_update: list[str] = []  # what the first `up` made, before any later step changed the config
+        self.pending_targets: list[Step] = []  # steps that get `--target URN` once the update made it
         if copy_of is None:
             self.project = copy_project(workdir, stack, root)
             (self.project / ".venv").symlink_to((ROOT / ".venv").resolve(), target_is_directory=True)
-        else:
-            self.project = shutil.copytree(copy_of.project, workdir / "project", symlinks=True)
-            shutil.copytree(copy_of.session.backend, workdir / "backend", symlinks=True)
+            self.session = EngineSession(
+                engine=engine, project=self.project, backend=workdir / "backend", api_env=api_env
+            )
+            return
+        self.project = shutil.copytree(copy_of.project, workdir / "project", symlinks=True)
+        backend = shutil.copytree(copy_of.session.backend, workdir / "backend", symlinks=True)
         self.session = EngineSession(
-            engine=engine,
-            project=self.project,
-            backend=workdir / "backend",
-            api_env=api_env,
-            **({"passphrase": copy_of.session.passphrase} if copy_of else {}),
+            engine=engine, project=self.project, backend=backend, api_env=api_env, passphrase=copy_of.session.passphrase
         )
-        self.steps: list[Step] = list(copy_of.steps) if copy_of else []
-        self.expected = copy_of.expected if copy_of else 0
-        self.after_update: list[str] = list(copy_of.after_update) if copy_of else []
-        # What the first `up` made, before any later step changed the config.
-        self.first_update: list[str] = list(copy_of.first_update) if copy_of else []
-        self.pending_targets: list[Step] = []  # steps that get `--target URN` once the update made it
+        self.steps, self.expected = list(copy_of.steps), copy_of.expected
+        self.after_update, self.first_update = list(copy_of.after_update), list(copy_of.first_update)
 
     @property
     def succeeded(self) -> bool:
